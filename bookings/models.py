@@ -1,0 +1,136 @@
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def active(self) -> "BookingQuerySet":
+        """Bookings that hold their slot: pending (awaiting approval) or confirmed."""
+        return self.filter(status__in=Booking.ACTIVE_STATUSES)
+
+    def overlapping(self, space, starts_at: datetime, blocked_until: datetime) -> "BookingQuerySet":
+        """Bookings of `space` whose blocked time (booking plus buffer) meets [starts_at, blocked_until).
+
+        Half-open on both sides, so back-to-back bookings do not overlap.
+        """
+        return self.filter(space=space, starts_at__lt=blocked_until, blocked_until__gt=starts_at)
+
+    def between(self, starts_at: datetime, ends_at: datetime) -> "BookingQuerySet":
+        """Bookings that meet the window [starts_at, ends_at) (buffers not counted)."""
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def for_member(self, member) -> "BookingQuerySet":
+        """What a member may see in full: their own bookings."""
+        return self.filter(booker=member)
+
+    def managed_by(self, member) -> "BookingQuerySet":
+        """Bookings of the venues a member manages (all of them for a superuser)."""
+        if member.is_superuser:
+            return self.all()
+        return self.filter(space__venue__managers=member)
+
+
+class Booking(models.Model):
+    """One reservation of one space for the half-open interval [starts_at, ends_at).
+
+    No double booking: besides the locked check in `bookings.services`, PostgreSQL enforces an
+    exclusion constraint (migration 0002) so that no two active bookings of an exclusive space
+    have overlapping [starts_at, blocked_until) ranges. `blocked_until` is `ends_at` plus the
+    space's buffer at the time of booking; `exclusive` is copied from the space (seats == 1)
+    because a constraint cannot look at another table.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Activity(models.TextChoices):
+        HEALTH = "health", _("Health and wellbeing")
+        LEARNING = "learning", _("Learning")
+        ARTS = "arts", _("Arts and culture")
+        FAITH = "faith", _("Faith")
+        CIVIC = "civic", _("Civic and community")
+        ENTERPRISE = "enterprise", _("Enterprise and work")
+        SOCIAL = "social", _("Social")
+
+    ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    space = models.ForeignKey("spaces.Space", on_delete=models.PROTECT, related_name="bookings")
+    booker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
+    organisation = models.ForeignKey(
+        "members.Organisation", on_delete=models.PROTECT, related_name="bookings", null=True, blank=True,
+        verbose_name=_("booking for"),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    blocked_until = models.DateTimeField(editable=False)
+    exclusive = models.BooleanField(editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED)
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(_("purpose"), blank=True)
+    activity = models.CharField(_("activity"), max_length=16, choices=Activity.choices, blank=True)
+    attendees = models.PositiveIntegerField(_("attendees"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Rises whenever the booking changes, for calendar clients (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The django-scheduler mirror on the space's calendar (present while the booking is active).
+    event = models.OneToOneField(
+        "schedule.Event", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="booking"
+    )
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["space", "starts_at"], name="booking_space_start"),
+            models.Index(fields=["booker", "starts_at"], name="booking_booker_start"),
+            models.Index(fields=["status", "starts_at"], name="booking_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"),
+            models.CheckConstraint(condition=Q(blocked_until__gte=F("ends_at")), name="booking_blocked_covers_booking"),
+            models.CheckConstraint(condition=Q(attendees__gte=1), name="booking_has_attendees"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "confirmed", "declined", "cancelled"]), name="booking_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.space} ({self.starts_at:%Y-%m-%d %H:%M} UTC)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("bookings:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return self.starts_at.astimezone(self.space.venue.zone)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return self.ends_at.astimezone(self.space.venue.zone)

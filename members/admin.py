@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member, Organisation, OrganisationMembership
+
+
+class MembershipInline(admin.TabularInline):
+    model = OrganisationMembership
+    extra = 0
+    autocomplete_fields = ["member", "organisation"]
+
+
+@admin.register(Member)
+class MemberAdmin(UserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "organisations__kind", "managed_venues"]
+    search_fields = ["email", "display_name"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profile"), {"fields": ("display_name",)}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "charity_number", "postcode_district"]
+    list_filter = ["kind", "postcode_district"]
+    search_fields = ["name", "charity_number"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]

@@ -1,0 +1,272 @@
+import zoneinfo
+from datetime import time, timedelta
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a time zone name such as Europe/London."), params={"value": value})
+
+
+class Venue(models.Model):
+    """A building or site shared by the community, with its own time zone and opening hours."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    address = models.TextField(_("address"), blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone])
+    description = models.TextField(_("description"), blank=True)
+    accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_venues", verbose_name=_("venue managers")
+    )
+    # Feeds: a venue may choose to publish its spaces' busy times (no names, no purposes).
+    publish_busy_times = models.BooleanField(
+        _("publish busy times"), default=False, help_text=_("Offer a public busy-only calendar feed of each space.")
+    )
+    # Occupancy and impact.
+    opened_for_sharing_on = models.DateField(
+        _("opened for sharing on"), null=True, blank=True, help_text=_("When the venue opened up; reports compare before and after.")
+    )
+    baseline_weekly_hours = models.DecimalField(
+        _("use before sharing (hours a week)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    baseline_notes = models.TextField(_("baseline notes"), blank=True)
+    peak_starts = models.TimeField(_("peak hours start"), default=time(9))
+    peak_ends = models.TimeField(_("peak hours end"), default=time(17))
+    publish_impact = models.BooleanField(_("publish an impact page"), default=False)
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(peak_ends__gt=F("peak_starts")), name="venue_peak_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("spaces:venue", kwargs={"venue_slug": self.slug})
+
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def is_managed_by(self, member) -> bool:
+        if not member.is_authenticated:
+            return False
+        if member.is_superuser:
+            return True
+        return self.managers.filter(pk=member.pk).exists()
+
+
+class OpeningHours(models.Model):
+    """One weekly interval when a venue's spaces can be booked, in the venue's zone. Several a day are fine."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["venue", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="opening_hours_close_after_open"),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_0_6"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    """A date-time range when a venue (or one of its spaces) cannot be booked."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="closures")
+    space = models.ForeignKey(
+        "Space", on_delete=models.CASCADE, related_name="closures", null=True, blank=True,
+        help_text=_("Leave empty to close the whole venue."),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="closure_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M} UTC)"
+
+    def clean(self) -> None:
+        if self.space_id and self.venue_id and self.space.venue_id != self.venue_id:
+            raise ValidationError({"space": _("That space belongs to another venue.")})
+
+
+class Space(models.Model):
+    """Something bookable inside a venue. `seats > 1` makes it a desk pool; otherwise it is exclusive."""
+
+    class Kind(models.TextChoices):
+        DESK_POOL = "desk_pool", _("Desk pool")
+        MEETING_ROOM = "meeting_room", _("Meeting room")
+        HALL = "hall", _("Hall")
+        STUDIO = "studio", _("Studio")
+        WORKSHOP = "workshop", _("Workshop")
+        KITCHEN = "kitchen", _("Kitchen")
+        OTHER = "other", _("Other")
+
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="spaces")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)], help_text=_("People it holds."))
+    seats = models.PositiveIntegerField(
+        _("seats"), default=1, validators=[MinValueValidator(1)],
+        help_text=_("Interchangeable seats of a desk pool; 1 for a room that is booked whole."),
+    )
+    amenities = models.TextField(_("amenities"), blank=True, help_text=_("One per line: projector, sink, Wi-Fi..."))
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    quiet = models.BooleanField(_("quiet space"), default=False)
+    is_active = models.BooleanField(_("bookable"), default=True)
+    # Rules.
+    min_duration = models.DurationField(_("shortest booking"), default=timedelta(minutes=30))
+    max_duration = models.DurationField(_("longest booking"), default=timedelta(hours=8))
+    slot_step = models.DurationField(
+        _("slot step"), default=timedelta(minutes=30), help_text=_("Bookings start and end on multiples of this.")
+    )
+    min_notice = models.DurationField(_("minimum notice"), default=timedelta(0))
+    horizon = models.DurationField(_("how far ahead"), default=timedelta(days=90))
+    buffer_after = models.DurationField(
+        _("buffer after a booking"), default=timedelta(0), help_text=_("Time kept free after each booking, e.g. to tidy.")
+    )
+    requires_approval = models.BooleanField(_("requires approval"), default=False)
+    calendar = models.OneToOneField(
+        "schedule.Calendar", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="space"
+    )
+
+    class Meta:
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+        ordering = ["venue", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "slug"], name="space_slug_unique_in_venue"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="space_has_a_seat"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="space_holds_someone"),
+            models.CheckConstraint(condition=Q(min_duration__gt=timedelta(0)), name="space_min_duration_positive"),
+            models.CheckConstraint(condition=Q(max_duration__gte=F("min_duration")), name="space_max_duration_gte_min"),
+            models.CheckConstraint(condition=Q(slot_step__gt=timedelta(0)), name="space_slot_step_positive"),
+            models.CheckConstraint(condition=Q(min_notice__gte=timedelta(0)), name="space_notice_not_negative"),
+            models.CheckConstraint(condition=Q(horizon__gt=timedelta(0)), name="space_horizon_positive"),
+            models.CheckConstraint(condition=Q(buffer_after__gte=timedelta(0)), name="space_buffer_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.venue.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("spaces:space", kwargs={"venue_slug": self.venue.slug, "space_slug": self.slug})
+
+    @property
+    def is_desk_pool(self) -> bool:
+        return self.seats > 1
+
+    def clean(self) -> None:
+        errors = {}
+        if self.min_duration and self.slot_step and self.min_duration % self.slot_step:
+            errors["min_duration"] = _("The shortest booking must be a whole number of slot steps.")
+        if self.max_duration and self.slot_step and self.max_duration % self.slot_step:
+            errors["max_duration"] = _("The longest booking must be a whole number of slot steps.")
+        if self.slot_step and (timedelta(days=1) % self.slot_step):
+            errors["slot_step"] = _("The slot step must divide a day evenly (e.g. 15, 30 or 60 minutes).")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def accessibility_features(self) -> list[str]:
+        labels = [
+            (self.step_free, _("Step-free access")),
+            (self.hearing_loop, _("Hearing loop")),
+            (self.accessible_toilet, _("Accessible toilet")),
+            (self.quiet, _("Quiet space")),
+        ]
+        return [str(label) for present, label in labels if present]
+
+    @property
+    def amenity_list(self) -> list[str]:
+        return [line.strip() for line in self.amenities.splitlines() if line.strip()]
+
+
+class CalendarImport(models.Model):
+    """An external iCalendar (uploaded, or fetched from https) whose events block a venue or space."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="calendar_imports")
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="calendar_imports", null=True, blank=True,
+        help_text=_("Leave empty to block the whole venue."),
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Church services"))
+    url = models.URLField(_("https address"), blank=True, max_length=1000)
+    uploaded_ics = models.TextField(_("uploaded calendar"), blank=True, editable=False)
+    last_good_ics = models.TextField(blank=True, editable=False)
+    last_fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("imported calendar")
+        verbose_name_plural = _("imported calendars")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.venue})"
+
+
+class Unavailability(models.Model):
+    """Time blocked by an imported external calendar; treated like a closure."""
+
+    source = models.ForeignKey(CalendarImport, on_delete=models.CASCADE, related_name="busy_times")
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="unavailabilities")
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="unavailabilities", null=True, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    summary = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("unavailability")
+        verbose_name_plural = _("unavailabilities")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["venue", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="unavailability_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summary or _('Unavailable')} ({self.starts_at:%Y-%m-%d %H:%M} UTC)"
