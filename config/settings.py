@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "members",
     "spaces",
     "bookings",
+    "feeds",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -173,13 +175,24 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_REDIRECT_URL = "bookings:mine"
 LOGIN_URL = "account_login"
 
-# Email: printed to the console in development; SMTP via EMAIL_URL-style variables in production.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Email (Django 6.1 MAILERS): printed to the console by default; EMAIL_SMTP_HOST switches to SMTP.
+EMAIL_SMTP_HOST = env_str("EMAIL_SMTP_HOST")
+if EMAIL_SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_SMTP_HOST,
+                "port": env_int("EMAIL_SMTP_PORT", 587),
+                "username": env_str("EMAIL_SMTP_USER"),
+                "password": env_str("EMAIL_SMTP_PASSWORD"),
+                "use_tls": env_bool("EMAIL_SMTP_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Commonshare <bookings@commonshare.localhost>")
 
 LANGUAGE_CODE = "en-gb"
@@ -227,4 +240,4 @@ LOGGING = {
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -7,5 +7,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("bookings.urls")),
+    path("", include("feeds.urls")),
+    path("", include("stats.urls")),
     path("", include("spaces.urls")),
 ]

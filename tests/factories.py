@@ -1,0 +1,126 @@
+"""factory-boy factories: fixed, round times; one venue open 09:00–17:00 every day unless a test says otherwise."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import factory
+from django.utils.text import slugify
+
+from bookings.models import Booking
+from members.models import Member, Organisation, OrganisationMembership
+from spaces.models import Closure, OpeningHours, Space, Venue
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Member {n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Ladywood Group {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = Organisation.Kind.CHARITY
+    postcode_district = "B16"
+
+
+class OrganisationMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationMembership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    member = factory.SubFactory(MemberFactory)
+    role = OrganisationMembership.Role.MEMBER
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    address = "1 Ladywood Road, Birmingham"
+    postcode = "B16 8AA"
+    time_zone = "Europe/London"
+
+    @factory.post_generation
+    def open_every_day(obj, create, extracted, **kwargs):  # noqa: N805
+        """Open 09:00–17:00 all week, unless created with open_every_day=False."""
+        if create and extracted is not False:
+            OpeningHours.objects.bulk_create(
+                OpeningHours(venue=obj, weekday=day, opens=time(9), closes=time(17)) for day in range(7)
+            )
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    venue = factory.SubFactory(VenueFactory, open_every_day=False)
+    weekday = 0
+    opens = time(9)
+    closes = time(17)
+
+
+class SpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Space
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"Room {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = Space.Kind.MEETING_ROOM
+    capacity = 12
+    seats = 1
+    min_duration = timedelta(minutes=30)
+    max_duration = timedelta(hours=8)
+    slot_step = timedelta(minutes=30)
+    min_notice = timedelta(0)
+    horizon = timedelta(days=365)
+    buffer_after = timedelta(0)
+
+
+class DeskPoolFactory(SpaceFactory):
+    name = factory.Sequence(lambda n: f"Hot desks {n}")
+    kind = Space.Kind.DESK_POOL
+    capacity = 5
+    seats = 5
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    venue = factory.SubFactory(VenueFactory)
+    starts_at = datetime(2027, 1, 4, 12, tzinfo=UTC)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    reason = "Boiler repair"
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking row written directly (no rules checked): for setting the scene. Use the services to test rules."""
+
+    class Meta:
+        model = Booking
+
+    space = factory.SubFactory(SpaceFactory)
+    booker = factory.SubFactory(MemberFactory)
+    starts_at = datetime(2027, 1, 5, 10, tzinfo=UTC)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+    blocked_until = factory.LazyAttribute(lambda o: o.ends_at + o.space.buffer_after)
+    exclusive = factory.LazyAttribute(lambda o: o.space.seats == 1)
+    status = Booking.Status.CONFIRMED
+    title = factory.Sequence(lambda n: f"Booking {n}")
+    attendees = 1
