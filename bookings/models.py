@@ -64,16 +64,24 @@ class Booking(models.Model):
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     space = models.ForeignKey("spaces.Space", on_delete=models.PROTECT, related_name="bookings")
-    booker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
+    booker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
     organisation = models.ForeignKey(
-        "members.Organisation", on_delete=models.PROTECT, related_name="bookings", null=True, blank=True,
+        "members.Organisation",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
         verbose_name=_("booking for"),
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     blocked_until = models.DateTimeField(editable=False)
     exclusive = models.BooleanField(editable=False)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED
+    )
     title = models.CharField(_("title"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
     activity = models.CharField(_("activity"), max_length=16, choices=Activity.choices, blank=True)
@@ -83,18 +91,33 @@ class Booking(models.Model):
     # Rises whenever the booking changes, for calendar clients (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(default=0, editable=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
     )
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     # The django-scheduler mirror on the space's calendar (present while the booking is active).
     event = models.OneToOneField(
-        "schedule.Event", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="booking"
+        "schedule.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="booking",
     )
 
     objects = BookingQuerySet.as_manager()
@@ -109,11 +132,16 @@ class Booking(models.Model):
             models.Index(fields=["status", "starts_at"], name="booking_status_start"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"),
-            models.CheckConstraint(condition=Q(blocked_until__gte=F("ends_at")), name="booking_blocked_covers_booking"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_until__gte=F("ends_at")), name="booking_blocked_covers_booking"
+            ),
             models.CheckConstraint(condition=Q(attendees__gte=1), name="booking_has_attendees"),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "confirmed", "declined", "cancelled"]), name="booking_status_valid"
+                condition=Q(status__in=["pending", "confirmed", "declined", "cancelled"]),
+                name="booking_status_valid",
             ),
         ]
 

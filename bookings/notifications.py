@@ -1,4 +1,11 @@
-"""Emails about bookings. Sent after the transaction commits, so a rolled-back booking sends nothing."""
+"""Emails about bookings. Sent after the transaction commits, so a rolled-back booking sends nothing.
+
+The booker's emails carry an iCalendar invitation (METHOD:REQUEST, or METHOD:CANCEL when the
+booking is cancelled or declined) with the booking's stable UID and rising SEQUENCE, so Outlook,
+Gmail and Apple Mail add, update and remove the event.
+"""
+
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -8,13 +15,35 @@ from django.template.loader import render_to_string
 from .models import Booking
 
 
-def _send(*, booking: Booking, to: list[str], template: str) -> None:
+def invitation_part(booking: Booking) -> MIMEPart:
+    """The .ics attachment: text/calendar with the iTIP method in its content type."""
+    from feeds.builders import build_invitation, invitation_method  # feeds depends on bookings
+
+    part = MIMEPart()
+    part.set_content(
+        build_invitation(booking).decode("utf-8"),
+        subtype="calendar",
+        charset="utf-8",
+        params={"method": invitation_method(booking)},
+        disposition="attachment",
+        filename="invite.ics",
+    )
+    return part
+
+
+def _send(*, booking: Booking, to: list[str], template: str, invitation: bool = False) -> None:
     if not to:
         return
     context = {"booking": booking, "site_url": settings.SITE_URL}
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_to_string(f"bookings/email/{template}_subject.txt", context).strip()
+    subject = (
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+        + render_to_string(f"bookings/email/{template}_subject.txt", context).strip()
+    )
     body = render_to_string(f"bookings/email/{template}.txt", context)
     message = EmailMessage(subject=subject, body=body, to=to)
+    if invitation:
+        # Built now, inside the transaction, from the booking as it is being saved.
+        message.attach(invitation_part(booking))
     transaction.on_commit(message.send)
 
 
@@ -24,19 +53,19 @@ def _managers(booking: Booking) -> list[str]:
 
 def booking_requested(booking: Booking) -> None:
     if booking.status == Booking.Status.PENDING:
-        _send(booking=booking, to=[booking.booker.email], template="requested")
+        _send(booking=booking, to=[booking.booker.email], template="requested", invitation=True)
         _send(booking=booking, to=_managers(booking), template="needs_decision")
     else:
-        _send(booking=booking, to=[booking.booker.email], template="confirmed")
+        _send(booking=booking, to=[booking.booker.email], template="confirmed", invitation=True)
 
 
 def booking_approved(booking: Booking) -> None:
-    _send(booking=booking, to=[booking.booker.email], template="approved")
+    _send(booking=booking, to=[booking.booker.email], template="approved", invitation=True)
 
 
 def booking_declined(booking: Booking) -> None:
-    _send(booking=booking, to=[booking.booker.email], template="declined")
+    _send(booking=booking, to=[booking.booker.email], template="declined", invitation=True)
 
 
 def booking_cancelled(booking: Booking) -> None:
-    _send(booking=booking, to=[booking.booker.email], template="cancelled")
+    _send(booking=booking, to=[booking.booker.email], template="cancelled", invitation=True)

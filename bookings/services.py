@@ -7,10 +7,12 @@ with a sentence a member can read. On PostgreSQL an exclusion constraint backs t
 
 from datetime import datetime, timedelta
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from schedule.models import Calendar, Event
 
 from members.models import Member, Organisation
@@ -45,7 +47,33 @@ def _minutes(duration: timedelta) -> str:
     return _("%(m)d min") % {"m": minutes}
 
 
-def check_rules(*, space: Space, starts_at: datetime, ends_at: datetime, attendees: int, now: datetime) -> None:
+def _days(duration: timedelta) -> str:
+    """A horizon in words: '30 days', '1 day and 3 h', or '12 h' when under a day."""
+    rest = duration - timedelta(days=duration.days)
+    if not duration.days:
+        return _minutes(duration)
+    days = ngettext("%(days)d day", "%(days)d days", duration.days) % {"days": duration.days}
+    if not rest:
+        return days
+    return _("%(days)s and %(rest)s") % {"days": days, "rest": _minutes(rest)}
+
+
+def _clock_change_note(space: Space, starts_at: datetime, ends_at: datetime) -> str:
+    """A second sentence when the clocks change during [starts_at, ends_at), so the wall clock misleads."""
+    zone = space.venue.zone
+    wall = ends_at.astimezone(zone).replace(tzinfo=None) - starts_at.astimezone(zone).replace(
+        tzinfo=None
+    )
+    if wall == ends_at - starts_at:
+        return ""
+    return " " + _("The clocks change during that time, so it lasts %(real)s.") % {
+        "real": _minutes(ends_at - starts_at)
+    }
+
+
+def check_rules(
+    *, space: Space, starts_at: datetime, ends_at: datetime, attendees: int, now: datetime
+) -> None:
     """Raise BookingError unless [starts_at, ends_at) fits the space's own rules, hours and closures.
 
     Overlap with other bookings is not checked here: that needs the space locked (see request_booking).
@@ -53,23 +81,32 @@ def check_rules(*, space: Space, starts_at: datetime, ends_at: datetime, attende
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValueError("Booking times must be aware datetimes")
     if not space.is_active:
-        raise BookingError(_("%(space)s is not taking bookings at the moment.") % {"space": space.name})
+        raise BookingError(
+            _("%(space)s is not taking bookings at the moment.") % {"space": space.name}
+        )
     if ends_at <= starts_at:
         raise BookingError(_("The booking must end after it starts."), field="ends_at")
+    # Durations are real elapsed time, not wall-clock differences: on the night the clocks go back
+    # 00:00–03:00 lasts four hours, and the space is held (and counted against limits) for four.
     duration = ends_at - starts_at
     if duration < space.min_duration:
         raise BookingError(
-            _("%(space)s can be booked for at least %(min)s.") % {"space": space.name, "min": _minutes(space.min_duration)},
+            _("%(space)s can be booked for at least %(min)s.")
+            % {"space": space.name, "min": _minutes(space.min_duration)}
+            + _clock_change_note(space, starts_at, ends_at),
             field="ends_at",
         )
     if duration > space.max_duration:
         raise BookingError(
             _("%(space)s can be booked for at most %(max)s at a time.")
-            % {"space": space.name, "max": _minutes(space.max_duration)},
+            % {"space": space.name, "max": _minutes(space.max_duration)}
+            + _clock_change_note(space, starts_at, ends_at),
             field="ends_at",
         )
     local_start = starts_at.astimezone(space.venue.zone)
-    since_midnight = timedelta(hours=local_start.hour, minutes=local_start.minute, seconds=local_start.second)
+    since_midnight = timedelta(
+        hours=local_start.hour, minutes=local_start.minute, seconds=local_start.second
+    )
     if since_midnight % space.slot_step or local_start.microsecond or duration % space.slot_step:
         raise BookingError(
             _("Bookings of %(space)s start and end on %(step)s steps (e.g. 10:00, 10:30).")
@@ -78,9 +115,17 @@ def check_rules(*, space: Space, starts_at: datetime, ends_at: datetime, attende
         )
     if attendees < 1:
         raise BookingError(_("A booking needs at least one attendee."), field="attendees")
+    if space.is_desk_pool and attendees > 1:
+        # One booking holds one seat: more people would overfill the pool while counting as one.
+        raise BookingError(
+            _("A booking of %(space)s is for one desk and one person; each person books their own.")
+            % {"space": space.name},
+            field="attendees",
+        )
     if attendees > space.capacity:
         raise BookingError(
-            _("%(space)s holds at most %(capacity)d people.") % {"space": space.name, "capacity": space.capacity},
+            _("%(space)s holds at most %(capacity)d people.")
+            % {"space": space.name, "capacity": space.capacity},
             field="attendees",
         )
     if starts_at < now + space.min_notice:
@@ -93,11 +138,17 @@ def check_rules(*, space: Space, starts_at: datetime, ends_at: datetime, attende
         )
     if ends_at > now + space.horizon:
         raise BookingError(
-            _("%(space)s can be booked up to %(days)d days ahead.") % {"space": space.name, "days": space.horizon.days},
+            _("%(space)s can be booked up to %(ahead)s ahead.")
+            % {"space": space.name, "ahead": _days(space.horizon)},
             field="starts_at",
         )
     wanted = Interval(starts_at, ends_at)
-    if not any(interval.contains(wanted) for interval in opening_intervals(space.venue, Interval(starts_at - timedelta(days=1), ends_at + timedelta(days=1)))):
+    if not any(
+        interval.contains(wanted)
+        for interval in opening_intervals(
+            space.venue, Interval(starts_at - timedelta(days=1), ends_at + timedelta(days=1))
+        )
+    ):
         raise BookingError(
             _("%(venue)s is not open for all of that time. Pick a time within its opening hours.")
             % {"venue": space.venue.name},
@@ -106,24 +157,36 @@ def check_rules(*, space: Space, starts_at: datetime, ends_at: datetime, attende
     for blocked in closed_times(space, wanted):
         raise BookingError(
             _("%(space)s is closed then (%(reason)s) until %(until)s.")
-            % {"space": space.name, "reason": blocked.reason, "until": _local(space, blocked.interval.end)},
+            % {
+                "space": space.name,
+                "reason": blocked.reason,
+                "until": _local(space, blocked.interval.end),
+            },
             field="starts_at",
         )
 
 
-def _check_free(*, space: Space, starts_at: datetime, ends_at: datetime, exclude_booking_id: int | None = None) -> None:
+def _check_free(
+    *, space: Space, starts_at: datetime, ends_at: datetime, exclude_booking_id: int | None = None
+) -> None:
     """Raise BookingError if the slot, with the space's buffer, is already held. Call with the space locked."""
     clash = full_intervals(
-        space, Interval(starts_at, ends_at + space.buffer_after), buffer=space.buffer_after,
+        space,
+        Interval(starts_at, ends_at + space.buffer_after),
+        buffer=space.buffer_after,
         exclude_booking_id=exclude_booking_id,
     )
     if any(interval.overlaps(Interval(starts_at, ends_at)) for interval in clash):
         if space.is_desk_pool:
             raise BookingError(
-                _("All %(seats)d desks of %(space)s are taken for some of that time. Try another time.")
+                _(
+                    "All %(seats)d desks of %(space)s are taken for some of that time. Try another time."
+                )
                 % {"seats": space.seats, "space": space.name}
             )
-        raise BookingError(_("%(space)s is already booked then. Try another time.") % {"space": space.name})
+        raise BookingError(
+            _("%(space)s is already booked then. Try another time.") % {"space": space.name}
+        )
 
 
 def _calendar_for(space: Space) -> Calendar:
@@ -188,7 +251,9 @@ def request_booking(
     if activity and activity not in Booking.Activity.values:
         raise BookingError(_("Choose an activity from the list."), field="activity")
     if organisation is not None and not organisation.memberships.filter(member=booker).exists():
-        raise BookingError(_("You can only book for an organisation you belong to."), field="organisation")
+        raise BookingError(
+            _("You can only book for an organisation you belong to."), field="organisation"
+        )
     check_rules(space=space, starts_at=starts_at, ends_at=ends_at, attendees=attendees, now=now)
     _check_free(space=space, starts_at=starts_at, ends_at=ends_at)
 
@@ -206,7 +271,14 @@ def request_booking(
         activity=activity,
         attendees=attendees,
     )
-    booking.full_clean()
+    try:
+        booking.full_clean()
+    except ValidationError as exc:
+        # Field limits the checks above do not cover (a title too long): a sentence, not a crash.
+        field, messages = next(iter(exc.message_dict.items()))
+        raise BookingError(
+            " ".join(messages), field=None if field == NON_FIELD_ERRORS else field
+        ) from exc
     _mirror_event(booking)
     try:
         with transaction.atomic():
@@ -214,14 +286,20 @@ def request_booking(
     except IntegrityError as exc:
         # The exclusion constraint (PostgreSQL) caught what the check above should have: same answer.
         if "booking_no_overlap" in str(exc):
-            raise BookingError(_("%(space)s is already booked then. Try another time.") % {"space": space.name}) from exc
+            raise BookingError(
+                _("%(space)s is already booked then. Try another time.") % {"space": space.name}
+            ) from exc
         raise
     notifications.booking_requested(booking)
     return booking
 
 
 def _lock_booking(booking: Booking) -> Booking:
-    return Booking.objects.select_for_update().select_related("space__venue", "booker").get(pk=booking.pk)
+    return (
+        Booking.objects.select_for_update()
+        .select_related("space__venue", "booker")
+        .get(pk=booking.pk)
+    )
 
 
 def can_manage(member: Member, booking: Booking) -> bool:
@@ -231,7 +309,9 @@ def can_manage(member: Member, booking: Booking) -> bool:
 
 
 @transaction.atomic
-def cancel_booking(*, booking: Booking, by: Member, reason: str = "", now: datetime | None = None) -> Booking:
+def cancel_booking(
+    *, booking: Booking, by: Member, reason: str = "", now: datetime | None = None
+) -> Booking:
     """Cancel an active booking, freeing its slot. The booker may cancel until it starts; a venue manager at any time."""
     now = now or timezone.now()
     booking = _lock_booking(booking)
@@ -240,10 +320,13 @@ def cancel_booking(*, booking: Booking, by: Member, reason: str = "", now: datet
         raise BookingError(_("Only the booker or a venue manager can cancel this booking."))
     if not booking.is_active:
         raise BookingError(
-            _("This booking is already %(status)s.") % {"status": booking.get_status_display().lower()}
+            _("This booking is already %(status)s.")
+            % {"status": booking.get_status_display().lower()}
         )
     if booking.starts_at <= now and not is_manager:
-        raise BookingError(_("This booking has already started; ask the venue if you need to change it."))
+        raise BookingError(
+            _("This booking has already started; ask the venue if you need to change it.")
+        )
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_by = by
     booking.cancelled_at = now
@@ -255,11 +338,16 @@ def cancel_booking(*, booking: Booking, by: Member, reason: str = "", now: datet
     return booking
 
 
-def _decide(*, booking: Booking, by: Member, now: datetime | None, reason: str) -> tuple[Booking, datetime]:
+def _decide(
+    *, booking: Booking, by: Member, now: datetime | None, reason: str
+) -> tuple[Booking, datetime]:
     now = now or timezone.now()
     booking = _lock_booking(booking)
     if not can_manage(by, booking):
-        raise BookingError(_("Only a manager of %(venue)s can decide this request.") % {"venue": booking.space.venue})
+        raise BookingError(
+            _("Only a manager of %(venue)s can decide this request.")
+            % {"venue": booking.space.venue}
+        )
     if booking.status != Booking.Status.PENDING:
         raise BookingError(
             _("This request has already been decided: it is %(status)s.")
@@ -273,7 +361,9 @@ def _decide(*, booking: Booking, by: Member, now: datetime | None, reason: str) 
 
 
 @transaction.atomic
-def approve_booking(*, booking: Booking, by: Member, reason: str = "", now: datetime | None = None) -> Booking:
+def approve_booking(
+    *, booking: Booking, by: Member, reason: str = "", now: datetime | None = None
+) -> Booking:
     """Confirm a pending booking. Its slot was held while pending, so no clash can have appeared."""
     booking, now = _decide(booking=booking, by=by, now=now, reason=reason)
     if booking.ends_at <= now:
@@ -285,10 +375,14 @@ def approve_booking(*, booking: Booking, by: Member, reason: str = "", now: date
 
 
 @transaction.atomic
-def decline_booking(*, booking: Booking, by: Member, reason: str, now: datetime | None = None) -> Booking:
+def decline_booking(
+    *, booking: Booking, by: Member, reason: str, now: datetime | None = None
+) -> Booking:
     """Decline a pending booking with a reason the booker will read, freeing its slot."""
     if not reason.strip():
-        raise BookingError(_("Say why the request is declined; the booker will read it."), field="reason")
+        raise BookingError(
+            _("Say why the request is declined; the booker will read it."), field="reason"
+        )
     booking, now = _decide(booking=booking, by=by, now=now, reason=reason)
     booking.status = Booking.Status.DECLINED
     _drop_event(booking)

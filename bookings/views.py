@@ -1,29 +1,256 @@
-from django.http import HttpRequest, HttpResponse
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from members.models import Member
+from spaces.models import Space
+
+from .forms import BookingForm, CancelForm, DeclineForm
+from .models import Booking
+from .services import (
+    BookingError,
+    approve_booking,
+    cancel_booking,
+    decline_booking,
+    request_booking,
+)
+from .tables import DecidedTable, MyBookingsTable, PastBookingsTable, RequestsTable, when_in_words
 
 
+def booking_for(member: Member, pk: int) -> Booking:
+    """The booking `pk` if `member` booked it or manages its venue; otherwise 404, so ids reveal nothing."""
+    visible = Q(booker=member) if not member.is_superuser else Q()
+    if not member.is_superuser:
+        visible |= Q(space__venue__managers=member)
+    ids = Booking.objects.filter(visible, pk=pk).values("pk")
+    return get_object_or_404(
+        Booking.objects.select_related(
+            "space__venue", "booker", "organisation", "decided_by", "cancelled_by"
+        ),
+        pk__in=ids,
+    )
+
+
+def manages_any_venue(member: Member) -> bool:
+    return member.is_superuser or member.managed_venues.exists()
+
+
+def _parse_wall_time(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.strip()[:16])
+    except ValueError:
+        return None
+    return value if value.tzinfo is None else None
+
+
+def _initial_from_link(request: HttpRequest) -> dict:
+    """Pre-fill date and times from a grid link (?start=2027-01-05T10:00&end=2027-01-05T11:00)."""
+    start, end = (
+        _parse_wall_time(request.GET.get("start")),
+        _parse_wall_time(request.GET.get("end")),
+    )
+    initial: dict = {"attendees": 1}
+    if start:
+        initial.update(date=start.date(), start_time=start.time())
+        if end and end.date() == start.date() and end > start:
+            initial["end_time"] = end.time()
+    elif request.GET.get("start"):
+        messages.warning(request, _("The time in that link could not be read; please choose one."))
+    return initial
+
+
+@login_required
 def book(request: HttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
-    raise NotImplementedError
+    space = get_object_or_404(
+        Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
+    )
+    if request.method == "POST":
+        form = BookingForm(request.POST, space=space, member=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                booking = request_booking(
+                    booker=request.user,
+                    space=space,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    title=data["title"],
+                    purpose=data["purpose"],
+                    activity=data["activity"],
+                    attendees=data["attendees"],
+                    organisation=data["organisation"],
+                )
+            except BookingError as error:
+                form.add_service_error(error.field, error.message)
+            else:
+                if booking.status == Booking.Status.PENDING:
+                    text = _(
+                        "Request sent for %(space)s, %(when)s. A manager of %(venue)s will decide; "
+                        "the time is held for you until then."
+                    )
+                else:
+                    text = _("Booked: %(space)s, %(when)s. It is confirmed.")
+                text %= {
+                    "space": space.name,
+                    "venue": space.venue.name,
+                    "when": when_in_words(booking),
+                }
+                note = form.ambiguity_note()
+                messages.success(request, f"{text} {note}".strip())
+                return redirect(booking)
+    else:
+        form = BookingForm(initial=_initial_from_link(request), space=space, member=request.user)
+    return render(
+        request, "bookings/book.html", {"form": form, "space": space, "venue": space.venue}
+    )
 
 
+@login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    now = timezone.now()
+    mine = Booking.objects.for_member(request.user).select_related("space__venue")
+    upcoming = MyBookingsTable(mine.filter(ends_at__gt=now), prefix="upcoming-", request=request)
+    past = PastBookingsTable(mine.filter(ends_at__lte=now), prefix="past-", request=request)
+    config = RequestConfig(request, paginate={"per_page": 10})
+    config.configure(upcoming)
+    config.configure(past)
+    return render(
+        request, "bookings/my_bookings.html", {"upcoming": upcoming, "past": past, "now": now}
+    )
 
 
+@login_required
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    booking = booking_for(request.user, pk)
+    now = timezone.now()
+    is_booker = booking.booker_id == request.user.pk
+    return render(
+        request,
+        "bookings/detail.html",
+        {
+            "booking": booking,
+            "when": when_in_words(booking),
+            "is_booker": is_booker,
+            "can_cancel": booking.is_active and (booking.starts_at > now or not is_booker),
+            "cancel_form": CancelForm(),
+        },
+    )
 
 
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@require_POST
+@login_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    booking = booking_for(request.user, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect(booking)
+    try:
+        cancel_booking(booking=booking, by=request.user, reason=form.cleaned_data["reason"])
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Cancelled: %(title)s, %(when)s.")
+            % {"title": booking.title, "when": when_in_words(booking)},
+        )
+    return _back(request, booking.get_absolute_url())
 
 
+def _requests_page(
+    request: HttpRequest, *, decline_errors: dict[int, list[str]] | None = None
+) -> HttpResponse:
+    managed = Booking.objects.managed_by(request.user).select_related(
+        "space__venue", "booker", "organisation", "decided_by"
+    )
+    pending = list(managed.filter(status=Booking.Status.PENDING).distinct())
+    for booking in pending:
+        booking.decline_errors = (decline_errors or {}).get(booking.pk, [])
+    recently = timezone.now() - timedelta(days=30)
+    decided = managed.filter(decided_at__gte=recently).distinct()
+    pending_table = RequestsTable(pending, prefix="pending-", request=request)
+    decided_table = DecidedTable(decided, prefix="decided-", request=request)
+    config = RequestConfig(request, paginate={"per_page": 20})
+    config.configure(pending_table)
+    config.configure(decided_table)
+    status = 400 if decline_errors else 200
+    return render(
+        request,
+        "bookings/requests.html",
+        {"pending": pending_table, "decided": decided_table},
+        status=status,
+    )
+
+
+@login_required
 def requests(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    if not manages_any_venue(request.user):
+        raise PermissionDenied(_("Only venue managers can see booking requests."))
+    return _requests_page(request)
 
 
+def _managed_booking(request: HttpRequest, pk: int) -> Booking:
+    if not manages_any_venue(request.user):
+        raise Http404
+    return booking_for(request.user, pk)
+
+
+@require_POST
+@login_required
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    booking = _managed_booking(request, pk)
+    try:
+        approve_booking(booking=booking, by=request.user)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Approved: %(title)s for %(booker)s, %(when)s.")
+            % {"title": booking.title, "booker": booking.booker, "when": when_in_words(booking)},
+        )
+    return _back(request, "bookings:requests")
 
 
+@require_POST
+@login_required
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    booking = _managed_booking(request, pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _requests_page(request, decline_errors={booking.pk: form.errors.get("reason", [])})
+    try:
+        decline_booking(booking=booking, by=request.user, reason=form.cleaned_data["reason"])
+    except BookingError as error:
+        if error.field == "reason":
+            return _requests_page(request, decline_errors={booking.pk: [error.message]})
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Declined: %(title)s for %(booker)s. They have been told why.")
+            % {"title": booking.title, "booker": booking.booker},
+        )
+    return _back(request, "bookings:requests")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from .intervals import Interval, clip, merge, saturated, subtract
 from .models import Closure, OpeningHours, Space, Unavailability, Venue
@@ -23,7 +24,9 @@ class Blocked:
     reason: str
 
 
-def opening_intervals(venue: Venue, window: Interval, hours: list[OpeningHours] | None = None) -> list[Interval]:
+def opening_intervals(
+    venue: Venue, window: Interval, hours: list[OpeningHours] | None = None
+) -> list[Interval]:
     """The venue's weekly opening hours as instants inside `window` (closures not removed)."""
     if hours is None:
         hours = list(venue.opening_hours.all())
@@ -46,27 +49,39 @@ def closed_times(space: Space, window: Interval) -> list[Blocked]:
     meets = Q(starts_at__lt=window.end, ends_at__gt=window.start)
     blocked = [
         Blocked(Interval(c.starts_at, c.ends_at), c.reason)
-        for c in Closure.objects.filter(venue_or_space & meets).only("starts_at", "ends_at", "reason")
+        for c in Closure.objects.filter(venue_or_space & meets).only(
+            "starts_at", "ends_at", "reason"
+        )
     ]
     blocked += [
-        Blocked(Interval(u.starts_at, u.ends_at), u.summary or "Unavailable")
-        for u in Unavailability.objects.filter(venue_or_space & meets).only("starts_at", "ends_at", "summary")
+        Blocked(Interval(u.starts_at, u.ends_at), u.summary or gettext("Unavailable"))
+        for u in Unavailability.objects.filter(venue_or_space & meets).only(
+            "starts_at", "ends_at", "summary"
+        )
     ]
     return blocked
 
 
 def open_intervals(space: Space, window: Interval) -> list[Interval]:
     """Opening hours minus closures and unavailability: the space's open hours inside `window`."""
-    return subtract(opening_intervals(space.venue, window), [b.interval for b in closed_times(space, window)])
+    return subtract(
+        opening_intervals(space.venue, window), [b.interval for b in closed_times(space, window)]
+    )
 
 
 def full_intervals(
-    space: Space, window: Interval, *, buffer: timedelta = timedelta(0), exclude_booking_id: int | None = None
+    space: Space,
+    window: Interval,
+    *,
+    buffer: timedelta = timedelta(0),
+    exclude_booking_id: int | None = None,
 ) -> list[Interval]:
     """Times in `window` when a new booking cannot run because the space (or every seat) is taken.
 
     Each active booking holds [starts_at, blocked_until); a new booking with its own `buffer`
-    also may not run into the next booking, so existing holds are widened backwards by it.
+    also may not run into a full stretch, so the full stretches are widened backwards by it.
+    Widening after counting matters for desk pools: two holds that never run at once must not
+    count as two seats just because the new booking's buffer would touch both.
     """
     from bookings.models import Booking  # bookings depends on spaces, not the other way round
 
@@ -76,8 +91,8 @@ def full_intervals(
         .exclude(pk=exclude_booking_id)
         .values_list("starts_at", "blocked_until")
     )
-    widened = [Interval(start - buffer, end) for start, end in holds]
-    return saturated(widened, space.seats)
+    full = saturated((Interval(start, end) for start, end in holds), space.seats)
+    return merge(Interval(interval.start - buffer, interval.end) for interval in full)
 
 
 def bookable_window(space: Space, *, now: datetime) -> Interval:
@@ -97,19 +112,30 @@ def free_intervals(space: Space, window: Interval, *, now: datetime) -> list[Int
     if end <= start:
         return []
     window = Interval(start, end)
-    return subtract(open_intervals(space, window), full_intervals(space, window, buffer=space.buffer_after))
+    return subtract(
+        open_intervals(space, window), full_intervals(space, window, buffer=space.buffer_after)
+    )
 
 
-def venue_free_intervals(venue: Venue, window: Interval, *, now: datetime) -> dict[Space, list[Interval]]:
+def venue_free_intervals(
+    venue: Venue, window: Interval, *, now: datetime
+) -> dict[Space, list[Interval]]:
     """`free_intervals` for every bookable space of a venue."""
-    return {space: free_intervals(space, window, now=now) for space in venue.spaces.filter(is_active=True)}
+    return {
+        space: free_intervals(space, window, now=now)
+        for space in venue.spaces.filter(is_active=True)
+    }
 
 
 def seats_taken(space: Space, window: Interval) -> list[tuple[Interval, int]]:
     """For a desk pool: (interval, number of seats held) pieces covering the bookings inside `window`."""
     from bookings.models import Booking
 
-    holds = Booking.objects.active().overlapping(space, window.start, window.end).values_list("starts_at", "blocked_until")
+    holds = (
+        Booking.objects.active()
+        .overlapping(space, window.start, window.end)
+        .values_list("starts_at", "blocked_until")
+    )
     edges: dict[datetime, int] = defaultdict(int)
     for start, end in holds:
         edges[max(start, window.start)] += 1

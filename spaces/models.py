@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a time zone name such as Europe/London."), params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not a time zone name such as Europe/London."), params={"value": value}
+        )
 
 
 class Venue(models.Model):
@@ -23,22 +25,36 @@ class Venue(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     address = models.TextField(_("address"), blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
     description = models.TextField(_("description"), blank=True)
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
     managers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="managed_venues", verbose_name=_("venue managers")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_venues",
+        verbose_name=_("venue managers"),
     )
     # Feeds: a venue may choose to publish its spaces' busy times (no names, no purposes).
     publish_busy_times = models.BooleanField(
-        _("publish busy times"), default=False, help_text=_("Offer a public busy-only calendar feed of each space.")
+        _("publish busy times"),
+        default=False,
+        help_text=_("Offer a public busy-only calendar feed of each space."),
     )
     # Occupancy and impact.
     opened_for_sharing_on = models.DateField(
-        _("opened for sharing on"), null=True, blank=True, help_text=_("When the venue opened up; reports compare before and after.")
+        _("opened for sharing on"),
+        null=True,
+        blank=True,
+        help_text=_("When the venue opened up; reports compare before and after."),
     )
     baseline_weekly_hours = models.DecimalField(
-        _("use before sharing (hours a week)"), max_digits=6, decimal_places=1, null=True, blank=True
+        _("use before sharing (hours a week)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
     )
     baseline_notes = models.TextField(_("baseline notes"), blank=True)
     peak_starts = models.TimeField(_("peak hours start"), default=time(9))
@@ -50,7 +66,9 @@ class Venue(models.Model):
         verbose_name_plural = _("venues")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(peak_ends__gt=F("peak_starts")), name="venue_peak_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(peak_ends__gt=F("peak_starts")), name="venue_peak_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,8 +111,12 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("opening hours")
         ordering = ["venue", "weekday", "opens"]
         constraints = [
-            models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="opening_hours_close_after_open"),
-            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_0_6"),
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")), name="opening_hours_close_after_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_0_6"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,7 +128,11 @@ class Closure(models.Model):
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="closures")
     space = models.ForeignKey(
-        "Space", on_delete=models.CASCADE, related_name="closures", null=True, blank=True,
+        "Space",
+        on_delete=models.CASCADE,
+        related_name="closures",
+        null=True,
+        blank=True,
         help_text=_("Leave empty to close the whole venue."),
     )
     starts_at = models.DateTimeField(_("starts"))
@@ -118,11 +144,15 @@ class Closure(models.Model):
         verbose_name_plural = _("closures")
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="closure_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="closure_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.reason} ({self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M} UTC)"
+        return (
+            f"{self.reason} ({self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M} UTC)"
+        )
 
     def clean(self) -> None:
         if self.space_id and self.venue_id and self.space.venue_id != self.venue_id:
@@ -146,12 +176,18 @@ class Space(models.Model):
     slug = models.SlugField(_("slug"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
-    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)], help_text=_("People it holds."))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), validators=[MinValueValidator(1)], help_text=_("People it holds.")
+    )
     seats = models.PositiveIntegerField(
-        _("seats"), default=1, validators=[MinValueValidator(1)],
+        _("seats"),
+        default=1,
+        validators=[MinValueValidator(1)],
         help_text=_("Interchangeable seats of a desk pool; 1 for a room that is booked whole."),
     )
-    amenities = models.TextField(_("amenities"), blank=True, help_text=_("One per line: projector, sink, Wi-Fi..."))
+    amenities = models.TextField(
+        _("amenities"), blank=True, help_text=_("One per line: projector, sink, Wi-Fi...")
+    )
     step_free = models.BooleanField(_("step-free access"), default=False)
     hearing_loop = models.BooleanField(_("hearing loop"), default=False)
     accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
@@ -161,16 +197,25 @@ class Space(models.Model):
     min_duration = models.DurationField(_("shortest booking"), default=timedelta(minutes=30))
     max_duration = models.DurationField(_("longest booking"), default=timedelta(hours=8))
     slot_step = models.DurationField(
-        _("slot step"), default=timedelta(minutes=30), help_text=_("Bookings start and end on multiples of this.")
+        _("slot step"),
+        default=timedelta(minutes=30),
+        help_text=_("Bookings start and end on multiples of this."),
     )
     min_notice = models.DurationField(_("minimum notice"), default=timedelta(0))
     horizon = models.DurationField(_("how far ahead"), default=timedelta(days=90))
     buffer_after = models.DurationField(
-        _("buffer after a booking"), default=timedelta(0), help_text=_("Time kept free after each booking, e.g. to tidy.")
+        _("buffer after a booking"),
+        default=timedelta(0),
+        help_text=_("Time kept free after each booking, e.g. to tidy."),
     )
     requires_approval = models.BooleanField(_("requires approval"), default=False)
     calendar = models.OneToOneField(
-        "schedule.Calendar", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="space"
+        "schedule.Calendar",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="space",
     )
 
     class Meta:
@@ -181,19 +226,33 @@ class Space(models.Model):
             models.UniqueConstraint(fields=["venue", "slug"], name="space_slug_unique_in_venue"),
             models.CheckConstraint(condition=Q(seats__gte=1), name="space_has_a_seat"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="space_holds_someone"),
-            models.CheckConstraint(condition=Q(min_duration__gt=timedelta(0)), name="space_min_duration_positive"),
-            models.CheckConstraint(condition=Q(max_duration__gte=F("min_duration")), name="space_max_duration_gte_min"),
-            models.CheckConstraint(condition=Q(slot_step__gt=timedelta(0)), name="space_slot_step_positive"),
-            models.CheckConstraint(condition=Q(min_notice__gte=timedelta(0)), name="space_notice_not_negative"),
-            models.CheckConstraint(condition=Q(horizon__gt=timedelta(0)), name="space_horizon_positive"),
-            models.CheckConstraint(condition=Q(buffer_after__gte=timedelta(0)), name="space_buffer_not_negative"),
+            models.CheckConstraint(
+                condition=Q(min_duration__gt=timedelta(0)), name="space_min_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_duration__gte=F("min_duration")), name="space_max_duration_gte_min"
+            ),
+            models.CheckConstraint(
+                condition=Q(slot_step__gt=timedelta(0)), name="space_slot_step_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_notice__gte=timedelta(0)), name="space_notice_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon__gt=timedelta(0)), name="space_horizon_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(buffer_after__gte=timedelta(0)), name="space_buffer_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.venue.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("spaces:space", kwargs={"venue_slug": self.venue.slug, "space_slug": self.slug})
+        return reverse(
+            "spaces:space", kwargs={"venue_slug": self.venue.slug, "space_slug": self.slug}
+        )
 
     @property
     def is_desk_pool(self) -> bool:
@@ -206,7 +265,9 @@ class Space(models.Model):
         if self.max_duration and self.slot_step and self.max_duration % self.slot_step:
             errors["max_duration"] = _("The longest booking must be a whole number of slot steps.")
         if self.slot_step and (timedelta(days=1) % self.slot_step):
-            errors["slot_step"] = _("The slot step must divide a day evenly (e.g. 15, 30 or 60 minutes).")
+            errors["slot_step"] = _(
+                "The slot step must divide a day evenly (e.g. 15, 30 or 60 minutes)."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -230,7 +291,11 @@ class CalendarImport(models.Model):
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="calendar_imports")
     space = models.ForeignKey(
-        Space, on_delete=models.CASCADE, related_name="calendar_imports", null=True, blank=True,
+        Space,
+        on_delete=models.CASCADE,
+        related_name="calendar_imports",
+        null=True,
+        blank=True,
         help_text=_("Leave empty to block the whole venue."),
     )
     name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Church services"))
@@ -254,7 +319,9 @@ class Unavailability(models.Model):
 
     source = models.ForeignKey(CalendarImport, on_delete=models.CASCADE, related_name="busy_times")
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="unavailabilities")
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="unavailabilities", null=True, blank=True)
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="unavailabilities", null=True, blank=True
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     summary = models.CharField(max_length=200, blank=True)
@@ -265,7 +332,9 @@ class Unavailability(models.Model):
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["venue", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="unavailability_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="unavailability_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

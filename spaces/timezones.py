@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
@@ -31,7 +32,11 @@ def resolve_local(naive: datetime, zone: ZoneInfo) -> LocalInstant:
     if round_trip != naive:
         raise NonexistentLocalTime(
             _("%(time)s does not exist on %(date)s in %(zone)s: the clocks go forward then.")
-            % {"time": naive.strftime("%H:%M"), "date": naive.strftime("%-d %B %Y"), "zone": zone.key}
+            % {
+                "time": naive.strftime("%H:%M"),
+                "date": date_format(naive.date(), "j F Y"),
+                "zone": zone.key,
+            }
         )
     return LocalInstant(first.astimezone(UTC), ambiguous=first.utcoffset() != second.utcoffset())
 

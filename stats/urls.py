@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "stats"
-urlpatterns: list = []
+# Included before spaces.urls: these fixed words would otherwise be read as space slugs.
+urlpatterns = [
+    path("venues/<slug:venue_slug>/stats/", views.venue_stats, name="venue"),
+    path("venues/<slug:venue_slug>/stats/daily.csv", views.daily_csv, name="daily_csv"),
+    path("venues/<slug:venue_slug>/usage.csv", views.usage_csv, name="usage_csv"),
+    path("venues/<slug:venue_slug>/usage.json", views.usage_json, name="usage_json"),
+    path("venues/<slug:venue_slug>/impact/", views.impact, name="impact"),
+    path("venues/<slug:venue_slug>/<slug:space_slug>/stats/", views.space_stats, name="space"),
+]

@@ -1,0 +1,118 @@
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Booking
+from .services import BookingError, approve_booking, cancel_booking, decline_booking
+
+# Times, space, status and who-decided are set by bookings.services only; the admin shows them.
+RULED_FIELDS = [
+    "uid",
+    "space",
+    "booker",
+    "organisation",
+    "starts_at",
+    "ends_at",
+    "blocked_until",
+    "exclusive",
+    "status",
+    "attendees",
+    "sequence",
+    "decided_by",
+    "decided_at",
+    "decision_reason",
+    "cancelled_by",
+    "cancelled_at",
+    "cancellation_reason",
+    "event",
+    "created_at",
+    "updated_at",
+]
+
+
+def _apply(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset, service, verb: str, **kwargs
+) -> None:
+    done = 0
+    for booking in queryset:
+        try:
+            service(booking=booking, by=request.user, **kwargs)
+        except BookingError as error:
+            modeladmin.message_user(request, f"{booking}: {error.message}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(
+            request, _("%(verb)s %(count)d booking(s).") % {"verb": verb, "count": done}
+        )
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    """Bookings are made on the site; here managers look, approve, decline and cancel, all through the services."""
+
+    list_display = [
+        "title",
+        "space",
+        "starts_at",
+        "ends_at",
+        "status",
+        "booker",
+        "organisation",
+        "attendees",
+    ]
+    list_filter = ["status", "space__venue", "space", "activity", "organisation__kind"]
+    search_fields = [
+        "title",
+        "purpose",
+        "booker__email",
+        "booker__display_name",
+        "organisation__name",
+    ]
+    date_hierarchy = "starts_at"
+    list_select_related = ["space__venue", "booker", "organisation"]
+    readonly_fields = RULED_FIELDS
+    fields = ["title", "purpose", "activity", *RULED_FIELDS]
+    actions = ["approve", "decline", "cancel"]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).managed_by(request.user).distinct()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a booking made here would skip the rules: book on the site instead
+
+    def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
+        return False  # history matters: cancel instead
+
+    @admin.action(description=gettext_lazy("Approve the selected requests"))
+    def approve(self, request: HttpRequest, queryset) -> None:
+        _apply(self, request, queryset, approve_booking, _("Approved"))
+
+    @admin.action(description=gettext_lazy("Cancel the selected bookings"))
+    def cancel(self, request: HttpRequest, queryset) -> None:
+        _apply(
+            self,
+            request,
+            queryset,
+            cancel_booking,
+            _("Cancelled"),
+            reason=_("Cancelled by the venue."),
+        )
+
+    @admin.action(description=gettext_lazy("Decline the selected requests (asks for a reason)"))
+    def decline(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        reason = request.POST.get("reason", "").strip()
+        if request.POST.get("confirm") and reason:
+            _apply(self, request, queryset, decline_booking, _("Declined"), reason=reason)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Why decline these requests?"),
+            "bookings": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "missing_reason": bool(request.POST.get("confirm")),
+        }
+        return TemplateResponse(request, "bookings/admin_decline.html", context)

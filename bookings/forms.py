@@ -1,0 +1,148 @@
+from datetime import date, datetime
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members.models import Member
+from spaces.models import Space
+from spaces.timezones import NonexistentLocalTime, resolve_local
+
+from .models import Booking
+
+# BookingError.field (the model's names) -> this form's fields.
+SERVICE_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
+
+
+class BookingForm(forms.Form):
+    """A booking request in the venue's wall clock. Shape and DST here; every rule about other bookings in the service."""
+
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    start_time = forms.TimeField(
+        label=gettext_lazy("Starts at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    end_time = forms.TimeField(
+        label=gettext_lazy("Ends at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        help_text=gettext_lazy("What you will call it, e.g. Team meeting."),
+    )
+    purpose = forms.CharField(
+        label=gettext_lazy("Purpose"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("A sentence for the venue: what is it for?"),
+    )
+    activity = forms.ChoiceField(
+        label=gettext_lazy("Activity"),
+        required=False,
+        choices=[("", gettext_lazy("Not saying")), *Booking.Activity.choices],
+    )
+    attendees = forms.IntegerField(
+        label=gettext_lazy("How many people"), min_value=1, max_value=100000, initial=1
+    )
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Booking for"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("Myself"),
+    )
+
+    def __init__(self, *args, space: Space, member: Member, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.space = space
+        self.ambiguous: list[datetime] = []  # wall times that happened twice; we took the first
+        organisations = member.organisations.order_by("name")
+        self.fields["organisation"].queryset = organisations
+        step = int(space.slot_step.total_seconds())
+        for name in ("start_time", "end_time"):
+            self.fields[name].widget.attrs["step"] = step
+        self.fields["attendees"].widget.attrs["max"] = space.capacity
+        self.fields["attendees"].help_text = _("At most %(capacity)d.") % {
+            "capacity": space.capacity
+        }
+
+    def _resolve(self, name: str, naive: datetime) -> datetime | None:
+        try:
+            local = resolve_local(naive, self.space.venue.zone)
+        except NonexistentLocalTime as exc:
+            self.add_error(name, str(exc))
+            return None
+        if local.ambiguous:
+            self.ambiguous.append(local.instant.astimezone(self.space.venue.zone))
+        return local.instant
+
+    def clean_date(self) -> "date | None":
+        day = self.cleaned_data.get("date")
+        # Far-off years overflow when converted between zones; no booking is that far away anyway.
+        if day is not None and not date(2000, 1, 1) <= day <= date(2999, 12, 31):
+            raise forms.ValidationError(_("Choose a date between the years 2000 and 2999."))
+        return day
+
+    def clean(self) -> dict:
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day is None or start is None or end is None:
+            return data
+        if end <= start:
+            self.add_error("end_time", _("The booking must end after it starts."))
+            return data
+        starts_at = self._resolve("start_time", datetime.combine(day, start))
+        ends_at = self._resolve("end_time", datetime.combine(day, end))
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("end_time", _("The booking must end after it starts."))
+        data["starts_at"], data["ends_at"] = starts_at, ends_at
+        return data
+
+    def add_service_error(self, field: str | None, message: str) -> None:
+        name = SERVICE_FIELDS.get(field or "", field)
+        self.add_error(name if name in self.fields else None, message)
+
+    def ambiguity_note(self) -> str:
+        """A sentence for the success message when a wall time happened twice (the autumn hour)."""
+        if not self.ambiguous:
+            return ""
+        first = self.ambiguous[0]
+        return _(
+            "%(time)s happens twice on %(date)s in %(zone)s because the clocks go back; "
+            "we booked the first %(time)s (%(abbr)s, before the change)."
+        ) % {
+            "time": first.strftime("%H:%M"),
+            "date": date_format(first, "j F Y"),
+            "zone": self.space.venue.time_zone,
+            "abbr": first.tzname(),
+        }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why decline? The booker will read this."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": gettext_lazy("Say why the request is declined; the booker will read it.")
+        },
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(self.fields["reason"].error_messages["required"])
+        return reason

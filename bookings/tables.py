@@ -1,0 +1,144 @@
+import django_tables2 as tables
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Booking
+
+
+def when_in_words(booking: Booking) -> str:
+    """'Tue 5 Jan 2027, 10:00–11:00' in the venue's own zone, naming the zone when it is not ours."""
+    zone = booking.space.venue.zone
+    starts, ends = booking.starts_at.astimezone(zone), booking.ends_at.astimezone(zone)
+    end_format = "H:i" if starts.date() == ends.date() else "D j M H:i"
+    text = f"{date_format(starts, 'D j M Y, H:i')}–{date_format(ends, end_format)}"
+    if booking.space.venue.time_zone != settings.TIME_ZONE:
+        text += f" ({booking.space.venue.time_zone})"
+    return text
+
+
+class WhenColumn(tables.Column):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("verbose_name", _("When"))
+        kwargs.setdefault("accessor", "starts_at")
+        super().__init__(**kwargs)
+
+    def render(self, record: Booking) -> str:
+        return when_in_words(record)
+
+
+class StatusColumn(tables.Column):
+    def render(self, record: Booking) -> str:
+        return format_html(
+            '<span class="status status-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+
+class SpaceColumn(tables.Column):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("verbose_name", _("Space"))
+        kwargs.setdefault("accessor", "space__name")
+        kwargs.setdefault("order_by", ("space__venue__name", "space__name"))
+        super().__init__(**kwargs)
+
+    def render(self, record: Booking) -> str:
+        return format_html(
+            '<a href="{}">{}</a><br><span class="muted">{}</span>',
+            record.space.get_absolute_url(),
+            record.space.name,
+            record.space.venue.name,
+        )
+
+
+# The action columns include their template from inline code so that it renders inside the page's
+# context; a template_name would re-run every context processor (and its queries) once per row.
+
+
+class MyBookingsTable(tables.Table):
+    when = WhenColumn()
+    title = tables.Column(verbose_name=_("Booking"), linkify=True)
+    space = SpaceColumn()
+    status = StatusColumn(verbose_name=_("Status"))
+    actions = tables.TemplateColumn(
+        template_code='{% include "bookings/_cancel_button.html" %}',
+        verbose_name=_("Actions"),
+        orderable=False,
+    )
+
+    class Meta:
+        order_by = "when"
+        per_page = 10
+        empty_text = _("Nothing here yet.")
+        attrs = {"class": "bookings-table"}
+
+
+class PastBookingsTable(MyBookingsTable):
+    class Meta(MyBookingsTable.Meta):
+        order_by = "-when"
+        exclude = ("actions",)
+
+
+class BookerColumn(tables.Column):
+    def render(self, record: Booking) -> str:
+        return format_html(
+            '{}<br><span class="muted">{}</span>', str(record.booker), record.booker.email
+        )
+
+
+class OrganisationColumn(tables.Column):
+    def render(self, record: Booking) -> str:
+        organisation = record.organisation
+        return format_html(
+            '{}<br><span class="muted">{}</span>',
+            organisation.name,
+            organisation.get_kind_display(),
+        )
+
+
+class RequestsTable(tables.Table):
+    """Pending requests of the venues a manager runs, each with approve and decline."""
+
+    when = WhenColumn()
+    space = SpaceColumn()
+    booker = BookerColumn(
+        verbose_name=_("Booker"), order_by=("booker__display_name", "booker__email")
+    )
+    organisation = OrganisationColumn(
+        verbose_name=_("For"), order_by=("organisation__name",), default=_("Themselves")
+    )
+    title = tables.Column(verbose_name=_("Booking"), linkify=True)
+    purpose = tables.Column(verbose_name=_("Purpose"), orderable=False, default="—")
+    attendees = tables.Column(verbose_name=_("People"))
+    actions = tables.TemplateColumn(
+        template_code='{% include "bookings/_decide_buttons.html" %}',
+        verbose_name=_("Decision"),
+        orderable=False,
+    )
+
+    class Meta:
+        order_by = "when"
+        per_page = 20
+        empty_text = _("No requests are waiting for a decision.")
+        attrs = {"class": "requests-table"}
+
+
+class DecidedTable(tables.Table):
+    """Requests decided recently, newest decision first."""
+
+    when = WhenColumn()
+    space = SpaceColumn()
+    booker = BookerColumn(
+        verbose_name=_("Booker"), order_by=("booker__display_name", "booker__email")
+    )
+    title = tables.Column(verbose_name=_("Booking"), linkify=True)
+    status = StatusColumn(verbose_name=_("Status"))
+    decided_by = tables.Column(verbose_name=_("Decided by"), default="—")
+    decided_at = tables.DateTimeColumn(verbose_name=_("Decided on"), format="j M Y H:i")
+    decision_reason = tables.Column(verbose_name=_("Reason"), orderable=False, default="—")
+
+    class Meta:
+        order_by = "-decided_at"
+        per_page = 20
+        empty_text = _("Nothing decided in the last 30 days.")
+        attrs = {"class": "decided-table"}

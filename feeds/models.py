@@ -1,0 +1,110 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe: 43 characters of [A-Za-z0-9_-]."""
+    return secrets.token_urlsafe(32)
+
+
+class FeedTokenQuerySet(models.QuerySet["FeedToken"]):
+    def live(self) -> "FeedTokenQuerySet":
+        """Tokens that still open their feed (not revoked)."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class FeedToken(models.Model):
+    """The secret in a private feed's URL, scoped to exactly one feed of its owner.
+
+    The token itself is kept (unique-indexed) rather than hashed, because a member must be able
+    to see and copy their subscription address again on their account page. Whether the owner
+    may still see the feed is checked on every fetch (feeds.scopes), not when the token is made.
+    """
+
+    class Scope(models.TextChoices):
+        MEMBER = "member", _("My bookings")
+        ORGANISATION = "organisation", _("Organisation bookings")
+        SPACE = "space", _("Space bookings (manager)")
+        VENUE = "venue", _("Venue bookings (manager)")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    scope = models.CharField(_("feed"), max_length=16, choices=Scope.choices)
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feed_tokens",
+    )
+    venue = models.ForeignKey(
+        "spaces.Venue", on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens"
+    )
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = FeedTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("feed token")
+        verbose_name_plural = _("feed tokens")
+        ordering = ["scope", "created_at"]
+        constraints = [
+            # Each scope names exactly the one object it refers to, and nothing else.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        scope="member",
+                        organisation__isnull=True,
+                        venue__isnull=True,
+                        space__isnull=True,
+                    )
+                    | Q(
+                        scope="organisation",
+                        organisation__isnull=False,
+                        venue__isnull=True,
+                        space__isnull=True,
+                    )
+                    | Q(
+                        scope="venue",
+                        organisation__isnull=True,
+                        venue__isnull=False,
+                        space__isnull=True,
+                    )
+                    | Q(
+                        scope="space",
+                        organisation__isnull=True,
+                        venue__isnull=True,
+                        space__isnull=False,
+                    )
+                ),
+                name="feed_token_scope_matches_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}: {self.target_label} ({self.owner})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def target_label(self) -> str:
+        if self.scope == self.Scope.ORGANISATION and self.organisation_id:
+            return self.organisation.name
+        if self.scope == self.Scope.VENUE and self.venue_id:
+            return self.venue.name
+        if self.scope == self.Scope.SPACE and self.space_id:
+            return str(self.space)
+        return str(self.owner)

@@ -1,0 +1,182 @@
+"""What a feed shows, decided on every request from who may see what on the site *now*.
+
+A token is only a pointer to a feed; the owner's right to that feed (membership of the
+organisation, managing the venue) is checked again each time a calendar app polls it.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from bookings.models import Booking
+from members.models import Member, OrganisationMembership
+from spaces.models import Space, Venue
+
+from .models import FeedToken
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One calendar to publish: its bookings (not yet windowed), its name and how much it reveals."""
+
+    key: str  # stable and unique per feed; goes into the calendar UID and the ETag
+    name: str
+    bookings: QuerySet[Booking]
+    detail: bool  # False: busy-only, "Booked" with no names or purposes
+    show_booker: bool  # manager and organisation feeds say who booked
+    public: bool
+
+
+def may_manage_venue(member: Member, venue: Venue) -> bool:
+    return member.is_active and (
+        member.is_superuser or venue.managers.filter(pk=member.pk).exists()
+    )
+
+
+def may_use_token(token: FeedToken) -> bool:
+    """Whether the token's owner may, right now, see everything its feed shows."""
+    owner = token.owner
+    if not owner.is_active or token.revoked_at is not None:
+        return False
+    match token.scope:
+        case FeedToken.Scope.MEMBER:
+            return True
+        case FeedToken.Scope.ORGANISATION:
+            return OrganisationMembership.objects.filter(
+                organisation_id=token.organisation_id, member=owner
+            ).exists()
+        case FeedToken.Scope.VENUE:
+            return may_manage_venue(owner, token.venue)
+        case FeedToken.Scope.SPACE:
+            return may_manage_venue(owner, token.space.venue)
+    return False
+
+
+def may_create_feed(
+    member: Member,
+    scope: str,
+    *,
+    organisation_id: int | None = None,
+    venue_id: int | None = None,
+    space_id: int | None = None,
+) -> bool:
+    """Whether `member` may make a token for this feed (the same test as on every fetch)."""
+    token = FeedToken(
+        owner=member,
+        scope=scope,
+        organisation_id=organisation_id,
+        venue_id=venue_id,
+        space_id=space_id,
+    )
+    if scope == FeedToken.Scope.VENUE and venue_id:
+        token.venue = Venue.objects.filter(pk=venue_id).first()
+        if token.venue is None:
+            return False
+    if scope == FeedToken.Scope.SPACE and space_id:
+        token.space = Space.objects.select_related("venue").filter(pk=space_id).first()
+        if token.space is None:
+            return False
+    if scope == FeedToken.Scope.ORGANISATION and not organisation_id:
+        return False
+    return may_use_token(token)
+
+
+def feed_for_token(token: FeedToken) -> Feed:
+    """The feed a token opens. Call may_use_token first."""
+    bookings = Booking.objects.all()
+    match token.scope:
+        case FeedToken.Scope.MEMBER:
+            return Feed(
+                key=f"member-{token.owner_id}",
+                name=_("My bookings (Commonshare)"),
+                bookings=bookings.for_member(token.owner),
+                detail=True,
+                show_booker=False,
+                public=False,
+            )
+        case FeedToken.Scope.ORGANISATION:
+            return Feed(
+                key=f"organisation-{token.organisation_id}",
+                name=_("%(organisation)s bookings (Commonshare)")
+                % {"organisation": token.organisation.name},
+                bookings=bookings.filter(organisation_id=token.organisation_id),
+                detail=True,
+                show_booker=True,
+                public=False,
+            )
+        case FeedToken.Scope.VENUE:
+            return Feed(
+                key=f"venue-{token.venue_id}",
+                name=_("%(venue)s bookings (Commonshare)") % {"venue": token.venue.name},
+                bookings=bookings.filter(space__venue_id=token.venue_id),
+                detail=True,
+                show_booker=True,
+                public=False,
+            )
+        case FeedToken.Scope.SPACE:
+            return Feed(
+                key=f"space-{token.space_id}",
+                name=_("%(space)s bookings (Commonshare)") % {"space": str(token.space)},
+                bookings=bookings.filter(space_id=token.space_id),
+                detail=True,
+                show_booker=True,
+                public=False,
+            )
+    raise ValueError(f"Unknown feed scope {token.scope!r}")
+
+
+def busy_feed_for_space(space: Space) -> Feed:
+    """The public busy-only feed of a space; only offered where its venue publishes busy times."""
+    return Feed(
+        key=f"busy-space-{space.pk}",
+        name=_("%(space)s: busy times") % {"space": str(space)},
+        bookings=Booking.objects.active().filter(space=space),
+        detail=False,
+        show_booker=False,
+        public=True,
+    )
+
+
+def busy_feed_for_venue(venue: Venue) -> Feed:
+    return Feed(
+        key=f"busy-venue-{venue.pk}",
+        name=_("%(venue)s: busy times") % {"venue": venue.name},
+        bookings=Booking.objects.active().filter(space__venue=venue),
+        detail=False,
+        show_booker=False,
+        public=True,
+    )
+
+
+def creatable_feeds(member: Member) -> list[tuple[str, int | None, str]]:
+    """(scope, target id, label) for every feed `member` may subscribe to now."""
+    choices: list[tuple[str, int | None, str]] = [(FeedToken.Scope.MEMBER, None, _("My bookings"))]
+    for membership in OrganisationMembership.objects.filter(member=member).select_related(
+        "organisation"
+    ):
+        choices.append(
+            (
+                FeedToken.Scope.ORGANISATION,
+                membership.organisation_id,
+                _("Bookings for %(organisation)s") % {"organisation": membership.organisation.name},
+            )
+        )
+    venues = Venue.objects.all() if member.is_superuser else Venue.objects.filter(managers=member)
+    for venue in venues.prefetch_related("spaces"):
+        choices.append(
+            (
+                FeedToken.Scope.VENUE,
+                venue.pk,
+                _("All bookings at %(venue)s") % {"venue": venue.name},
+            )
+        )
+        for space in venue.spaces.all():
+            choices.append(
+                (
+                    FeedToken.Scope.SPACE,
+                    space.pk,
+                    _("Bookings of %(space)s") % {"space": f"{space.name}, {venue.name}"},
+                )
+            )
+    return choices

@@ -1,0 +1,376 @@
+"""Feed, download and account pages. Feed tokens are secrets: their 404s are not logged (see _gone)."""
+
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import (
+    http_date,
+    parse_etags,
+    parse_http_date_safe,
+    url_has_allowed_host_and_scheme,
+)
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from bookings.models import Booking
+from spaces.models import CalendarImport, Space, Venue
+
+from .builders import Validators, build_booking_file, build_feed, feed_validators, feed_window
+from .imports import MAX_BYTES, ImportResult, import_calendar, import_upload
+from .models import FeedToken
+from .scopes import (
+    Feed,
+    busy_feed_for_space,
+    busy_feed_for_venue,
+    creatable_feeds,
+    feed_for_token,
+    may_manage_venue,
+    may_use_token,
+)
+from .services import (
+    FeedError,
+    create_feed_token,
+    note_token_used,
+    regenerate_feed_token,
+    revoke_feed_token,
+)
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+# Calendar apps poll every 15 minutes to a day; let them keep a copy for a while, then revalidate cheaply.
+MAX_AGE = 15 * 60
+
+
+def _gone() -> HttpResponse:
+    """404 for an unknown or revoked token. Django logs 4xx responses with their path (the token)
+    at WARNING; marking the response as logged keeps the secret out of the logs."""
+    response = HttpResponseNotFound(
+        _("No such calendar feed."), content_type="text/plain; charset=utf-8"
+    )
+    response._has_been_logged = True
+    return response
+
+
+def _not_modified(request: HttpRequest, validators: Validators) -> bool:
+    """If-None-Match wins over If-Modified-Since (RFC 9110); an unreadable date is ignored."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match:
+        tags = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+        return "*" in tags or validators.etag in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and int(validators.last_modified.timestamp()) <= since
+
+
+def _calendar_response(body: bytes, *, public: bool, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(body, content_type=CALENDAR_TYPE)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(
+        response, max_age=MAX_AGE, **({"public": True} if public else {"private": True})
+    )
+    return response
+
+
+def serve_feed(request: HttpRequest, feed: Feed, *, now: datetime) -> HttpResponse:
+    """A feed with ETag and Last-Modified, or 304 when the client's copy is current (one query)."""
+    window = feed_window(now)
+    validators = feed_validators(feed, window)
+    if _not_modified(request, validators):
+        response = HttpResponse(status=304)
+        patch_cache_control(
+            response, max_age=MAX_AGE, **({"public": True} if feed.public else {"private": True})
+        )
+    else:
+        response = _calendar_response(build_feed(feed, window), public=feed.public)
+    response["ETag"] = validators.etag
+    response["Last-Modified"] = http_date(validators.last_modified.timestamp())
+    if not feed.public:
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_safe
+def token_feed(request: HttpRequest, token: str) -> HttpResponse:
+    now = timezone.now()
+    found = (
+        FeedToken.objects.live()
+        .select_related("owner", "organisation", "venue", "space__venue")
+        .filter(token=token)
+        .first()
+    )
+    if found is None or not may_use_token(found):
+        return _gone()
+    response = serve_feed(request, feed_for_token(found), now=now)
+    note_token_used(found, now=now)
+    return response
+
+
+@require_safe
+def busy_venue_feed(request: HttpRequest, venue_slug: str) -> HttpResponse:
+    venue = get_object_or_404(Venue, slug=venue_slug, publish_busy_times=True)
+    return serve_feed(request, busy_feed_for_venue(venue), now=timezone.now())
+
+
+@require_safe
+def busy_space_feed(request: HttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
+    space = get_object_or_404(
+        Space.objects.select_related("venue"),
+        venue__slug=venue_slug,
+        slug=space_slug,
+        venue__publish_busy_times=True,
+    )
+    return serve_feed(request, busy_feed_for_space(space), now=timezone.now())
+
+
+def _booking_for(request: HttpRequest, pk: int) -> Booking:
+    """A booking the member booked or manages; anyone else's is a 404."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("space__venue", "booker", "organisation"), pk=pk
+    )
+    if booking.booker_id != request.user.pk and not may_manage_venue(
+        request.user, booking.space.venue
+    ):
+        raise Http404
+    return booking
+
+
+@login_required
+@require_safe
+def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking_for(request, pk)
+    response = _calendar_response(
+        build_booking_file(booking), public=False, filename=f"booking-{booking.pk}.ics"
+    )
+    response["ETag"] = (
+        f'"{booking.uid.hex}-{booking.sequence}-{int(booking.updated_at.timestamp())}"'
+    )
+    return response
+
+
+# --- The member's feeds ---------------------------------------------------------------------------
+
+
+def feed_url(token: FeedToken) -> str:
+    """The https (or, in development, http) address of a token's feed."""
+    return settings.SITE_URL + reverse("feeds:token_feed", kwargs={"token": token.token})
+
+
+def webcal_url(url: str) -> str:
+    return "webcal://" + url.split("://", 1)[1]
+
+
+@login_required
+@require_safe
+def my_feeds(request: HttpRequest) -> HttpResponse:
+    tokens = list(
+        FeedToken.objects.live()
+        .filter(owner=request.user)
+        .select_related("organisation", "venue", "space__venue")
+    )
+    rows = [{"token": t, "url": feed_url(t), "webcal": webcal_url(feed_url(t))} for t in tokens]
+    have = {(t.scope, t.organisation_id or t.venue_id or t.space_id) for t in tokens}
+    choices = [
+        {"value": f"{scope}:{target or ''}", "label": label}
+        for scope, target, label in creatable_feeds(request.user)
+        if (scope, target) not in have
+    ]
+    managed = (
+        Venue.objects.all() if request.user.is_superuser else request.user.managed_venues.all()
+    )
+    response = render(
+        request,
+        "feeds/my_feeds.html",
+        {"rows": rows, "choices": choices, "managed_venues": managed},
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the page shows secret addresses
+    return response
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return redirect(default)
+
+
+@login_required
+@require_POST
+def create_feed(request: HttpRequest) -> HttpResponse:
+    scope, _sep, target = request.POST.get("feed", "").partition(":")
+    try:
+        create_feed_token(
+            owner=request.user, scope=scope, target_id=int(target) if target.isdigit() else None
+        )
+    except FeedError as exc:
+        messages.error(request, exc.message)
+        return redirect("feeds:mine")
+    messages.success(
+        request, _("Your calendar feed is ready. Copy its address into your calendar app.")
+    )
+    return _back(request, "feeds:mine")
+
+
+def _own_token(request: HttpRequest, pk: int) -> FeedToken:
+    return get_object_or_404(FeedToken.objects.live(), pk=pk, owner=request.user)
+
+
+@login_required
+@require_POST
+def regenerate_feed(request: HttpRequest, pk: int) -> HttpResponse:
+    regenerate_feed_token(token=_own_token(request, pk), by=request.user)
+    messages.success(
+        request, _("New address made; the old one no longer works. Update your calendar app.")
+    )
+    return redirect("feeds:mine")
+
+
+@login_required
+@require_POST
+def revoke_feed(request: HttpRequest, pk: int) -> HttpResponse:
+    revoke_feed_token(token=_own_token(request, pk), by=request.user)
+    messages.success(request, _("Feed revoked; its address no longer works."))
+    return redirect("feeds:mine")
+
+
+# --- A venue's imported calendars ----------------------------------------------------------------
+
+
+class CalendarImportForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=200, help_text=gettext_lazy("e.g. Church services")
+    )
+    space = forms.ModelChoiceField(
+        label=gettext_lazy("Space"),
+        queryset=Space.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("The whole venue"),
+    )
+    url = forms.URLField(
+        label=gettext_lazy("https address"), required=False, max_length=1000, assume_scheme="https"
+    )
+    file = forms.FileField(label=gettext_lazy("or upload an .ics file"), required=False)
+
+    def __init__(self, *args, venue: Venue, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["space"].queryset = venue.spaces.all()
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if url and not url.lower().startswith("https://"):
+            raise forms.ValidationError(_("Only https:// addresses can be fetched."))
+        return url
+
+    def clean_file(self) -> UploadedFile | None:
+        upload = self.cleaned_data["file"]
+        if upload and upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and bool(data.get("url")) == bool(data.get("file")):
+            raise forms.ValidationError(
+                _("Give either an https address or a file, not both and not neither.")
+            )
+        return data
+
+
+def _managed_venue(request: HttpRequest, venue_slug: str) -> Venue:
+    venue = get_object_or_404(Venue, slug=venue_slug)
+    if not may_manage_venue(request.user, venue):
+        raise Http404
+    return venue
+
+
+@login_required
+def venue_calendars(request: HttpRequest, venue_slug: str) -> HttpResponse:
+    venue = _managed_venue(request, venue_slug)
+    form = CalendarImportForm(request.POST or None, request.FILES or None, venue=venue)
+    if request.method == "POST" and form.is_valid():
+        # A source whose first import fails is not kept: the manager sees why, in the form.
+        with transaction.atomic():
+            source = CalendarImport.objects.create(
+                venue=venue,
+                space=form.cleaned_data["space"],
+                name=form.cleaned_data["name"],
+                url=form.cleaned_data["url"],
+            )
+            if form.cleaned_data["file"]:
+                result = import_upload(source, form.cleaned_data["file"].read(MAX_BYTES + 1))
+            else:
+                result = import_calendar(source)
+            if not result.ok:
+                transaction.set_rollback(True)
+        if result.ok:
+            _report(request, source, result)
+            return redirect("feeds:venue_calendars", venue_slug=venue.slug)
+        form.add_error("file" if form.cleaned_data["file"] else "url", result.error)
+    sources = venue.calendar_imports.select_related("space").order_by("name")
+    return render(
+        request, "feeds/venue_calendars.html", {"venue": venue, "form": form, "sources": sources}
+    )
+
+
+def _report(request: HttpRequest, source: CalendarImport, result: ImportResult) -> None:
+    if result.ok:
+        messages.success(
+            request,
+            _("%(name)s imported: %(n)d busy times.") % {"name": source.name, "n": result.blocks},
+        )
+    else:
+        messages.error(
+            request,
+            _("%(name)s could not be imported: %(error)s")
+            % {"name": source.name, "error": result.error},
+        )
+
+
+def _managed_source(request: HttpRequest, pk: int) -> CalendarImport:
+    source = get_object_or_404(CalendarImport.objects.select_related("venue"), pk=pk)
+    if not may_manage_venue(request.user, source.venue):
+        raise Http404
+    return source
+
+
+@login_required
+@require_POST
+def refresh_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _managed_source(request, pk)
+    upload = request.FILES.get("file")
+    if upload is not None:
+        result = import_upload(source, upload.read(MAX_BYTES + 1))
+    else:
+        result = import_calendar(source)
+    _report(request, source, result)
+    return redirect("feeds:venue_calendars", venue_slug=source.venue.slug)
+
+
+@login_required
+@require_POST
+def delete_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _managed_source(request, pk)
+    slug = source.venue.slug
+    source.delete()  # its unavailability rows go with it
+    messages.success(request, _("Imported calendar removed; its times are free again."))
+    return redirect("feeds:venue_calendars", venue_slug=slug)

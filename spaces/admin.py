@@ -1,0 +1,161 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import CalendarImport, Closure, OpeningHours, Space, Unavailability, Venue
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
+    fields = ["space", "starts_at", "ends_at", "reason"]
+    autocomplete_fields = ["space"]
+
+
+class SpaceInline(admin.TabularInline):
+    model = Space
+    extra = 0
+    fields = ["name", "kind", "capacity", "seats", "requires_approval", "is_active"]
+    show_change_link = True
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "postcode", "time_zone", "publish_busy_times", "opened_for_sharing_on"]
+    list_filter = ["time_zone", "publish_busy_times", "publish_impact"]
+    search_fields = ["name", "address", "postcode"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["managers"]
+    inlines = [OpeningHoursInline, ClosureInline, SpaceInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "address",
+                    "postcode",
+                    "time_zone",
+                    "description",
+                    "accessibility_notes",
+                )
+            },
+        ),
+        (_("People"), {"fields": ("managers",)}),
+        (_("Feeds"), {"fields": ("publish_busy_times",)}),
+        (
+            _("Occupancy and impact"),
+            {
+                "fields": (
+                    "opened_for_sharing_on",
+                    "baseline_weekly_hours",
+                    "baseline_notes",
+                    "peak_starts",
+                    "peak_ends",
+                    "publish_impact",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "venue", "kind", "capacity", "seats", "requires_approval", "is_active"]
+    list_filter = [
+        "venue",
+        "kind",
+        "is_active",
+        "requires_approval",
+        "step_free",
+        "hearing_loop",
+        "accessible_toilet",
+        "quiet",
+    ]
+    search_fields = ["name", "venue__name"]
+    list_select_related = ["venue"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "venue",
+                    "name",
+                    "slug",
+                    "kind",
+                    "description",
+                    "capacity",
+                    "seats",
+                    "amenities",
+                    "is_active",
+                )
+            },
+        ),
+        (
+            _("Accessibility"),
+            {"fields": ("step_free", "hearing_loop", "accessible_toilet", "quiet")},
+        ),
+        (
+            _("Rules"),
+            {
+                "fields": (
+                    "min_duration",
+                    "max_duration",
+                    "slot_step",
+                    "min_notice",
+                    "horizon",
+                    "buffer_after",
+                    "requires_approval",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["reason", "venue", "space", "starts_at", "ends_at"]
+    list_filter = ["venue", "space"]
+    search_fields = ["reason", "venue__name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["venue", "space"]
+    autocomplete_fields = ["space"]
+
+
+@admin.register(CalendarImport)
+class CalendarImportAdmin(admin.ModelAdmin):
+    """Read-mostly: the fetch state is written by the importer, not by hand."""
+
+    list_display = ["name", "venue", "space", "last_success_at", "last_fetched_at", "has_error"]
+    list_filter = ["venue", "space"]
+    search_fields = ["name", "url"]
+    list_select_related = ["venue", "space"]
+    readonly_fields = ["last_fetched_at", "last_success_at", "last_error"]
+    fields = ["venue", "space", "name", "url", "last_fetched_at", "last_success_at", "last_error"]
+
+    @admin.display(boolean=True, description=_("last fetch failed"))
+    def has_error(self, obj: CalendarImport) -> bool:
+        return bool(obj.last_error)
+
+
+@admin.register(Unavailability)
+class UnavailabilityAdmin(admin.ModelAdmin):
+    """Rows come from imported calendars; the next import replaces them, so they are not edited here."""
+
+    list_display = ["summary", "venue", "space", "starts_at", "ends_at", "source"]
+    list_filter = ["venue", "space", "source"]
+    search_fields = ["summary"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["venue", "space", "source"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

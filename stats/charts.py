@@ -1,0 +1,119 @@
+"""Charts drawn on the server as SVG by pygal: no JavaScript, no CDN; each comes with a summary sentence.
+
+The template shows each chart beside a table of the same numbers (see stats/tables.py).
+"""
+
+import re
+from dataclasses import dataclass
+
+import pygal
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from pygal.style import Style
+
+from .queries import Stats
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1d2326",
+    foreground_strong="#1d2326",
+    foreground_subtle="#4f5b60",
+    font_family="system-ui, sans-serif",
+    colors=("#1f5f5b", "#b3471b", "#5b4a9e", "#8a5a00", "#1e6b32", "#a4262c", "#2f6fa3", "#6b6b6b"),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: SafeString
+    title: str
+    summary: str
+
+
+def _render(chart: pygal.graph.graph.Graph) -> SafeString:
+    # js=[] drops pygal's CDN tooltip script; the inline config <script> it still writes is of no use without it.
+    svg = chart.render(is_unicode=True)
+    return mark_safe(_SCRIPT.sub("", svg))  # pygal's own output, values are numbers and our labels
+
+
+def _config(title: str, **extra) -> dict:
+    return {
+        "title": title,
+        "js": [],
+        "disable_xml_declaration": True,
+        "style": STYLE,
+        "height": 360,
+        "width": 800,
+        "legend_at_bottom": True,
+        "print_values": False,
+        **extra,
+    }
+
+
+def occupancy_by_month(stats: Stats) -> Chart:
+    title = _("Occupancy per month, by space (%)")
+    chart = pygal.Line(
+        **_config(title, range=(0, 100), x_title=_("Month"), y_title=_("Occupancy %"))
+    )
+    chart.x_labels = [date_format(month, "M Y") for month in stats.months]
+    for space in stats.spaces:
+        uses = [stats.monthly.get((month, space.pk)) for month in stats.months]
+        chart.add(space.name, [round(use.occupancy, 1) if use else None for use in uses])
+    busiest = max(stats.spaces, key=lambda s: stats.by_space[s.pk].occupancy, default=None)
+    if busiest is None or not stats.months:
+        summary = _("No open hours in this period.")
+    else:
+        summary = _(
+            "Over the period the venue was %(total).1f%% occupied; the busiest space was %(space)s at %(busiest).1f%%."
+        ) % {
+            "total": stats.total.occupancy,
+            "space": busiest.name,
+            "busiest": stats.by_space[busiest.pk].occupancy,
+        }
+    return Chart(_render(chart), title, summary)
+
+
+def hours_by_hirer_kind(stats: Stats, labels: dict[str, str]) -> Chart:
+    title = _("Booked hours per month, by kind of hirer")
+    chart = pygal.StackedBar(**_config(title, x_title=_("Month"), y_title=_("Hours")))
+    chart.x_labels = [date_format(month, "M Y") for month in stats.months]
+    kinds = sorted({kind for _month, kind in stats.kind_by_month})
+    for kind in kinds:
+        chart.add(
+            labels.get(kind, kind),
+            [round(stats.kind_by_month.get((m, kind), 0.0), 1) for m in stats.months],
+        )
+    top = max(stats.by_kind.values(), key=lambda mix: mix.hours, default=None)
+    if top is None or top.hours == 0:
+        summary = _("No booked hours in this period.")
+    else:
+        summary = _("%(kind)s booked the most: %(hours).1f of %(total).1f hours.") % {
+            "kind": top.label,
+            "hours": top.hours,
+            "total": stats.total.booked_hours,
+        }
+    return Chart(_render(chart), title, summary)
+
+
+def before_and_after(stats: Stats) -> Chart:
+    title = _("Hours of use in an average week: before sharing and in this period")
+    chart = pygal.Bar(**_config(title, y_title=_("Hours a week")))
+    before = float(stats.baseline_weekly_hours) if stats.baseline_weekly_hours is not None else None
+    chart.x_labels = [_("Before sharing (manager's estimate)"), _("This period")]
+    chart.add(_("Hours a week"), [before, round(stats.weekly_booked_hours, 1)])
+    if before is None:
+        summary = _(
+            "In this period the venue was booked %(after).1f hours in an average week; no use before sharing was recorded."
+        ) % {"after": stats.weekly_booked_hours}
+    else:
+        summary = _(
+            "Before sharing the venue was used about %(before).1f hours a week; in this period, %(after).1f hours a week."
+        ) % {
+            "before": before,
+            "after": stats.weekly_booked_hours,
+        }
+    return Chart(_render(chart), title, summary)

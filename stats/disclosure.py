@@ -1,0 +1,150 @@
+"""Statistical disclosure control for anything public, as UK official statistics practise it.
+
+- A count under 10 is suppressed; other counts are rounded to the nearest 5.
+- A percentage is shown only when it is based on 10 or more.
+- Totals are protected: when a table with a total would have exactly one suppressed non-zero
+  cell, the smallest other cell is suppressed too (secondary suppression), so nobody can work a
+  suppressed cell out by subtracting the others from the total. A total under 10 is suppressed
+  with everything in its table.
+Totals are rounded from the true figures, so rounded cells need not add up to the rounded total.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .queries import Stats
+
+THRESHOLD = 10
+ROUND_TO = 5
+
+
+def rounded(value: float) -> int:
+    """To the nearest 5, halves upwards (12.5 → 15)."""
+    return int(math.floor(value / ROUND_TO + 0.5) * ROUND_TO)
+
+
+def safe_count(value: int) -> int | None:
+    """A count fit to publish, or None when it must be suppressed."""
+    return None if value < THRESHOLD else rounded(value)
+
+
+def safe_percent(value: float, based_on: int) -> int | None:
+    """A percentage fit to publish (whole percent), or None when it is based on fewer than 10."""
+    return round(value) if based_on >= THRESHOLD else None
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    label: str
+    count: int | None  # None: suppressed
+    hours: int | None = None  # rounded hours, suppressed with the count
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    cells: list[Cell]
+    total: int | None
+
+    @property
+    def any_suppressed(self) -> bool:
+        return any(cell.count is None for cell in self.cells)
+
+
+def protect(
+    counts: dict[str, int], labels: dict[str, str], *, hours: dict[str, float] | None = None
+) -> ProtectedTable:
+    """Suppress, round and protect the total of one table of counts (e.g. hirings by kind of hirer).
+
+    `hours` (optional) go with the counts of the same rows: published rounded to 5, and
+    suppressed wherever the row's count is.
+    """
+    keys = list(labels)
+    true = {key: counts.get(key, 0) for key in keys}
+    total = sum(true.values())
+    if total < THRESHOLD:
+        hidden = set(keys)
+    else:
+        hidden = {key for key in keys if true[key] < THRESHOLD}
+        while sum(1 for key in hidden if true[key] > 0) == 1 and len(hidden) < len(keys):
+            # One non-zero hidden cell (the others hidden are zeros) would be total minus the rest.
+            shown = sorted((key for key in keys if key not in hidden), key=lambda key: true[key])
+            hidden.add(shown[0])
+    cells = []
+    for key in keys:
+        if key in hidden:
+            cells.append(Cell(key, labels[key], None, None))
+        else:
+            row_hours = rounded(hours.get(key, 0.0)) if hours is not None else None
+            cells.append(Cell(key, labels[key], rounded(true[key]), row_hours))
+    return ProtectedTable(cells, safe_count(total))
+
+
+def protect_districts(hirers_by_district: dict[str, int], other_label: str) -> ProtectedTable:
+    """Local reach for the public: districts with fewer than 10 hirers are pooled before protecting."""
+    counts: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for district, count in sorted(hirers_by_district.items()):
+        key = district if count >= THRESHOLD else other_label
+        counts[key] = counts.get(key, 0) + count
+        labels[key] = key
+    if other_label in labels:  # the pooled row last
+        labels[other_label] = labels.pop(other_label)
+    return protect(counts, labels)
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    """What the public impact page may show of a Stats: nothing under 10, nothing by name."""
+
+    period_first: date
+    period_last: date
+    open_hours: int
+    booked_hours: int | None
+    occupancy: int | None
+    weekly_hours_after: int | None
+    baseline_weekly_hours: Decimal | None
+    hirings: int | None
+    participant_visits: int | None
+    hirers: ProtectedTable
+    hirer_mix: ProtectedTable
+    activities: ProtectedTable
+    reach: ProtectedTable
+
+
+def public_figures(stats: "Stats") -> PublicFigures:
+    from django.utils.translation import gettext as _
+
+    from .queries import activity_labels, kind_labels
+
+    enough = stats.hirings >= THRESHOLD
+    return PublicFigures(
+        period_first=stats.period.first,
+        period_last=stats.period.last,
+        open_hours=round(stats.total.capacity_hours),
+        booked_hours=rounded(stats.total.booked_hours) if enough else None,
+        occupancy=safe_percent(stats.total.occupancy, stats.hirings),
+        weekly_hours_after=round(stats.weekly_booked_hours) if enough else None,
+        baseline_weekly_hours=stats.baseline_weekly_hours,
+        hirings=safe_count(stats.hirings),
+        participant_visits=safe_count(stats.participant_visits) if enough else None,
+        hirers=protect(
+            {"new": stats.new_hirers, "returning": stats.returning_hirers},
+            {"new": _("New hirers"), "returning": _("Returning hirers")},
+        ),
+        hirer_mix=protect(
+            {key: mix.hirings for key, mix in stats.by_kind.items()},
+            kind_labels(),
+            hours={key: mix.hours for key, mix in stats.by_kind.items()},
+        ),
+        activities=protect(
+            {key: mix.hirings for key, mix in stats.by_activity.items()},
+            activity_labels(),
+            hours={key: mix.hours for key, mix in stats.by_activity.items()},
+        ),
+        reach=protect_districts(stats.hirers_by_district, _("Other districts, or not given")),
+    )

@@ -1,0 +1,186 @@
+"""The stats tables (django-tables2): sortable, each exportable as CSV with ?_export=csv&_table=<name>."""
+
+import django_tables2 as tables
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .queries import Stats, Use, percent
+
+HOURS_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
+
+
+class NumberColumn(tables.Column):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("attrs", HOURS_ATTRS)
+        super().__init__(*args, **kwargs)
+
+
+class StatsTable(tables.Table):
+    class Meta:
+        attrs = {"class": "table stats-table"}
+        orderable = True
+
+
+class SpaceTable(StatsTable):
+    class Meta(StatsTable.Meta):
+        pass
+
+    space = tables.Column(verbose_name=_("Space"))
+    seats = NumberColumn(verbose_name=_("Seats"))
+    open_hours = NumberColumn(verbose_name=_("Open hours"))
+    booked_hours = NumberColumn(verbose_name=_("Booked (seat-)hours"))
+    spare_hours = NumberColumn(verbose_name=_("Spare (seat-)hours"))
+    occupancy = NumberColumn(verbose_name=_("Occupancy %"))
+    peak_occupancy = NumberColumn(verbose_name=_("Peak occupancy %"))
+    offpeak_occupancy = NumberColumn(verbose_name=_("Off-peak occupancy %"))
+
+
+class MonthTable(StatsTable):
+    class Meta(StatsTable.Meta):
+        pass
+
+    month = tables.Column(verbose_name=_("Month"))
+    space = tables.Column(verbose_name=_("Space"))
+    open_hours = NumberColumn(verbose_name=_("Open hours"))
+    booked_hours = NumberColumn(verbose_name=_("Booked (seat-)hours"))
+    occupancy = NumberColumn(verbose_name=_("Occupancy %"))
+
+
+class MixTable(StatsTable):
+    class Meta(StatsTable.Meta):
+        pass
+
+    label = tables.Column(verbose_name=_("Kind of hirer"))
+    hours = NumberColumn(verbose_name=_("Booked hours"))
+    share = NumberColumn(verbose_name=_("Share of booked hours %"))
+    hirings = NumberColumn(verbose_name=_("Hirings"))
+    participant_visits = NumberColumn(verbose_name=_("Participant visits (declared)"))
+
+
+class ActivityTable(MixTable):
+    class Meta(MixTable.Meta):
+        pass
+
+    label = tables.Column(verbose_name=_("Activity"))
+
+
+class ReachTable(StatsTable):
+    class Meta(StatsTable.Meta):
+        pass
+
+    district = tables.Column(verbose_name=_("Postcode district"))
+    hirers = NumberColumn(verbose_name=_("Hirers"))
+
+
+class HeatColumn(tables.Column):
+    """A weekday x hour cell: the occupancy written out, and shaded in ten steps."""
+
+    def render(self, value: float) -> str:
+        step = min(10, int(value // 10))
+        return format_html('<span class="heat heat-{}">{}%</span>', step, f"{value:.0f}")
+
+    def value(self, value: float) -> float:
+        return value
+
+
+def _round(value: float) -> float:
+    return round(value, 1)
+
+
+def space_rows(stats: Stats) -> list[dict]:
+    rows = []
+    for space in stats.spaces:
+        use = stats.by_space[space.pk]
+        rows.append(
+            {
+                "space": space.name,
+                "seats": space.seats,
+                "open_hours": _round(use.open_hours),
+                "booked_hours": _round(use.booked_hours),
+                "spare_hours": _round(use.spare_hours),
+                "occupancy": _round(use.occupancy),
+                "peak_occupancy": _round(use.peak_occupancy),
+                "offpeak_occupancy": _round(use.offpeak_occupancy),
+            }
+        )
+    return rows
+
+
+def month_rows(stats: Stats) -> list[dict]:
+    names = {space.pk: space.name for space in stats.spaces}
+    return [
+        {
+            "month": date_format(month, "Y-m"),
+            "space": names[space_id],
+            "open_hours": _round(use.open_hours),
+            "booked_hours": _round(use.booked_hours),
+            "occupancy": _round(use.occupancy),
+        }
+        for (month, space_id), use in sorted(
+            stats.monthly.items(), key=lambda item: (item[0][0], names[item[0][1]])
+        )
+    ]
+
+
+def mix_rows(stats: Stats, mixes: dict) -> list[dict]:
+    return [
+        {
+            "label": mix.label,
+            "hours": _round(mix.hours),
+            "share": _round(percent(mix.hours, stats.total.booked_hours)),
+            "hirings": mix.hirings,
+            "participant_visits": mix.participant_visits,
+        }
+        for mix in sorted(mixes.values(), key=lambda mix: -mix.hours)
+    ]
+
+
+def reach_rows(stats: Stats) -> list[dict]:
+    return [
+        {"district": district, "hirers": count}
+        for district, count in stats.hirers_by_district.items()
+    ]
+
+
+def heatmap_table(stats: Stats) -> tables.Table:
+    """Rows are weekdays, columns the local hours that were ever open; cells show occupancy %."""
+    hours = sorted({hour for _weekday, hour in stats.heatmap})
+    weekdays = [
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    ]
+    rows = []
+    for number, name in enumerate(weekdays):
+        row: dict = {"weekday": name}
+        for hour in hours:
+            use = stats.heatmap.get((number, hour), Use())
+            row[f"h{hour:02d}"] = round(use.occupancy, 1)
+        rows.append(row)
+    extra = [
+        (f"h{hour:02d}", HeatColumn(verbose_name=f"{hour:02d}:00", orderable=False))
+        for hour in hours
+    ]
+    table = StatsTable(
+        rows,
+        extra_columns=[("weekday", tables.Column(verbose_name=_("Day"), orderable=False)), *extra],
+    )
+    table.attrs = {"class": "table heatmap"}
+    return table
+
+
+def build_tables(stats: Stats) -> dict[str, tables.Table]:
+    """Every table of a stats page, keyed by the name used in ?_table= and as the sort prefix."""
+    return {
+        "space": SpaceTable(space_rows(stats), prefix="space-"),
+        "month": MonthTable(month_rows(stats), prefix="month-"),
+        "kind": MixTable(mix_rows(stats, stats.by_kind), prefix="kind-"),
+        "activity": ActivityTable(mix_rows(stats, stats.by_activity), prefix="activity-"),
+        "reach": ReachTable(reach_rows(stats), prefix="reach-"),
+        "heatmap": heatmap_table(stats),
+    }

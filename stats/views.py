@@ -1,0 +1,186 @@
+"""Stats pages for venue managers, and the open data of venues that publish their impact."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from spaces.models import Space, Venue
+
+from . import charts
+from .disclosure import public_figures
+from .periods import (
+    MAX_OPEN_DATA_DAYS,
+    Period,
+    PeriodForm,
+    local_today,
+    parse_open_data_range,
+    period_containing,
+)
+from .queries import compute_stats, daily_rows, kind_labels
+from .tables import build_tables
+
+PERIOD_FIELDS = ("kind", "on", "start", "end")
+
+
+def managed_venue(request: HttpRequest, venue_slug: str) -> Venue:
+    """The venue, if the member manages it (or is a superuser); otherwise a 404, so others learn nothing."""
+    venue = get_object_or_404(Venue, slug=venue_slug)
+    if not venue.is_managed_by(request.user):
+        raise Http404(_("No venue found."))
+    return venue
+
+
+def _period_form(request: HttpRequest, venue: Venue, default_kind: str = "month") -> PeriodForm:
+    """The period picker bound to the query string; without one, the month (or year) around today."""
+    today = local_today(venue.zone, timezone.now())
+    if any(name in request.GET for name in PERIOD_FIELDS):
+        form = PeriodForm(request.GET, today=today)
+        form.is_valid()
+    else:
+        form = PeriodForm(initial={"kind": default_kind, "on": today}, today=today)
+        form.period = period_containing(default_kind, today)
+    return form
+
+
+def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> HttpResponse:
+    form = _period_form(request, venue)
+    context = {"venue": venue, "space": space, "form": form}
+    if form.period is None:
+        return render(request, "stats/stats.html", context, status=400)
+    stats = compute_stats(venue, form.period, space=space)
+    tables = build_tables(stats)
+    config = RequestConfig(request, paginate=False)
+    for table in tables.values():
+        config.configure(table)
+    export_format = request.GET.get("_export")
+    if export_format is not None:
+        name = request.GET.get("_table", "")
+        if not TableExport.is_valid_format(export_format) or name not in tables:
+            return HttpResponseBadRequest(
+                _("Unknown export: choose _export=csv and one of _table=%(names)s.")
+                % {"names": ", ".join(tables)}
+            )
+        prefix = space.slug if space else venue.slug
+        filename = f"{prefix}-{name}-{form.period.first}-{form.period.last}.{export_format}"
+        return TableExport(export_format, tables[name]).response(filename=filename)
+    context.update(
+        stats=stats,
+        tables=tables,
+        charts=[
+            charts.occupancy_by_month(stats),
+            charts.hours_by_hirer_kind(stats, kind_labels()),
+            charts.before_and_after(stats),
+        ],
+        print_mode=request.GET.get("print") == "1",
+    )
+    return render(request, "stats/stats.html", context)
+
+
+@login_required
+def venue_stats(request: HttpRequest, venue_slug: str) -> HttpResponse:
+    return _stats_page(request, managed_venue(request, venue_slug), None)
+
+
+@login_required
+def space_stats(request: HttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
+    venue = managed_venue(request, venue_slug)
+    space = get_object_or_404(Space, venue=venue, slug=space_slug)
+    return _stats_page(request, venue, space)
+
+
+def _csv_response(rows: list[dict], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    fields = [
+        "date",
+        "space",
+        "space_name",
+        "seats",
+        "open_hours",
+        "booked_hours",
+        "peak_booked_hours",
+        "occupancy_percent",
+    ]
+    writer = csv.DictWriter(response, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return response
+
+
+@login_required
+def daily_csv(request: HttpRequest, venue_slug: str) -> HttpResponse:
+    """The raw daily figures behind the venue's stats page, for the period picked there."""
+    venue = managed_venue(request, venue_slug)
+    form = _period_form(request, venue)
+    if form.period is None:
+        messages = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")
+    rows = daily_rows(compute_stats(venue, form.period))
+    return _csv_response(rows, f"{venue.slug}-daily-{form.period.first}-{form.period.last}.csv")
+
+
+def _open_data(request: HttpRequest, venue_slug: str) -> tuple[Venue, Period] | HttpResponse:
+    venue = get_object_or_404(Venue, slug=venue_slug)
+    if not venue.publish_impact and not venue.is_managed_by(request.user):
+        raise Http404(_("No published figures for this venue."))
+    try:
+        period = parse_open_data_range(
+            request.GET.get("start"),
+            request.GET.get("end"),
+            today=local_today(venue.zone, timezone.now()),
+        )
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    return venue, period
+
+
+def usage_csv(request: HttpRequest, venue_slug: str) -> HttpResponse:
+    """Daily occupancy per space (hours only, no hirers): public when the venue publishes its impact."""
+    found = _open_data(request, venue_slug)
+    if isinstance(found, HttpResponse):
+        return found
+    venue, period = found
+    rows = daily_rows(compute_stats(venue, period))
+    return _csv_response(rows, f"{venue.slug}-usage-{period.first}-{period.last}.csv")
+
+
+def usage_json(request: HttpRequest, venue_slug: str) -> HttpResponse:
+    """The same figures as usage.csv, as JSON."""
+    found = _open_data(request, venue_slug)
+    if isinstance(found, HttpResponse):
+        return found
+    venue, period = found
+    payload = {
+        "venue": venue.slug,
+        "time_zone": venue.time_zone,
+        "start": period.first,
+        "end": period.last,
+        "max_days": MAX_OPEN_DATA_DAYS,
+        "definitions": _(
+            "Open hours: opening hours minus closures. Booked hours: confirmed bookings clipped to open hours (seat-hours for desk pools). Occupancy: booked / (seats x open hours)."
+        ),
+        "days": daily_rows(compute_stats(venue, period)),
+    }
+    return JsonResponse(
+        payload, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def impact(request: HttpRequest, venue_slug: str) -> HttpResponse:
+    """The public impact page: aggregated, disclosure-controlled figures only, when the venue opts in."""
+    venue = get_object_or_404(Venue, slug=venue_slug)
+    if not venue.publish_impact:
+        raise Http404(_("This venue does not publish an impact page."))
+    form = _period_form(request, venue, default_kind="year")
+    context: dict = {"venue": venue, "form": form}
+    if form.period is None:
+        return render(request, "stats/impact.html", context, status=400)
+    context["figures"] = public_figures(compute_stats(venue, form.period))
+    return render(request, "stats/impact.html", context)

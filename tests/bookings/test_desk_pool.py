@@ -1,0 +1,120 @@
+"""A desk pool never has more concurrent active bookings than seats, at any instant."""
+
+import random
+from datetime import datetime, timedelta
+from itertools import accumulate
+
+import pytest
+
+from bookings.models import Booking
+from bookings.services import BookingError, cancel_booking
+from tests.bookings.conftest import assert_readable, at
+from tests.factories import DeskPoolFactory, MemberFactory
+
+
+@pytest.fixture
+def pool(venue):
+    return DeskPoolFactory(venue=venue, name="Hot desks", seats=5, capacity=5)
+
+
+def test_a_five_seat_pool_takes_five_overlapping_bookings_and_refuses_the_sixth(book, pool):
+    for n in range(5):
+        book(pool, at(9), at(17), booker=MemberFactory(), title=f"Desk {n}")
+    before = Booking.objects.count()
+    with pytest.raises(BookingError) as caught:
+        book(pool, at(12), at(13))
+    assert_readable(caught.value.message)
+    assert "All 5 desks of Hot desks are taken" in caught.value.message
+    assert Booking.objects.count() == before == 5
+
+
+def test_a_freed_seat_can_be_booked_again(book, pool, member):
+    bookings = [book(pool, at(9), at(17), booker=MemberFactory()) for _ in range(5)]
+    cancel_booking(booking=bookings[0], by=bookings[0].booker, now=at(8))
+    assert book(pool, at(10), at(11)).status == Booking.Status.CONFIRMED
+
+
+def test_staggered_bookings_that_never_exceed_the_seats_are_accepted(book, venue):
+    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2)
+    book(pool, at(9), at(11), title="A")
+    book(pool, at(12), at(14), title="B")
+    book(pool, at(10), at(13), title="C")  # overlaps A and B, but never both at once
+    with pytest.raises(BookingError):
+        book(pool, at(10, 30), at(11), title="D")  # A and C already hold both seats then
+    book(pool, at(11), at(12), title="E")  # only C runs 11–12
+    with pytest.raises(BookingError):
+        book(pool, at(9), at(17), title="F")  # C and E fill 11–12 already
+    assert sorted(Booking.objects.filter(space=pool).values_list("title", flat=True)) == [
+        "A",
+        "B",
+        "C",
+        "E",
+    ]
+
+
+def test_back_to_back_bookings_do_not_stack_on_a_seat(book, venue):
+    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2)
+    book(pool, at(9), at(11))
+    book(pool, at(9), at(11))
+    book(pool, at(11), at(13))
+    book(pool, at(11), at(13))
+    assert Booking.objects.filter(space=pool).count() == 4
+
+
+def test_pool_bookings_are_not_marked_exclusive_but_rooms_are(book, pool, room):
+    assert book(pool, at(9), at(10)).exclusive is False
+    assert book(room, at(9), at(10)).exclusive is True
+
+
+def test_a_pending_pool_booking_holds_a_seat(book, venue):
+    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2, requires_approval=True)
+    book(pool, at(9), at(11))
+    book(pool, at(9), at(11))
+    with pytest.raises(BookingError):
+        book(pool, at(10), at(11))
+
+
+def test_a_pool_with_a_buffer_counts_seats_held_at_the_same_instant(book, venue):
+    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2, buffer_after=timedelta(minutes=30))
+    book(pool, at(9, 30), at(10), title="A")  # holds 09:30–10:30
+    book(pool, at(10, 30), at(11), title="B")  # holds 10:30–11:30
+    # Holds 10:00–11:00: with A until 10:30, then with B; never three at once.
+    book(pool, at(10), at(10, 30), title="C")
+    with pytest.raises(BookingError):
+        book(pool, at(10), at(10, 30), title="D")  # A and C already fill 10:00–10:30
+
+
+def test_a_pool_never_holds_more_than_its_seats_in_a_long_run_of_requests(book, venue):
+    """A seeded run of 300 requests: every refusal was needed, and no instant is ever over-full."""
+    seats, buffer = 3, timedelta(minutes=30)
+    pool = DeskPoolFactory(venue=venue, seats=seats, capacity=seats, buffer_after=buffer)
+    rng = random.Random(2027)
+    holds: list[tuple[datetime, datetime]] = []
+
+    def most_at_once(intervals) -> int:
+        edges = sorted([(s, 1) for s, _ in intervals] + [(e, -1) for _, e in intervals])
+        return max(accumulate(step for _, step in edges), default=0)
+
+    for _ in range(300):
+        start = at(9) + timedelta(minutes=30 * rng.randrange(0, 14))
+        end = min(start + timedelta(minutes=30 * rng.randrange(1, 7)), at(17))
+        fits = most_at_once([*holds, (start, end + buffer)]) <= seats
+        try:
+            book(pool, start, end)
+        except BookingError:
+            assert not fits, f"refused {start:%H:%M}–{end:%H:%M} though a seat was free"
+        else:
+            assert fits, f"accepted {start:%H:%M}–{end:%H:%M} with every seat taken"
+            holds.append((start, end + buffer))
+    assert most_at_once(holds) == seats
+    assert Booking.objects.filter(space=pool).count() == len(holds) > seats
+
+
+def test_a_desk_pool_booking_is_for_one_person(book, pool):
+    before = Booking.objects.count()
+    with pytest.raises(BookingError) as caught:
+        book(pool, at(9), at(17), attendees=3)
+    assert_readable(caught.value.message)
+    assert caught.value.field == "attendees"
+    assert Booking.objects.count() == before
+    assert book(pool, at(9), at(17), attendees=1).attendees == 1

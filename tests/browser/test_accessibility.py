@@ -1,0 +1,270 @@
+"""axe-core and Chromium's accessibility tree on every main page, on a desktop and on a phone.
+
+Each page is opened as the person who would see it, with the data that makes it interesting
+(a booking in the grid, errors in the form, a request waiting). Failing means a serious or critical
+axe violation, a control without an accessible name, or a page wider than a 320 px screen.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import BookingFactory
+
+from .conftest import LONDON, Scene, make_booking
+from .helpers import (
+    accessibility_tree,
+    assert_every_control_is_named,
+    assert_no_serious_axe_violations,
+    controls_sticking_out_of_their_form,
+    invalid_fields,
+    page_overflow,
+    screenshot,
+)
+from .steps import field, free_cell_link, show_week_of
+from .test_stats_journey import give_the_venue_a_month_of_use
+
+
+@dataclass
+class MainPage:
+    name: str
+    who: str | None  # "member", "manager" or None (logged out)
+    prepare: Callable  # (scene) -> the page's address, after writing the data it shows
+    then: Callable | None = None  # (page, scene) -> None: what to do on the page before checking it
+    screenshots: tuple[str, ...] = ()  # "desktop", "phone"
+
+
+def a_week_with_a_booking(scene: Scene) -> str:
+    make_booking(
+        scene.room, scene.manager, scene.at(scene.tuesday, 10), hours=2, title="Staff meeting"
+    )
+    return scene.room.get_absolute_url()
+
+
+def book_form_link(scene: Scene) -> str:
+    day = scene.tuesday.isoformat()
+    return f"{scene.room.get_absolute_url()}book/?start={day}T15:00&end={day}T16:00"
+
+
+def send_the_form_with_errors(page, scene: Scene) -> None:
+    field(page, "Title").fill("")
+    field(page, "How many people").fill("0")
+    page.get_by_role("button", name="Book", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Please check the form")
+
+
+def open_booking_form_with_errors(page, scene: Scene) -> None:
+    page.goto(book_form_link(scene))
+    send_the_form_with_errors(page, scene)
+
+
+def a_booking(scene: Scene) -> str:
+    booking = make_booking(
+        scene.hall,
+        scene.charity_member,
+        scene.at(scene.tuesday, 11),
+        hours=2,
+        title="Food bank volunteers",
+        organisation=scene.charity,
+        attendees=25,
+    )
+    return booking.get_absolute_url()
+
+
+def bookings_past_and_upcoming(scene: Scene) -> str:
+    make_booking(
+        scene.room, scene.charity_member, scene.at(scene.tuesday, 9), title="Trustees meeting"
+    )
+    make_booking(
+        scene.hall,
+        scene.charity_member,
+        scene.at(scene.tuesday, 13),
+        hours=3,
+        title="Lunch club",
+        organisation=scene.charity,
+        attendees=40,
+    )
+    last_week = datetime.now(LONDON).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    ) - timedelta(days=7)
+    BookingFactory(
+        space=scene.small_room,
+        booker=scene.charity_member,
+        starts_at=last_week,
+        title="Advice surgery",
+    )
+    return "/bookings/"
+
+
+def a_request_waiting(scene: Scene) -> str:
+    make_booking(
+        scene.hall,
+        scene.charity_member,
+        scene.at(scene.tuesday, 14),
+        hours=2,
+        title="Community lunch",
+        organisation=scene.charity,
+        attendees=40,
+    )
+    return "/manage/requests/"
+
+
+def a_month_of_use(scene: Scene) -> str:
+    give_the_venue_a_month_of_use(scene)
+    return f"{scene.venue.get_absolute_url()}stats/"
+
+
+def open_space_week(page, scene: Scene) -> None:
+    page.goto(a_week_with_a_booking(scene))
+    show_week_of(page, scene.tuesday)
+
+
+MAIN_PAGES = [
+    MainPage("venues", None, lambda scene: "/venues/", screenshots=("desktop", "phone")),
+    MainPage(
+        "venue", "manager", lambda scene: scene.venue.get_absolute_url(), screenshots=("desktop",)
+    ),
+    MainPage(
+        "space-week",
+        "member",
+        a_week_with_a_booking,
+        lambda page, scene: show_week_of(page, scene.tuesday),
+        ("desktop", "phone"),
+    ),
+    MainPage(
+        "book-with-errors",
+        "member",
+        book_form_link,
+        send_the_form_with_errors,
+        ("desktop", "phone"),
+    ),
+    MainPage("booking", "member", a_booking, screenshots=("desktop", "phone")),
+    MainPage("my-bookings", "member", bookings_past_and_upcoming, screenshots=("desktop",)),
+    MainPage("requests", "manager", a_request_waiting, screenshots=("desktop",)),
+    MainPage("login", None, lambda scene: "/accounts/login/"),
+    MainPage("signup", None, lambda scene: "/accounts/signup/", screenshots=("phone",)),
+    MainPage("stats", "manager", a_month_of_use, screenshots=("desktop", "phone")),
+    MainPage("calendar-feeds", "member", lambda scene: "/account/calendar-feeds/"),
+]
+
+
+@pytest.mark.parametrize("main_page", MAIN_PAGES, ids=[main.name for main in MAIN_PAGES])
+def test_main_pages_have_no_serious_accessibility_problems(contexts, scene, log_in, main_page):
+    """Each page on a desktop, then on a phone (where it must also fit 320 px without scrolling sideways)."""
+    address = main_page.prepare(scene)
+    for viewport in ("desktop", "phone"):
+        context = contexts.new(phone=viewport == "phone")
+        if main_page.who:
+            log_in(context, scene.manager if main_page.who == "manager" else scene.charity_member)
+        page = context.new_page()
+        page.goto(address)
+        if main_page.then:
+            main_page.then(page, scene)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        if viewport in main_page.screenshots:
+            screenshot(page, f"{viewport}-{main_page.name}")
+
+        assert_no_serious_axe_violations(page, label=f"{main_page.name} ({viewport}, {page.url})")
+        assert_every_control_is_named(page)
+        widths = [viewport] if viewport == "desktop" else ["390 px phone", "320 px screen"]
+        for width in widths:
+            if width == "320 px screen":
+                page.set_viewport_size({"width": 320, "height": 640})
+            if viewport == "phone":
+                assert page_overflow(page) == 0, f"{main_page.name} scrolls sideways on a {width}"
+            sticking_out = controls_sticking_out_of_their_form(page)
+            assert not sticking_out, (
+                f"form controls stick out of their form on {main_page.name} ({width}): {sticking_out}"
+            )
+        context.close()
+
+
+def test_booking_form_errors_are_announced_and_linked_to_their_fields(contexts, scene, log_in):
+    context = contexts.new()
+    log_in(context, scene.charity_member)
+    page = context.new_page()
+    open_booking_form_with_errors(page, scene)
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Title")
+    expect(summary).to_contain_text("How many people")
+    invalid = {item["name"]: item for item in invalid_fields(page)}
+    assert set(invalid) >= {"title", "attendees"}, invalid
+    for name, item in invalid.items():
+        assert item["description"], (
+            f"the error of {name} is not linked to it (aria-describedby): {item}"
+        )
+    assert "required" in invalid["title"]["description"].lower(), invalid["title"]
+    # Chromium's accessibility tree gives the error to a screen reader as the field's description.
+    title = [
+        node
+        for node in accessibility_tree(page)
+        if node.get("role", {}).get("value") == "textbox"
+        and node.get("name", {}).get("value", "").startswith("Title")
+    ]
+    assert len(title) == 1, title
+    assert "required" in title[0].get("description", {}).get("value", "").lower(), title[0]
+    assert {"name": "invalid", "value": {"type": "token", "value": "true"}} in title[0][
+        "properties"
+    ]
+    # The summary's links take the focus to the field.
+    summary.get_by_role("link", name=re.compile("^Title")).click()
+    assert page.evaluate("() => document.activeElement.name") == "title"
+
+
+def test_sign_up_errors_are_linked_to_their_fields_and_announced(page, scene):
+    page.goto("/accounts/signup/")
+    field(page, "Email").fill("newcomer@example.org")
+    field(page, "Password").fill("short")
+    field(page, "Password (again)").fill("short")
+    page.get_by_role("button", name=re.compile("sign up", re.I)).click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    invalid = {item["name"]: item for item in invalid_fields(page)}
+    assert "password1" in invalid, f"the password field is not marked aria-invalid: {invalid}"
+    assert "too short" in invalid["password1"]["description"], invalid["password1"]
+    # Announced: after the page reloads, an alert (as on the booking form) says what went wrong.
+    expect(page.get_by_role("alert")).to_contain_text("too short")
+    assert_no_serious_axe_violations(page, label="sign-up with errors")
+
+
+def test_a_failed_log_in_is_announced(page, scene):
+    page.goto("/accounts/login/")
+    field(page, "Email").fill(scene.charity_member.email)
+    field(page, "Password").fill("not the password")
+    page.get_by_role("button", name=re.compile(r"^(sign in|log in)$", re.I)).click()
+    expect(page.get_by_role("alert")).to_contain_text(re.compile("not correct|incorrect", re.I))
+    assert_no_serious_axe_violations(page, label="log-in with an error")
+
+
+def test_the_week_grid_is_a_table_a_screen_reader_can_navigate(contexts, scene, log_in):
+    context = contexts.new()
+    log_in(context, scene.charity_member)
+    page = context.new_page()
+    open_space_week(page, scene)
+
+    grid = page.get_by_role("table", name=re.compile("^Availability of Garden room"))
+    expect(grid).to_be_visible()
+    expect(grid.get_by_role("columnheader")).to_have_count(8)  # Time, Monday ... Sunday
+    expect(grid.get_by_role("columnheader").nth(2)).to_contain_text(
+        f"{scene.tuesday.day} {scene.tuesday:%b}"
+    )
+    expect(grid.get_by_role("rowheader", name="09:00", exact=True)).to_be_visible()
+    expect(grid.get_by_role("rowheader", name="16:30", exact=True)).to_be_visible()
+    # Every cell says what it is in words (no meaning carried by colour alone).
+    labels = grid.locator("tbody td").evaluate_all("cells => cells.map(c => c.innerText.trim())")
+    assert labels and all(labels), "some grid cells are empty: their state is shown by colour alone"
+    booked = (
+        page.locator("table.week-grid tbody tr")
+        .filter(has=page.get_by_role("rowheader", name="10:00", exact=True))
+        .locator("td")
+        .nth(scene.tuesday.weekday())
+    )
+    expect(booked).not_to_contain_text("Free")
+    expect(free_cell_link(page, scene.tuesday, "14:00")).to_be_visible()
+    # The wide table scrolls inside a focusable, named region rather than the whole page.
+    region = page.get_by_role("region", name=re.compile("^Availability"))
+    expect(region).to_have_attribute("tabindex", "0")

@@ -1,0 +1,177 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from members.models import Organisation
+from stats.disclosure import protect, protect_districts, rounded, safe_count, safe_percent
+from tests.factories import BookingFactory, OrganisationFactory
+
+LABELS = {
+    "charity": "Charity",
+    "business": "Business",
+    "community_group": "Community group",
+    "public_body": "Public body",
+}
+
+
+def shown(table) -> dict:
+    return {cell.key: cell.count for cell in table.cells}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(10, 10), (12, 10), (12.5, 15), (13, 15), (17, 15), (18, 20), (100, 100)],
+)
+def test_counts_are_rounded_to_the_nearest_five(value, expected):
+    assert rounded(value) == expected
+
+
+def test_counts_under_ten_are_suppressed_and_the_rest_rounded():
+    assert safe_count(0) is None
+    assert safe_count(9) is None
+    assert safe_count(10) == 10
+    assert safe_count(23) == 25
+
+
+def test_percentages_are_shown_only_when_based_on_ten_or_more():
+    assert safe_percent(42.4, based_on=9) is None
+    assert safe_percent(42.4, based_on=10) == 42
+
+
+def test_a_table_with_no_small_cells_is_only_rounded():
+    table = protect(
+        {"charity": 30, "business": 12, "community_group": 11, "public_body": 22}, LABELS
+    )
+    assert shown(table) == {"charity": 30, "business": 10, "community_group": 10, "public_body": 20}
+    assert table.total == 75  # 75 exactly
+
+
+def test_a_single_small_cell_beside_a_total_hides_the_next_smallest_so_it_cannot_be_subtracted():
+    # Charity 30, business 12, community group 4, public body 0: total 46. Without secondary
+    # suppression, 46 - 30 - 12 - 0 would give away the community group's 4.
+    table = protect({"charity": 30, "business": 12, "community_group": 4}, LABELS)
+
+    assert shown(table) == {
+        "charity": 30,
+        "business": None,
+        "community_group": None,
+        "public_body": None,
+    }
+    assert table.total == 45
+
+
+def test_two_small_non_zero_cells_protect_each_other():
+    table = protect({"charity": 30, "business": 12, "community_group": 4, "public_body": 3}, LABELS)
+    assert shown(table) == {
+        "charity": 30,
+        "business": 10,
+        "community_group": None,
+        "public_body": None,
+    }
+
+
+def test_a_total_under_ten_hides_the_whole_table():
+    table = protect({"charity": 6, "business": 2}, LABELS)
+    assert table.total is None
+    assert set(shown(table).values()) == {None}
+
+
+def test_hours_are_hidden_wherever_the_count_is():
+    table = protect(
+        {"charity": 30, "business": 4}, LABELS, hours={"charity": 61.0, "business": 7.5}
+    )
+    hours = {cell.key: cell.hours for cell in table.cells}
+    assert hours == {
+        "charity": None,
+        "business": None,
+        "community_group": None,
+        "public_body": None,
+    }
+    table = protect(
+        {"charity": 30, "business": 14, "community_group": 3, "public_body": 2},
+        LABELS,
+        hours={"charity": 61.0},
+    )
+    assert {cell.key: cell.hours for cell in table.cells}["charity"] == 60
+
+
+def test_small_postcode_districts_are_pooled_before_protecting():
+    table = protect_districts({"B16": 14, "B1": 3, "B18": 2}, "Other")
+    # Other pools 5 hirers: hidden, and being the only hidden cell, B16 goes too.
+    assert shown(table) == {"B16": None, "Other": None}
+    assert table.total == 20
+    table = protect_districts({"B16": 14, "B1": 11, "B18": 2, "B17": 3}, "Other")
+    assert shown(table) == {"B1": None, "B16": 15, "Other": None}
+
+
+# The page ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_year(venue, room):
+    """14 charity hirings and 3 by a business, in 2027, each of 2 hours."""
+    charity = OrganisationFactory(
+        name="Ladywood Lunch Club", kind=Organisation.Kind.CHARITY, postcode_district="B16"
+    )
+    business = OrganisationFactory(
+        name="Acme Widgets Ltd", kind=Organisation.Kind.BUSINESS, postcode_district="B1"
+    )
+    start = datetime(2027, 1, 4, 10, tzinfo=UTC)
+    for n in range(14):
+        day = start + timedelta(days=n)
+        BookingFactory(
+            space=room,
+            organisation=charity,
+            starts_at=day,
+            ends_at=day + timedelta(hours=2),
+            attendees=20,
+        )
+    for n in range(3):
+        day = start + timedelta(days=n, hours=3)
+        BookingFactory(
+            space=room, organisation=business, starts_at=day, ends_at=day + timedelta(hours=2)
+        )
+
+
+def impact_url(venue) -> str:
+    return reverse("stats:impact", kwargs={"venue_slug": venue.slug})
+
+
+@pytest.mark.django_db
+def test_the_impact_page_is_a_404_unless_the_venue_publishes_it(client, venue, room):
+    assert client.get(impact_url(venue)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_public_impact_page_shows_protected_figures_and_no_names(client, venue, busy_year):
+    venue.publish_impact = True
+    venue.save()
+
+    response = client.get(impact_url(venue), {"kind": "year", "on": "2027-06-01"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ladywood Lunch Club" not in page and "Acme" not in page
+    figures = response.context["figures"]
+    assert figures.hirings == 15  # 17 rounded
+    assert figures.booked_hours == 35  # 34 rounded
+    assert figures.participant_visits == 285  # 14 x 20 + 3 = 283 rounded
+    mix = {cell.key: cell.count for cell in figures.hirer_mix.cells}
+    assert mix["charity"] is None  # 14, hidden so the business's 3 cannot be subtracted from 15
+    assert mix["business"] is None
+    assert figures.hirer_mix.total == 15
+    hirers = {cell.key: cell.count for cell in figures.hirers.cells}
+    assert hirers == {"new": None, "returning": None}  # two hirers in all
+    assert "[c]" in page
+
+
+@pytest.mark.django_db
+def test_bad_input_on_the_impact_page_is_a_clear_message(client, venue, room):
+    venue.publish_impact = True
+    venue.save()
+    response = client.get(
+        impact_url(venue), {"kind": "custom", "start": "2027-02-01", "end": "2027-01-01"}
+    )
+    assert response.status_code == 400
+    assert "The period must end on or after the day it starts." in response.content.decode()

@@ -1,0 +1,367 @@
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
+
+from stats import views
+from tests.factories import BookingFactory, DeskPoolFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+JANUARY = {"kind": "month", "on": "2027-01-15"}
+
+
+def at(day: int, hour: int) -> datetime:
+    return datetime(2027, 1, day, hour, tzinfo=UTC)
+
+
+@pytest.fixture
+def scene(venue, room):
+    """A room booked 09:00–13:00 on 5 January (4 of 8 open hours), and a desk pool with 3 of 5 seats half the day."""
+    pool = DeskPoolFactory(venue=venue, name="Hot desks", slug="hot-desks", seats=5)
+    BookingFactory(space=room, starts_at=at(5, 9), ends_at=at(5, 13))
+    for _ in range(3):
+        BookingFactory(space=pool, starts_at=at(5, 9), ends_at=at(5, 13))
+    return {"room": room, "pool": pool}
+
+
+def stats_url(venue, **params) -> str:
+    return reverse("stats:venue", kwargs={"venue_slug": venue.slug})
+
+
+def test_the_stats_urls_win_over_the_space_page():
+    assert resolve("/venues/st-lukes/stats/").func is views.venue_stats
+    assert resolve("/venues/st-lukes/meeting-room/stats/").func is views.space_stats
+    assert resolve("/venues/st-lukes/usage.csv").func is views.usage_csv
+    assert resolve("/venues/st-lukes/usage.json").func is views.usage_json
+    assert resolve("/venues/st-lukes/stats/daily.csv").func is views.daily_csv
+
+
+def test_a_manager_sees_the_venue_stats_with_headline_figures_charts_and_tables(
+    client, manager, venue, scene
+):
+    client.force_login(manager)
+
+    response = client.get(stats_url(venue), JANUARY)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "How St Luke&#x27;s is used" in page
+    assert "<svg" in page and "<script" not in page
+    assert 'role="img"' in page
+    assert "Not available until check-in exists." in page
+    assert "Not available until prices exist." in page
+    stats = response.context["stats"]
+    # January: 31 days x 8 hours; room 4 booked hours, pool 12 of 5 x 248 seat-hours.
+    assert stats.by_space[scene["room"].pk].booked_hours == pytest.approx(4)
+    assert stats.by_space[scene["pool"].pk].booked_hours == pytest.approx(12)
+    assert stats.total.capacity_hours == pytest.approx(6 * 248)
+    assert stats.hirings == 4
+
+
+def test_the_space_page_shows_only_that_space(client, manager, venue, scene):
+    client.force_login(manager)
+    url = reverse("stats:space", kwargs={"venue_slug": venue.slug, "space_slug": "hot-desks"})
+
+    response = client.get(url, {"kind": "custom", "start": "2027-01-05", "end": "2027-01-05"})
+
+    assert response.status_code == 200
+    assert response.context["stats"].total.occupancy == pytest.approx(30)
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, venue):
+    response = client.get(stats_url(venue))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_a_member_who_does_not_manage_the_venue_gets_a_404(client, member, venue, room):
+    client.force_login(member)
+    assert client.get(stats_url(venue)).status_code == 404
+    space_url = reverse("stats:space", kwargs={"venue_slug": venue.slug, "space_slug": room.slug})
+    assert client.get(space_url).status_code == 404
+    assert (
+        client.get(reverse("stats:daily_csv", kwargs={"venue_slug": venue.slug})).status_code == 404
+    )
+
+
+def test_a_manager_of_another_venue_gets_a_404(client, venue, room):
+    from tests.factories import VenueFactory
+
+    elsewhere = VenueFactory(name="Lab", slug="lab")
+    other_manager = MemberFactory()
+    elsewhere.managers.add(other_manager)
+    client.force_login(other_manager)
+    assert client.get(stats_url(venue)).status_code == 404
+
+
+def test_a_superuser_sees_any_venue(client, venue, room):
+    client.force_login(MemberFactory(is_superuser=True, is_staff=True))
+    assert client.get(stats_url(venue)).status_code == 200
+
+
+def test_an_unknown_space_is_a_404(client, manager, venue):
+    client.force_login(manager)
+    url = reverse("stats:space", kwargs={"venue_slug": venue.slug, "space_slug": "nowhere"})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"kind": "custom", "start": "2027-02-01", "end": "2027-01-01"},
+            "The period must end on or after the day it starts.",
+        ),
+        ({"kind": "month", "on": "99999-01-01"}, "Enter a valid date."),
+        ({"kind": "custom", "start": "2027-01-01", "end": "99999-01-01"}, "Enter a valid date."),
+        ({"kind": "year", "on": "9999-01-01"}, "Choose a date between the years 2000 and 2100."),
+        ({"kind": "month", "on": "yesterday-ish"}, "Enter a valid date."),
+        ({"kind": "fortnight"}, "Select a valid choice."),
+        (
+            {"kind": "custom", "start": "2027-01-01"},
+            "For custom dates, give both the first and the last day.",
+        ),
+        (
+            {"kind": "custom", "start": "2020-01-01", "end": "2027-01-01"},
+            "Choose a period of at most 1098 days.",
+        ),
+    ],
+)
+def test_bad_period_input_gives_a_clear_message_not_a_500(
+    client, manager, venue, room, params, message
+):
+    client.force_login(manager)
+
+    response = client.get(stats_url(venue), params)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "stats" not in response.context or response.context.get("stats") is None
+
+
+def test_each_table_exports_as_csv_with_the_page_numbers(client, manager, venue, scene):
+    client.force_login(manager)
+
+    response = client.get(stats_url(venue), {**JANUARY, "_export": "csv", "_table": "space"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    by_space = {row["Space"]: row for row in rows}
+    assert float(by_space["Hot desks"]["Booked (seat-)hours"]) == 12
+    assert float(by_space["Meeting room"]["Open hours"]) == 248
+    for table in ("month", "kind", "activity", "reach", "heatmap"):
+        exported = client.get(stats_url(venue), {**JANUARY, "_export": "csv", "_table": table})
+        assert exported.status_code == 200, table
+
+
+def test_an_unknown_export_is_a_400(client, manager, venue, room):
+    client.force_login(manager)
+    response = client.get(stats_url(venue), {**JANUARY, "_export": "csv", "_table": "secrets"})
+    assert response.status_code == 400
+    response = client.get(stats_url(venue), {**JANUARY, "_export": "exe", "_table": "space"})
+    assert response.status_code == 400
+
+
+def test_tables_sort_by_a_column(client, manager, venue, scene):
+    client.force_login(manager)
+    response = client.get(stats_url(venue), {**JANUARY, "space-sort": "-booked_hours"})
+    assert response.status_code == 200
+    names = [row.record["space"] for row in response.context["tables"]["space"].rows]
+    assert names == ["Hot desks", "Meeting room"]
+
+
+def test_the_daily_csv_has_one_row_per_day_and_space(client, manager, venue, scene):
+    client.force_login(manager)
+
+    response = client.get(reverse("stats:daily_csv", kwargs={"venue_slug": venue.slug}), JANUARY)
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 31 * 2
+    fifth = {row["space"]: row for row in rows if row["date"] == "2027-01-05"}
+    assert float(fifth["hot-desks"]["occupancy_percent"]) == 30
+    assert float(fifth["meeting-room"]["booked_hours"]) == 4
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_bookings(
+    client, manager, venue, scene
+):
+    client.force_login(manager)
+    url = stats_url(venue)
+    client.get(url, JANUARY)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, JANUARY)
+    for day in range(6, 31):
+        BookingFactory(space=scene["room"], starts_at=at(day, 9), ends_at=at(day, 11))
+        BookingFactory(space=scene["pool"], starts_at=at(day, 10), ends_at=at(day, 16))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, JANUARY)
+
+    assert response.context["stats"].hirings == 4 + 50
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# Open data -----------------------------------------------------------------------------------
+
+
+def usage(kind: str, venue) -> str:
+    return reverse(f"stats:usage_{kind}", kwargs={"venue_slug": venue.slug})
+
+
+def test_open_data_is_hidden_unless_the_venue_publishes_its_impact(client, member, venue, room):
+    assert client.get(usage("csv", venue)).status_code == 404
+    client.force_login(member)
+    assert client.get(usage("json", venue)).status_code == 404
+
+
+def test_managers_can_pull_their_open_data_before_publishing(client, manager, venue, room):
+    client.force_login(manager)
+    assert (
+        client.get(usage("json", venue), {"start": "2027-01-01", "end": "2027-01-31"}).status_code
+        == 200
+    )
+
+
+def test_published_open_data_agrees_with_the_stats_page(client, manager, venue, scene):
+    venue.publish_impact = True
+    venue.save()
+    params = {"start": "2027-01-01", "end": "2027-01-31"}
+
+    as_json = client.get(usage("json", venue), params).json()
+    as_csv = list(
+        csv.DictReader(io.StringIO(client.get(usage("csv", venue), params).content.decode()))
+    )
+    client.force_login(manager)
+    page = client.get(stats_url(venue), JANUARY).context["stats"]
+
+    assert len(as_json["days"]) == len(as_csv) == 62
+    assert "booker" not in as_json["days"][0] and "organisation" not in as_json["days"][0]
+    for space in (scene["room"], scene["pool"]):
+        json_hours = sum(
+            row["booked_hours"] for row in as_json["days"] if row["space"] == space.slug
+        )
+        csv_hours = sum(float(row["booked_hours"]) for row in as_csv if row["space"] == space.slug)
+        open_hours = sum(row["open_hours"] for row in as_json["days"] if row["space"] == space.slug)
+        assert json_hours == pytest.approx(page.by_space[space.pk].booked_hours)
+        assert csv_hours == pytest.approx(page.by_space[space.pk].booked_hours)
+        assert open_hours == pytest.approx(page.by_space[space.pk].open_hours)
+    fifth = next(
+        row
+        for row in as_json["days"]
+        if row["date"] == "2027-01-05" and row["space"] == "hot-desks"
+    )
+    assert fifth["occupancy_percent"] == 30
+
+
+def test_open_data_defaults_to_the_last_thirty_days(client, venue, room, frozen_now):
+    venue.publish_impact = True
+    venue.save()
+    days = client.get(usage("json", venue)).json()["days"]
+    assert len(days) == 30
+    assert days[-1]["date"] == (frozen_now.date()).isoformat()
+    assert days[0]["date"] == (frozen_now.date() - timedelta(days=29)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"start": "2027-02-01", "end": "2027-01-01"},
+            "The end date must be on or after the start date.",
+        ),
+        ({"start": "garbage"}, "Dates must be written as YYYY-MM-DD"),
+        ({"start": "99999-01-01"}, "Dates must be written as YYYY-MM-DD"),
+        (
+            {"start": "9999-01-01", "end": "9999-01-02"},
+            "Choose dates between the years 2000 and 2100.",
+        ),
+        ({"start": "2025-01-01", "end": "2027-01-01"}, "Ask for at most 366 days at a time."),
+    ],
+)
+def test_bad_open_data_dates_are_a_400_with_a_message(client, venue, room, params, message):
+    venue.publish_impact = True
+    venue.save()
+    for kind in ("csv", "json"):
+        response = client.get(usage(kind, venue), params)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+
+
+def test_the_venue_page_links_render_for_managers(rf, venue, room):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("stats/_venue_links.html", {"venue": venue})
+
+    assert reverse("stats:venue", kwargs={"venue_slug": venue.slug}) in html
+    assert (
+        reverse("stats:space", kwargs={"venue_slug": venue.slug, "space_slug": room.slug}) in html
+    )
+
+
+def test_the_default_period_is_the_current_month(client, manager, venue, room, frozen_now):
+    client.force_login(manager)
+    stats = client.get(stats_url(venue)).context["stats"]
+    assert stats.period.first == date(2027, 1, 1)
+    assert stats.period.last == date(2027, 1, 31)
+
+
+def test_a_venue_without_spaces_shows_zero_rather_than_failing(client):
+    from tests.factories import VenueFactory
+
+    empty = VenueFactory(name="Empty hall", slug="empty-hall")
+    boss = MemberFactory()
+    empty.managers.add(boss)
+    client.force_login(boss)
+
+    response = client.get(stats_url(empty), JANUARY)
+
+    assert response.status_code == 200
+    assert response.context["stats"].total.occupancy == 0
+    assert "0.0%" in response.content.decode()
+
+
+def test_the_daily_csv_refuses_a_bad_period_with_a_message(client, manager, venue, room):
+    client.force_login(manager)
+    url = reverse("stats:daily_csv", kwargs={"venue_slug": venue.slug})
+    response = client.get(url, {"kind": "custom", "start": "2027-02-01", "end": "2027-01-01"})
+    assert response.status_code == 400
+    assert "The period must end on or after the day it starts." in response.content.decode()
+
+
+def test_pending_bookings_are_mentioned_but_not_counted_on_the_page(client, manager, venue, room):
+    from bookings.models import Booking
+
+    BookingFactory(space=room, starts_at=at(5, 9), ends_at=at(5, 10), status=Booking.Status.PENDING)
+    client.force_login(manager)
+    response = client.get(stats_url(venue), JANUARY)
+    assert "1 booking awaiting approval is not counted." in response.content.decode()
+    assert response.context["stats"].total.booked_hours == 0
+
+
+def test_the_period_picker_writes_dates_as_a_date_input_reads_them(
+    client, manager, venue, room, frozen_now
+):
+    client.force_login(manager)
+    page = client.get(stats_url(venue)).content.decode()
+    assert 'value="2027-01-04"' in page
+    page = client.get(
+        stats_url(venue), {"kind": "custom", "start": "2027-01-02", "end": "2027-01-09"}
+    ).content.decode()
+    assert 'value="2027-01-02"' in page and 'value="2027-01-09"' in page
+
+
+def test_space_names_in_charts_are_escaped(client, manager, venue):
+    from tests.factories import SpaceFactory
+
+    SpaceFactory(venue=venue, name='<img src=x onerror="alert(1)">', slug="sneaky")
+    client.force_login(manager)
+
+    page = client.get(stats_url(venue), JANUARY).content.decode()
+
+    assert '<img src=x onerror="alert(1)">' not in page
+    assert "&lt;img src=x" in page

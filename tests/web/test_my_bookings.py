@@ -1,0 +1,78 @@
+from bookings.models import Booking
+from tests.factories import BookingFactory, SpaceFactory, VenueFactory
+from tests.web.conftest import utc
+
+
+def test_my_bookings_needs_a_login(client, db):
+    assert client.get("/bookings/").url == "/accounts/login/?next=/bookings/"
+
+
+def test_my_bookings_has_a_friendly_empty_state(member_client):
+    response = member_client.get("/bookings/")
+    assert response.status_code == 200
+    assert "You have nothing booked yet." in response.text
+    assert 'href="/venues/"' in response.text
+
+
+def test_my_bookings_splits_upcoming_and_past_and_shows_only_mine(
+    member_client, member, other_member, room
+):
+    BookingFactory(space=room, booker=member, title="Next week", starts_at=utc(2027, 1, 11, 10))
+    BookingFactory(space=room, booker=member, title="Last month", starts_at=utc(2026, 12, 1, 10))
+    BookingFactory(
+        space=room,
+        booker=member,
+        title="Called off",
+        starts_at=utc(2027, 1, 12, 10),
+        status="cancelled",
+    )
+    BookingFactory(
+        space=room, booker=other_member, title="Not mine", starts_at=utc(2027, 1, 13, 10)
+    )
+    response = member_client.get("/bookings/")
+    upcoming = [row.record.title for row in response.context["upcoming"].rows]
+    past = [row.record.title for row in response.context["past"].rows]
+    assert upcoming == ["Next week", "Called off"]
+    assert past == ["Last month"]
+    assert "Not mine" not in response.text
+    assert "Mon 11 Jan 2027, 10:00–11:00" in response.text
+    assert "Cancelled" in response.text
+    # A cancel button only for the active upcoming one.
+    assert response.text.count('action="/bookings/') == 1
+
+
+def test_my_bookings_shows_times_in_each_venue_zone(member_client, member):
+    away = SpaceFactory(venue=VenueFactory(slug="nyc", time_zone="America/New_York"), slug="loft")
+    BookingFactory(space=away, booker=member, starts_at=utc(2027, 1, 11, 15))
+    response = member_client.get("/bookings/")
+    assert "Mon 11 Jan 2027, 10:00–11:00 (America/New_York)" in response.text
+
+
+def test_my_bookings_are_paginated_and_sortable(member_client, member, room):
+    for day in range(11, 23):
+        BookingFactory(
+            space=room, booker=member, title=f"Day {day}", starts_at=utc(2027, 1, day, 10)
+        )
+    response = member_client.get("/bookings/")
+    assert len(response.context["upcoming"].page.object_list) == 10
+    assert "upcoming-page=2" in response.text
+    response = member_client.get("/bookings/?upcoming-sort=-when")
+    assert response.context["upcoming"].page.object_list.data[0].title == "Day 22"
+    response = member_client.get("/bookings/?upcoming-page=2")
+    assert [row.record.title for row in response.context["upcoming"].page.object_list] == [
+        "Day 21",
+        "Day 22",
+    ]
+    assert (
+        member_client.get("/bookings/?upcoming-page=banana&past-sort=nonsense").status_code == 200
+    )
+
+
+def test_the_table_does_not_grow_queries_with_rows(
+    member_client, member, room, django_assert_max_num_queries
+):
+    for day in range(11, 21):
+        BookingFactory(space=room, booker=member, starts_at=utc(2027, 1, day, 10))
+    with django_assert_max_num_queries(10):
+        member_client.get("/bookings/")
+    assert Booking.objects.count() == 10
