@@ -8,7 +8,7 @@ PYTHON ?= $(shell command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check demo bench clean help
+.PHONY: run test lint format demo clean help
 
 help:
 	@echo "make run    - set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
@@ -29,13 +29,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed $(NODE_DEPS)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -44,7 +44,8 @@ def _send(*, booking: Booking, to: list[str], template: str, invitation: bool = 
     if invitation:
         # Built now, inside the transaction, from the booking as it is being saved.
         message.attach(invitation_part(booking))
-    transaction.on_commit(message.send)
+    # robust: a mail server failing after commit must not turn a saved booking into a 500.
+    transaction.on_commit(message.send, robust=True)
 
 
 def _managers(booking: Booking) -> list[str]:

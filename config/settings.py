@@ -154,7 +154,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Caches: allauth's rate limits live here, so several app servers need a shared cache.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -198,7 +200,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Commonshare <bookings@common
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 if TIME_ZONE not in zoneinfo.available_timezones():
-    raise ImproperlyConfigured(f"TIME_ZONE must be an IANA zone such as Europe/London, not {TIME_ZONE!r}.")
+    raise ImproperlyConfigured(
+        f"TIME_ZONE must be an IANA zone such as Europe/London, not {TIME_ZONE!r}."
+    )
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -230,7 +234,8 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_feed_tokens": {"()": "feeds.logging.RedactFeedTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_feed_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines carry feed tokens in their paths: keep them out of INFO logs.

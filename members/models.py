@@ -26,7 +26,10 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
-        _("display name"), max_length=120, blank=True, help_text=_("How we greet you and show you to venue managers.")
+        _("display name"),
+        max_length=120,
+        blank=True,
+        help_text=_("How we greet you and show you to venue managers."),
     )
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -69,9 +72,14 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     charity_number = models.CharField(_("charity number"), max_length=20, blank=True)
     postcode_district = models.CharField(
-        _("postcode district"), max_length=4, blank=True, help_text=_("The first half of the postcode, e.g. B16.")
+        _("postcode district"),
+        max_length=4,
+        blank=True,
+        help_text=_("The first half of the postcode, e.g. B16."),
     )
-    members = models.ManyToManyField(Member, through="OrganisationMembership", related_name="organisations")
+    members = models.ManyToManyField(
+        Member, through="OrganisationMembership", related_name="organisations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,7 +98,9 @@ class OrganisationMembership(models.Model):
         ADMIN = "admin", _("Organisation admin")
         MEMBER = "member", _("Member")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
@@ -98,7 +108,9 @@ class OrganisationMembership(models.Model):
     class Meta:
         verbose_name = _("organisation membership")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "member"], name="one_membership_per_organisation"),
+            models.UniqueConstraint(
+                fields=["organisation", "member"], name="one_membership_per_organisation"
+            ),
         ]
 
     def __str__(self) -> str:

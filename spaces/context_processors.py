@@ -6,4 +6,8 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"is_venue_manager": False}
-    return {"is_venue_manager": user.is_superuser or user.managed_venues.exists()}
+    # Lazy and cached on the request: django-tables2 renders per-row templates with the request,
+    # and each render would otherwise run this query again.
+    if not hasattr(request, "_is_venue_manager"):
+        request._is_venue_manager = user.is_superuser or user.managed_venues.exists()
+    return {"is_venue_manager": request._is_venue_manager}

@@ -14,7 +14,9 @@ def pytest_collection_modifyitems(config, items):
 
     if connection.vendor == "postgresql":
         return
-    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (CI always does)")
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (CI always does)"
+    )
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)

@@ -60,7 +60,8 @@ class VenueFactory(factory.django.DjangoModelFactory):
         """Open 09:00–17:00 all week, unless created with open_every_day=False."""
         if create and extracted is not False:
             OpeningHours.objects.bulk_create(
-                OpeningHours(venue=obj, weekday=day, opens=time(9), closes=time(17)) for day in range(7)
+                OpeningHours(venue=obj, weekday=day, opens=time(9), closes=time(17))
+                for day in range(7)
             )
 
 
