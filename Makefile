@@ -8,7 +8,7 @@ PYTHON ?= $(shell command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format demo clean help
+.PHONY: run test lint format demo messages clean help
 
 help:
 	@echo "make run    - set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
@@ -43,6 +43,11 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Collect translatable strings, e.g. `make messages LANG_CODE=cy` (needs gettext).
+LANG_CODE ?= cy
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l $(LANG_CODE) --ignore ".venv/*" --ignore "node_modules/*" --ignore "tests/*"
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
