@@ -258,8 +258,15 @@ class Space(models.Model):
     def is_desk_pool(self) -> bool:
         return self.seats > 1
 
+    # Paths under /venues/<venue>/ that a space slug would otherwise shadow.
+    RESERVED_SLUGS = frozenset({"stats", "impact", "calendars", "usage", "book"})
+
     def clean(self) -> None:
         errors = {}
+        if self.slug in self.RESERVED_SLUGS:
+            errors["slug"] = _(
+                "%(slug)s is used by Commonshare's own pages; choose another slug."
+            ) % {"slug": self.slug}
         if self.min_duration and self.slot_step and self.min_duration % self.slot_step:
             errors["min_duration"] = _("The shortest booking must be a whole number of slot steps.")
         if self.max_duration and self.slot_step and self.max_duration % self.slot_step:

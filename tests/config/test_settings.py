@@ -108,3 +108,24 @@ def test_sqlite_writers_take_the_lock_when_their_transaction_starts():
         [python, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert "'transaction_mode': 'IMMEDIATE'" in result.stdout, result.stderr
+
+
+def test_an_empty_database_url_means_the_sqlite_default():
+    python = str(PYTHON) if PYTHON.exists() else sys.executable
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL="")
+    result = subprocess.run(
+        [
+            python,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
