@@ -303,9 +303,7 @@ def _lock_booking(booking: Booking) -> Booking:
 
 
 def can_manage(member: Member, booking: Booking) -> bool:
-    return member.is_authenticated and (
-        member.is_superuser or booking.space.venue.managers.filter(pk=member.pk).exists()
-    )
+    return booking.space.venue.is_managed_by(member)
 
 
 @transaction.atomic

@@ -29,9 +29,7 @@ class Feed:
 
 
 def may_manage_venue(member: Member, venue: Venue) -> bool:
-    return member.is_active and (
-        member.is_superuser or venue.managers.filter(pk=member.pk).exists()
-    )
+    return member.is_active and venue.is_managed_by(member)
 
 
 def may_use_token(token: FeedToken) -> bool:
