@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from .disclosure import PublicFigures
 from .queries import Stats
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
@@ -117,3 +118,66 @@ def before_and_after(stats: Stats) -> Chart:
             "after": stats.weekly_booked_hours,
         }
     return Chart(_render(chart), title, summary)
+
+
+# The public impact page draws only what stats/disclosure.py lets it publish. -----------------
+
+
+def _hidden_note(names: list[str]) -> str:
+    if not names:
+        return ""
+    return " " + _("Not shown, to protect small numbers: %(names)s.") % {"names": ", ".join(names)}
+
+
+def public_occupancy_by_space(figures: PublicFigures) -> Chart | None:
+    shown = [space for space in figures.spaces if space.occupancy is not None]
+    if not shown:
+        return None
+    title = _("Occupancy by space over the period (%)")
+    chart = pygal.HorizontalBar(**_config(title, range=(0, 100), x_title=_("Occupancy %")))
+    for space in shown:
+        chart.add(space.name, [space.occupancy])
+    summary = "; ".join(
+        _("%(space)s %(occupancy)s%%") % {"space": space.name, "occupancy": space.occupancy}
+        for space in shown
+    )
+    hidden = [space.name for space in figures.spaces if space.occupancy is None]
+    return Chart(_render(chart), title, summary + "." + _hidden_note(hidden))
+
+
+def public_hours_by_hirer_kind(figures: PublicFigures) -> Chart | None:
+    shown = [cell for cell in figures.hirer_mix.cells if cell.hours]
+    if not shown:
+        return None
+    title = _("Booked hours by kind of hirer (rounded to 5)")
+    chart = pygal.Bar(**_config(title, y_title=_("Hours")))
+    for cell in shown:
+        chart.add(cell.label, [cell.hours])
+    summary = "; ".join(
+        _("%(kind)s %(hours)s hours") % {"kind": cell.label, "hours": cell.hours} for cell in shown
+    )
+    hidden = [cell.label for cell in figures.hirer_mix.cells if cell.count is None]
+    return Chart(_render(chart), title, summary + "." + _hidden_note(hidden))
+
+
+def public_before_and_after(figures: PublicFigures) -> Chart | None:
+    if figures.weekly_hours_after is None or figures.baseline_weekly_hours is None:
+        return None
+    before = float(figures.baseline_weekly_hours)
+    title = _("Hours of use in an average week: before sharing and in this period")
+    chart = pygal.Bar(**_config(title, y_title=_("Hours a week")))
+    chart.x_labels = [_("Before sharing (manager's estimate)"), _("This period")]
+    chart.add(_("Hours a week"), [before, figures.weekly_hours_after])
+    summary = _(
+        "Before sharing the venue was used about %(before)s hours a week; in this period, %(after)s hours a week."
+    ) % {"before": f"{before:g}", "after": figures.weekly_hours_after}
+    return Chart(_render(chart), title, summary)
+
+
+def public_charts(figures: PublicFigures) -> list[Chart]:
+    drawn = (
+        public_occupancy_by_space(figures),
+        public_hours_by_hirer_kind(figures),
+        public_before_and_after(figures),
+    )
+    return [chart for chart in drawn if chart is not None]

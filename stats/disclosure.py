@@ -98,6 +98,47 @@ def protect_districts(hirers_by_district: dict[str, int], other_label: str) -> P
 
 
 @dataclass(frozen=True)
+class PublicSpace:
+    """One space on the public page: open hours always; use only where its hirings may be shown."""
+
+    name: str
+    seats: int
+    open_hours: int  # seat-hours for a desk pool; the venue's published hours, not about people
+    hirings: int | None
+    booked_hours: int | None
+    occupancy: int | None
+
+
+def protect_spaces(stats: "Stats") -> list[PublicSpace]:
+    """Per-space use under the same rules: a space's hours and occupancy go with its hirings.
+
+    Hirings by space are protected like any table with a total (the headline hirings), so a
+    hidden space cannot be worked out from the total and the others.
+    """
+    labels = {str(space.pk): space.name for space in stats.spaces}
+    table = protect(
+        {str(pk): count for pk, count in stats.hirings_by_space.items()},
+        labels,
+        hours={str(pk): use.booked_hours for pk, use in stats.by_space.items()},
+    )
+    cells = {cell.key: cell for cell in table.cells}
+    rows = []
+    for space in stats.spaces:
+        cell, use = cells[str(space.pk)], stats.by_space[space.pk]
+        rows.append(
+            PublicSpace(
+                name=space.name,
+                seats=space.seats,
+                open_hours=round(use.capacity_hours),
+                hirings=cell.count,
+                booked_hours=cell.hours,
+                occupancy=None if cell.count is None else round(use.occupancy),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
 class PublicFigures:
     """What the public impact page may show of a Stats: nothing under 10, nothing by name."""
 
@@ -114,6 +155,7 @@ class PublicFigures:
     hirer_mix: ProtectedTable
     activities: ProtectedTable
     reach: ProtectedTable
+    spaces: list[PublicSpace]
 
 
 def public_figures(stats: "Stats") -> PublicFigures:
@@ -147,4 +189,5 @@ def public_figures(stats: "Stats") -> PublicFigures:
             hours={key: mix.hours for key, mix in stats.by_activity.items()},
         ),
         reach=protect_districts(stats.hirers_by_district, _("Other districts, or not given")),
+        spaces=protect_spaces(stats),
     )

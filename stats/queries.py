@@ -156,6 +156,7 @@ class Stats:
     new_hirers: int = 0
     returning_hirers: int = 0
     hirers_by_district: dict[str, int] = field(default_factory=dict)
+    hirings_by_space: dict[int, int] = field(default_factory=dict)
 
     @property
     def cancellation_rate(self) -> float:
@@ -386,7 +387,7 @@ def compute_stats(venue: Venue, period: Period, *, space: Space | None = None) -
     starting = Booking.objects.filter(
         space__in=spaces, starts_at__gte=window.start, starts_at__lt=window.end
     )
-    counts = starting.values("status", "organisation__kind", "activity").annotate(
+    counts = starting.values("status", "space_id", "organisation__kind", "activity").annotate(
         n=Count("id"), people=Sum("attendees")
     )
     for row in counts:
@@ -395,6 +396,8 @@ def compute_stats(venue: Venue, period: Period, *, space: Space | None = None) -
             kind = row["organisation__kind"] or INDIVIDUAL
             activity = row["activity"]
             stats.hirings += row["n"]
+            space_id = row["space_id"]
+            stats.hirings_by_space[space_id] = stats.hirings_by_space.get(space_id, 0) + row["n"]
             stats.participant_visits += row["people"] or 0
             for table, key, labels in (
                 (stats.by_kind, kind, kinds),

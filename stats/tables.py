@@ -34,6 +34,7 @@ class SpaceTable(StatsTable):
     occupancy = NumberColumn(verbose_name=_("Occupancy %"))
     peak_occupancy = NumberColumn(verbose_name=_("Peak occupancy %"))
     offpeak_occupancy = NumberColumn(verbose_name=_("Off-peak occupancy %"))
+    hirings = NumberColumn(verbose_name=_("Hirings"))
 
 
 class MonthTable(StatsTable):
@@ -102,6 +103,7 @@ def space_rows(stats: Stats) -> list[dict]:
                 "occupancy": _round(use.occupancy),
                 "peak_occupancy": _round(use.peak_occupancy),
                 "offpeak_occupancy": _round(use.offpeak_occupancy),
+                "hirings": stats.hirings_by_space.get(space.pk, 0),
             }
         )
     return rows

@@ -182,5 +182,6 @@ def impact(request: HttpRequest, venue_slug: str) -> HttpResponse:
     context: dict = {"venue": venue, "form": form}
     if form.period is None:
         return render(request, "stats/impact.html", context, status=400)
-    context["figures"] = public_figures(compute_stats(venue, form.period))
+    figures = public_figures(compute_stats(venue, form.period))
+    context.update(figures=figures, charts=charts.public_charts(figures))
     return render(request, "stats/impact.html", context)

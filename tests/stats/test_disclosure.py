@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from members.models import Organisation
 from stats.disclosure import protect, protect_districts, rounded, safe_count, safe_percent
-from tests.factories import BookingFactory, OrganisationFactory
+from tests.factories import BookingFactory, OrganisationFactory, SpaceFactory
 
 LABELS = {
     "charity": "Charity",
@@ -175,3 +175,89 @@ def test_bad_input_on_the_impact_page_is_a_clear_message(client, venue, room):
     )
     assert response.status_code == 400
     assert "The period must end on or after the day it starts." in response.content.decode()
+
+
+def _hire(space, count: int, *, hour: int) -> None:
+    """`count` two-hour confirmed bookings of `space`, one a day from Monday 4 January 2027."""
+    organisation = OrganisationFactory(kind=Organisation.Kind.COMMUNITY_GROUP)
+    for n in range(count):
+        start = datetime(2027, 1, 4, hour, tzinfo=UTC) + timedelta(days=n)
+        BookingFactory(
+            space=space,
+            organisation=organisation,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+
+
+@pytest.mark.django_db
+def test_per_space_use_is_shown_only_where_hirings_are_enough_and_cannot_be_subtracted(
+    client, venue, room
+):
+    venue.publish_impact = True
+    venue.save()
+    hall = SpaceFactory(venue=venue, name="Main hall", slug="main-hall")
+    studio = SpaceFactory(venue=venue, name="Studio", slug="studio")
+    _hire(room, 17, hour=10)
+    _hire(hall, 12, hour=10)
+    _hire(studio, 3, hour=10)
+
+    response = client.get(impact_url(venue), {"kind": "year", "on": "2027-06-01"})
+
+    assert response.status_code == 200
+    spaces = {space.name: space for space in response.context["figures"].spaces}
+    # 17 shown (rounded to 15) with its hours and occupancy; the studio's 3 is suppressed, and
+    # the hall's 12, the next smallest, with it: otherwise 32 - 17 - 12 would give the studio away.
+    assert spaces["Meeting room"].hirings == 15
+    assert spaces["Meeting room"].booked_hours == 35  # 34 hours, rounded
+    assert spaces["Meeting room"].occupancy is not None
+    for name in ("Main hall", "Studio"):
+        assert spaces[name].hirings is None
+        assert spaces[name].booked_hours is None
+        assert spaces[name].occupancy is None
+    # Open hours are the venue's published opening hours, not about people: always shown.
+    assert all(space.open_hours > 0 for space in spaces.values())
+    assert response.context["figures"].hirings == 30  # 32, rounded
+
+
+@pytest.mark.django_db
+def test_the_impact_page_draws_charts_only_from_published_figures(client, venue, room):
+    venue.publish_impact = True
+    venue.baseline_weekly_hours = 6
+    venue.save()
+    hall = SpaceFactory(venue=venue, name="Main hall", slug="main-hall")
+    studio = SpaceFactory(venue=venue, name="Studio", slug="studio")
+    _hire(room, 20, hour=10)
+    _hire(hall, 12, hour=14)
+    _hire(studio, 4, hour=14)
+
+    response = client.get(impact_url(venue), {"kind": "year", "on": "2027-06-01"})
+
+    charts = response.context["charts"]
+    titles = [chart.title for chart in charts]
+    assert titles == [
+        "Occupancy by space over the period (%)",
+        "Booked hours by kind of hirer (rounded to 5)",
+        "Hours of use in an average week: before sharing and in this period",
+    ]
+    occupancy = charts[0]
+    # The studio's 4 hirings are suppressed, and the hall's 12 with them (36 - 20 - 12 = 4):
+    # only the meeting room is drawn, and the chart says which spaces it leaves out.
+    assert "Meeting room" in occupancy.svg and "Main hall" not in occupancy.svg
+    assert occupancy.summary.startswith("Meeting room ")
+    assert occupancy.summary.endswith("Not shown, to protect small numbers: Main hall, Studio.")
+    page = response.content.decode()
+    assert page.count('role="img"') == 3
+    assert "Before sharing the venue was used about 6 hours a week" in page
+
+
+@pytest.mark.django_db
+def test_a_quiet_period_draws_no_public_charts_and_says_why(client, venue, room):
+    venue.publish_impact = True
+    venue.save()
+    _hire(room, 3, hour=10)
+
+    response = client.get(impact_url(venue), {"kind": "year", "on": "2027-06-01"})
+
+    assert response.context["charts"] == []
+    assert "Too few hirings in this period to draw charts" in response.content.decode()
