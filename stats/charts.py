@@ -51,6 +51,8 @@ def _config(title: str, **extra) -> dict:
         "width": 800,
         "legend_at_bottom": True,
         "print_values": False,
+        "truncate_label": -1,  # whole labels: "Before sharing (manager's estimate)", not "Before sh…"
+        "truncate_legend": -1,
         **extra,
     }
 

@@ -176,9 +176,10 @@ def heatmap_table(stats: Stats) -> tables.Table:
     return table
 
 
-def build_tables(stats: Stats) -> dict[str, tables.Table]:
+def build_tables(stats: Stats, estimates=()) -> dict[str, tables.Table]:
     """Every table of a stats page, keyed by the name used in ?_table= and as the sort prefix."""
     return {
+        "values": EstimateTable(estimate_rows(estimates), prefix="values-"),
         "space": SpaceTable(space_rows(stats), prefix="space-"),
         "month": MonthTable(month_rows(stats), prefix="month-"),
         "kind": MixTable(mix_rows(stats, stats.by_kind), prefix="kind-"),
@@ -186,3 +187,68 @@ def build_tables(stats: Stats) -> dict[str, tables.Table]:
         "reach": ReachTable(reach_rows(stats), prefix="reach-"),
         "heatmap": heatmap_table(stats),
     }
+
+
+class ProxyValueTable(tables.Table):
+    """A venue's proxy values, on the page where its managers keep them."""
+
+    name = tables.Column(verbose_name=_("Name"))
+    measure = tables.Column(verbose_name=_("Counted"))
+    activity = tables.Column(verbose_name=_("Activity"), default=_("All bookings"))
+    amount = tables.Column(verbose_name=_("Value per unit"), attrs=HOURS_ATTRS)
+    source = tables.Column(verbose_name=_("Source"))
+    licence = tables.Column(verbose_name=_("Licence"))
+    actions = tables.TemplateColumn(
+        template_name="stats/_proxy_value_actions.html",
+        verbose_name=_("Change"),
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        attrs = {"class": "table stats-table"}
+        orderable = False
+
+    def render_amount(self, record) -> str:
+        from .values import money
+
+        return money(record.amount, record.currency)
+
+    def render_source(self, record, value) -> str:
+        if record.source_url:
+            return format_html('<a href="{}" rel="noopener">{}</a>', record.source_url, value)
+        return value
+
+
+class EstimateTable(StatsTable):
+    class Meta(StatsTable.Meta):
+        pass
+
+    name = tables.Column(verbose_name=_("Proxy value"))
+    counted = tables.Column(verbose_name=_("Counted"))
+    quantity = NumberColumn(verbose_name=_("Quantity in the period"))
+    amount = NumberColumn(verbose_name=_("Value per unit"))
+    value = NumberColumn(verbose_name=_("Estimate"))
+    source = tables.Column(verbose_name=_("Source"))
+    licence = tables.Column(verbose_name=_("Licence"))
+
+
+def estimate_rows(estimates) -> list[dict]:
+    rows = []
+    for estimate in estimates:
+        proxy = estimate.proxy
+        counted = proxy.get_measure_display()
+        if proxy.activity:
+            counted = f"{counted}, {proxy.get_activity_display()}"
+        rows.append(
+            {
+                "name": proxy.name,
+                "counted": counted,
+                "quantity": estimate.quantity,
+                "amount": estimate.amount_display,
+                "value": estimate.value_display,
+                "source": proxy.source + (f" ({proxy.source_url})" if proxy.source_url else ""),
+                "licence": proxy.licence,
+            }
+        )
+    return rows

@@ -2,10 +2,11 @@
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -15,6 +16,8 @@ from spaces.models import Space, Venue
 
 from . import charts
 from .disclosure import public_figures
+from .forms import ProxyValueForm
+from .models import ProxyValue
 from .periods import (
     MAX_OPEN_DATA_DAYS,
     Period,
@@ -24,7 +27,8 @@ from .periods import (
     period_containing,
 )
 from .queries import compute_stats, daily_rows, kind_labels
-from .tables import build_tables
+from .tables import ProxyValueTable, build_tables
+from .values import estimates
 
 PERIOD_FIELDS = ("kind", "on", "start", "end")
 
@@ -55,7 +59,8 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
     if form.period is None:
         return render(request, "stats/stats.html", context, status=400)
     stats = compute_stats(venue, form.period, space=space)
-    tables = build_tables(stats)
+    proxies = list(venue.proxy_values.all())
+    tables = build_tables(stats, estimates(stats, proxies))
     config = RequestConfig(request, paginate=False)
     for table in tables.values():
         config.configure(table)
@@ -79,6 +84,7 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
             charts.before_and_after(stats),
         ],
         print_mode=request.GET.get("print") == "1",
+        has_proxy_values=bool(proxies),
     )
     return render(request, "stats/stats.html", context)
 
@@ -185,3 +191,63 @@ def impact(request: HttpRequest, venue_slug: str) -> HttpResponse:
     figures = public_figures(compute_stats(venue, form.period))
     context.update(figures=figures, charts=charts.public_charts(figures))
     return render(request, "stats/impact.html", context)
+
+
+# A venue's own proxy values (manager-entered, with source and licence) ---------------------
+
+
+@login_required
+def proxy_values(request: HttpRequest, venue_slug: str) -> HttpResponse:
+    """The venue's proxy values, and a form to add one."""
+    venue = managed_venue(request, venue_slug)
+    form = ProxyValueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        proxy = form.save(commit=False)
+        proxy.venue, proxy.entered_by = venue, request.user
+        proxy.save()
+        messages.success(
+            request,
+            _("%(name)s added. Its estimate now shows on the stats page and in the funder report.")
+            % {"name": proxy.name},
+        )
+        return redirect("stats:proxy_values", venue_slug=venue.slug)
+    table = ProxyValueTable(venue.proxy_values.all())
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "stats/proxy_values.html",
+        {"venue": venue, "form": form, "table": table},
+        status=status,
+    )
+
+
+def _managed_proxy(request: HttpRequest, venue_slug: str, pk: int) -> ProxyValue:
+    venue = managed_venue(request, venue_slug)
+    return get_object_or_404(ProxyValue, venue=venue, pk=pk)
+
+
+@login_required
+def proxy_value_edit(request: HttpRequest, venue_slug: str, pk: int) -> HttpResponse:
+    proxy = _managed_proxy(request, venue_slug, pk)
+    form = ProxyValueForm(request.POST or None, instance=proxy)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("%(name)s saved.") % {"name": proxy.name})
+        return redirect("stats:proxy_values", venue_slug=proxy.venue.slug)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "stats/proxy_value_edit.html",
+        {"venue": proxy.venue, "proxy": proxy, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def proxy_value_delete(request: HttpRequest, venue_slug: str, pk: int) -> HttpResponse:
+    proxy = _managed_proxy(request, venue_slug, pk)
+    if request.method == "POST":
+        proxy.delete()
+        messages.success(request, _("%(name)s removed.") % {"name": proxy.name})
+        return redirect("stats:proxy_values", venue_slug=proxy.venue.slug)
+    return render(request, "stats/proxy_value_delete.html", {"venue": proxy.venue, "proxy": proxy})

@@ -1,0 +1,63 @@
+"""A manager's own proxy values applied to a period's figures: estimates, never in-kind value.
+
+Each estimate is one proxy value times one figure of docs/occupancy.md (booked hours, hirings or
+declared participant visits, for all bookings or for one activity). Estimates are not added up:
+two proxies may value the same benefit twice.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
+
+from .models import ProxyValue
+from .queries import Stats
+
+SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """£1,234.50, or 1,234.50 SEK for a currency without a well-known symbol."""
+    figure = number_format(amount, 2, force_grouping=True)
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    proxy: ProxyValue
+    quantity: Decimal  # booked hours (2 places), hirings or visits in the period
+    value: Decimal  # quantity x the proxy's amount, to the penny
+
+    @property
+    def amount_display(self) -> str:
+        return money(self.proxy.amount, self.proxy.currency)
+
+    @property
+    def value_display(self) -> str:
+        return money(self.value, self.proxy.currency)
+
+
+def quantity(stats: Stats, proxy: ProxyValue) -> Decimal:
+    """The figure a proxy multiplies, for the whole venue (or space) or one activity."""
+    if proxy.activity:
+        mix = stats.by_activity.get(proxy.activity)
+        hours = mix.hours if mix else 0.0
+        hirings = mix.hirings if mix else 0
+        visits = mix.participant_visits if mix else 0
+    else:
+        hours, hirings, visits = stats.total.booked_hours, stats.hirings, stats.participant_visits
+    if proxy.measure == ProxyValue.Measure.BOOKED_HOUR:
+        return Decimal(str(round(hours, 2)))
+    if proxy.measure == ProxyValue.Measure.HIRING:
+        return Decimal(hirings)
+    return Decimal(visits)
+
+
+def estimates(stats: Stats, proxies) -> list[Estimate]:
+    result = []
+    for proxy in proxies:
+        count = quantity(stats, proxy)
+        value = (count * proxy.amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        result.append(Estimate(proxy, count, value))
+    return result
