@@ -105,20 +105,40 @@ def hours_by_hirer_kind(stats: Stats, labels: dict[str, str]) -> Chart:
 def before_and_after(stats: Stats) -> Chart:
     title = _("Hours of use in an average week: before sharing and in this period")
     chart = pygal.Bar(**_config(title, y_title=_("Hours a week")))
-    before = float(stats.baseline_weekly_hours) if stats.baseline_weekly_hours is not None else None
-    chart.x_labels = [_("Before sharing (manager's estimate)"), _("This period")]
-    chart.add(_("Hours a week"), [before, round(stats.weekly_booked_hours, 1)])
-    if before is None:
-        summary = _(
-            "In this period the venue was booked %(after).1f hours in an average week; no use before sharing was recorded."
-        ) % {"after": stats.weekly_booked_hours}
+    labels, values, parts = [], [], []
+    if stats.baseline_weekly_hours is not None:
+        estimate = float(stats.baseline_weekly_hours)
+        labels.append(_("Before sharing (manager's estimate)"))
+        values.append(estimate)
+        parts.append(
+            _("the managers estimate its use before sharing at about %(hours).1f hours a week")
+            % {"hours": estimate}
+        )
+    if stats.before is not None:
+        before = stats.before
+        labels.append(
+            _("Recorded before sharing (%(first)s – %(last)s)")
+            % {
+                "first": date_format(before.period.first, "j M Y"),
+                "last": date_format(before.period.last, "j M Y"),
+            }
+        )
+        values.append(round(before.weekly_booked_hours, 1))
+        parts.append(
+            _("bookings recorded before sharing come to %(hours).1f hours a week")
+            % {"hours": before.weekly_booked_hours}
+        )
+    labels.append(_("This period"))
+    values.append(round(stats.weekly_booked_hours, 1))
+    chart.x_labels = labels
+    chart.add(_("Hours a week"), values)
+    after = _("In this period the venue was booked %(after).1f hours in an average week") % {
+        "after": stats.weekly_booked_hours
+    }
+    if parts:
+        summary = after + "; " + "; ".join(parts) + "."
     else:
-        summary = _(
-            "Before sharing the venue was used about %(before).1f hours a week; in this period, %(after).1f hours a week."
-        ) % {
-            "before": before,
-            "after": stats.weekly_booked_hours,
-        }
+        summary = after + _("; no use before sharing was recorded.")
     return Chart(_render(chart), title, summary)
 
 
@@ -163,16 +183,37 @@ def public_hours_by_hirer_kind(figures: PublicFigures) -> Chart | None:
 
 
 def public_before_and_after(figures: PublicFigures) -> Chart | None:
-    if figures.weekly_hours_after is None or figures.baseline_weekly_hours is None:
+    if figures.weekly_hours_after is None:
         return None
-    before = float(figures.baseline_weekly_hours)
+    labels, values, parts = [], [], []
+    if figures.baseline_weekly_hours is not None:
+        estimate = float(figures.baseline_weekly_hours)
+        labels.append(_("Before sharing (manager's estimate)"))
+        values.append(estimate)
+        parts.append(
+            _("the managers estimate its use before sharing at about %(hours)s hours a week")
+            % {"hours": f"{estimate:g}"}
+        )
+    if figures.recorded_before_weekly_hours is not None:
+        labels.append(_("Recorded before sharing"))
+        values.append(figures.recorded_before_weekly_hours)
+        parts.append(
+            _("bookings recorded before sharing come to %(hours)s hours a week")
+            % {"hours": figures.recorded_before_weekly_hours}
+        )
+    if not parts:
+        return None
     title = _("Hours of use in an average week: before sharing and in this period")
     chart = pygal.Bar(**_config(title, y_title=_("Hours a week")))
-    chart.x_labels = [_("Before sharing (manager's estimate)"), _("This period")]
-    chart.add(_("Hours a week"), [before, figures.weekly_hours_after])
-    summary = _(
-        "Before sharing the venue was used about %(before)s hours a week; in this period, %(after)s hours a week."
-    ) % {"before": f"{before:g}", "after": figures.weekly_hours_after}
+    chart.x_labels = [*labels, _("This period")]
+    chart.add(_("Hours a week"), [*values, figures.weekly_hours_after])
+    summary = (
+        _("In this period the venue was booked %(after)s hours in an average week")
+        % {"after": figures.weekly_hours_after}
+        + "; "
+        + "; ".join(parts)
+        + "."
+    )
     return Chart(_render(chart), title, summary)
 
 

@@ -149,6 +149,9 @@ class PublicFigures:
     occupancy: int | None
     weekly_hours_after: int | None
     baseline_weekly_hours: Decimal | None
+    recorded_before_weekly_hours: int | None  # from bookings before sharing, if 10 or more
+    recorded_before_first: date | None
+    recorded_before_last: date | None
     hirings: int | None
     participant_visits: int | None
     hirers: ProtectedTable
@@ -172,6 +175,13 @@ def public_figures(stats: "Stats") -> PublicFigures:
         occupancy=safe_percent(stats.total.occupancy, stats.hirings),
         weekly_hours_after=round(stats.weekly_booked_hours) if enough else None,
         baseline_weekly_hours=stats.baseline_weekly_hours,
+        recorded_before_weekly_hours=(
+            round(stats.before.weekly_booked_hours)
+            if stats.before is not None and stats.before.hirings >= THRESHOLD
+            else None
+        ),
+        recorded_before_first=stats.before.period.first if stats.before else None,
+        recorded_before_last=stats.before.period.last if stats.before else None,
         hirings=safe_count(stats.hirings),
         participant_visits=safe_count(stats.participant_visits) if enough else None,
         hirers=protect(

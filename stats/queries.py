@@ -157,6 +157,8 @@ class Stats:
     returning_hirers: int = 0
     hirers_by_district: dict[str, int] = field(default_factory=dict)
     hirings_by_space: dict[int, int] = field(default_factory=dict)
+    # Use recorded in Commonshare before the venue opened for sharing (see recorded_before).
+    before: "Stats | None" = None
 
     @property
     def cancellation_rate(self) -> float:
@@ -320,8 +322,18 @@ def _month(day: date) -> date:
     return day.replace(day=1)
 
 
-def compute_stats(venue: Venue, period: Period, *, space: Space | None = None) -> Stats:
-    """Every figure of docs/occupancy.md for `venue` (or only `space`) over `period`."""
+def compute_stats(
+    venue: Venue, period: Period, *, space: Space | None = None, with_before: bool = False
+) -> Stats:
+    """Every figure of docs/occupancy.md for `venue` (or only `space`) over `period`.
+
+    `with_before` also computes `stats.before`, the use recorded before the venue opened for
+    sharing (see recorded_before), for the before-and-after comparison of the stats pages.
+    """
+    if with_before:
+        stats = compute_stats(venue, period, space=space)
+        stats.before = recorded_before(venue, period, space=space)
+        return stats
     spaces = (
         [space] if space is not None else list(venue.spaces.filter(is_active=True).order_by("name"))
     )
@@ -434,6 +446,33 @@ def compute_stats(venue: Venue, period: Period, *, space: Space | None = None) -
         districts[(row["organisation__postcode_district"] or "").upper() or _("Not given")] += 1
     stats.hirers_by_district = dict(sorted(districts.items()))
     return stats
+
+
+def recorded_before(venue: Venue, period: Period, *, space: Space | None = None) -> Stats | None:
+    """The stats of the time before the venue opened for sharing, from bookings recorded then.
+
+    Only when `period` starts on or after the opening day and confirmed bookings starting before
+    it exist: then over as many days as `period` (at most a year) just before the opening day,
+    starting no earlier than the first recorded booking, so the weeks before any record do not
+    dilute the average. One existence query otherwise.
+    """
+    opened = venue.opened_for_sharing_on
+    if opened is None or period.first < opened:
+        return None
+    opening_instant = Period(opened, opened).window(venue.zone).start
+    recorded = Booking.objects.filter(
+        space__venue=venue, status=Booking.Status.CONFIRMED, starts_at__lt=opening_instant
+    )
+    if space is not None:
+        recorded = recorded.filter(space=space)
+    first_recorded = recorded.aggregate(first=Min("starts_at"))["first"]
+    if first_recorded is None:
+        return None
+    first = max(
+        opened - timedelta(days=min(period.days, 366)),
+        first_recorded.astimezone(venue.zone).date(),
+    )
+    return compute_stats(venue, Period(first, opened - timedelta(days=1)), space=space)
 
 
 def daily_rows(stats: Stats) -> list[dict]:

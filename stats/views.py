@@ -58,7 +58,7 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
     context = {"venue": venue, "space": space, "form": form}
     if form.period is None:
         return render(request, "stats/stats.html", context, status=400)
-    stats = compute_stats(venue, form.period, space=space)
+    stats = compute_stats(venue, form.period, space=space, with_before=True)
     proxies = list(venue.proxy_values.all())
     tables = build_tables(stats, estimates(stats, proxies))
     config = RequestConfig(request, paginate=False)
@@ -84,6 +84,7 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
             charts.before_and_after(stats),
         ],
         print_mode=request.GET.get("print") == "1",
+        report_date=local_today(venue.zone, timezone.now()),
         has_proxy_values=bool(proxies),
     )
     return render(request, "stats/stats.html", context)
@@ -188,7 +189,7 @@ def impact(request: HttpRequest, venue_slug: str) -> HttpResponse:
     context: dict = {"venue": venue, "form": form}
     if form.period is None:
         return render(request, "stats/impact.html", context, status=400)
-    figures = public_figures(compute_stats(venue, form.period))
+    figures = public_figures(compute_stats(venue, form.period, with_before=True))
     context.update(figures=figures, charts=charts.public_charts(figures))
     return render(request, "stats/impact.html", context)
 

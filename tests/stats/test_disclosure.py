@@ -248,7 +248,7 @@ def test_the_impact_page_draws_charts_only_from_published_figures(client, venue,
     assert occupancy.summary.endswith("Not shown, to protect small numbers: Main hall, Studio.")
     page = response.content.decode()
     assert page.count('role="img"') == 3
-    assert "Before sharing the venue was used about 6 hours a week" in page
+    assert "the managers estimate its use before sharing at about 6 hours a week" in page
 
 
 @pytest.mark.django_db
@@ -261,3 +261,35 @@ def test_a_quiet_period_draws_no_public_charts_and_says_why(client, venue, room)
 
     assert response.context["charts"] == []
     assert "Too few hirings in this period to draw charts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_use_recorded_before_sharing_is_public_only_when_based_on_ten_or_more_hirings(
+    client, venue, room
+):
+    from datetime import date
+
+    venue.publish_impact = True
+    venue.opened_for_sharing_on = date(2027, 4, 1)
+    venue.save()
+    start = datetime(2027, 1, 5, 10, tzinfo=UTC)
+    for week in range(9):  # nine Tuesdays before opening: too few to publish
+        day = start + timedelta(weeks=week)
+        BookingFactory(space=room, starts_at=day, ends_at=day + timedelta(hours=2))
+    for n in range(12):  # twelve days from 1 April, after opening
+        day = datetime(2027, 4, 1, 10, tzinfo=UTC) + timedelta(days=n)
+        BookingFactory(space=room, starts_at=day, ends_at=day + timedelta(hours=2))
+    april = {"kind": "custom", "start": "2027-04-01", "end": "2027-06-30"}
+
+    figures = client.get(impact_url(venue), april).context["figures"]
+    assert figures.recorded_before_weekly_hours is None
+
+    day = start + timedelta(weeks=9)  # a tenth, on 9 March
+    BookingFactory(space=room, starts_at=day, ends_at=day + timedelta(hours=2))
+    response = client.get(impact_url(venue), april)
+    figures = response.context["figures"]
+    # 5 January (the first record) to 31 March: 86 days, 20 hours.
+    assert figures.recorded_before_weekly_hours == round(20 * 7 / 86)
+    assert any(
+        "bookings recorded before sharing" in chart.summary for chart in response.context["charts"]
+    )

@@ -315,3 +315,80 @@ def test_a_venue_in_a_half_hour_zone_counts_whole_local_hours():
     assert sorted(hour for _weekday, hour in stats.heatmap) == list(range(9, 17))
     assert stats.heatmap[(1, 10)].booked_hours == pytest.approx(1)
     assert stats.heatmap[(1, 11)].booked_hours == pytest.approx(0.5)
+
+
+# Before and after: use recorded before the venue opened for sharing -------------------------
+
+OPENED = date(2027, 3, 1)
+MARCH = Period(OPENED, date(2027, 3, 31))
+
+
+@pytest.fixture
+def weekly_before_opening(venue, room):
+    """Opened for sharing on 1 March 2027; a 2-hour booking every Tuesday from 5 January before that."""
+    venue.opened_for_sharing_on = OPENED
+    venue.save()
+    for week in range(8):  # 5 Jan ... 23 Feb
+        day = TUESDAY + timedelta(weeks=week)
+        book(room, at(10, day=day), at(12, day=day))
+    cancelled_day = date(2027, 2, 24)
+    book(
+        room, at(10, day=cancelled_day), at(16, day=cancelled_day), status=Booking.Status.CANCELLED
+    )
+
+
+def test_use_before_sharing_is_measured_over_as_many_days_just_before_opening(
+    venue, weekly_before_opening
+):
+    stats = compute_stats(venue, MARCH, with_before=True)
+
+    # 31 days before 1 March: 29 Jan to 28 Feb, with the Tuesdays of 2, 9, 16 and 23 Feb.
+    assert stats.before.period == Period(date(2027, 1, 29), date(2027, 2, 28))
+    assert stats.before.total.booked_hours == pytest.approx(8)  # the cancelled 6 hours are not use
+    assert stats.before.weekly_booked_hours == pytest.approx(8 * 7 / 31)
+
+
+def test_a_long_period_looks_back_no_further_than_the_first_recorded_booking(
+    venue, weekly_before_opening
+):
+    stats = compute_stats(venue, Period(OPENED, date(2028, 2, 29)), with_before=True)
+
+    # A year back would reach March 2026; the record starts on 5 January 2027.
+    assert stats.before.period == Period(TUESDAY, date(2027, 2, 28))
+    assert stats.before.weekly_booked_hours == pytest.approx(16 * 7 / 55)
+
+
+def test_nothing_is_compared_for_a_period_before_opening_or_without_records(venue, room):
+    venue.opened_for_sharing_on = OPENED
+    venue.save()
+    book(room, at(10, day=date(2027, 3, 2)), at(12, day=date(2027, 3, 2)))  # after opening only
+    assert compute_stats(venue, MARCH, with_before=True).before is None
+    book(room, at(10), at(12))  # recorded before opening
+    assert (
+        compute_stats(venue, Period(date(2027, 2, 1), date(2027, 3, 31)), with_before=True).before
+        is None
+    )
+    assert compute_stats(venue, MARCH).before is None  # only asked for by the stats pages
+    venue.opened_for_sharing_on = None
+    venue.save()
+    assert compute_stats(venue, MARCH, with_before=True).before is None
+
+
+def test_the_before_and_after_chart_shows_the_estimate_the_record_and_the_period(
+    venue, weekly_before_opening
+):
+    from stats.charts import before_and_after
+
+    venue.baseline_weekly_hours = Decimal("6.0")
+    venue.save()
+    for day in (2, 9):  # two 3-hour bookings in March
+        book(venue.spaces.get(), at(9, day=date(2027, 3, day)), at(12, day=date(2027, 3, day)))
+
+    chart = before_and_after(compute_stats(venue, MARCH, with_before=True))
+
+    assert "Recorded before sharing (29 Jan 2027 – 28 Feb 2027)" in chart.svg
+    assert chart.summary == (
+        "In this period the venue was booked 1.4 hours in an average week; the managers estimate"
+        " its use before sharing at about 6.0 hours a week; bookings recorded before sharing come"
+        " to 1.8 hours a week."
+    )

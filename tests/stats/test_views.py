@@ -365,3 +365,27 @@ def test_space_names_in_charts_are_escaped(client, manager, venue):
 
     assert '<img src=x onerror="alert(1)">' not in page
     assert "&lt;img src=x" in page
+
+
+def test_the_funder_report_is_the_page_without_its_controls_with_definitions(
+    client, manager, venue, scene, frozen_now
+):
+    client.force_login(manager)
+    response = client.get(stats_url(venue), {**JANUARY, "print": "1"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="stats print-mode"' in page
+    assert "Report for funders and partners, prepared on 4 January 2027" in page
+    assert "From 1 January 2027 to 31 January 2027" in page
+    for section in (
+        "Headline figures",
+        "Charts",
+        "Hirer mix",
+        "Activities",
+        "Local reach",
+        "Definitions",
+    ):
+        assert section in page
+    # The way back keeps the period and drops only print=1.
+    assert 'href="?kind=month&amp;on=2027-01-15"' in page
