@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django import forms
 from django.utils.formats import date_format
@@ -13,6 +13,15 @@ from .models import Booking
 
 # BookingError.field (the model's names) -> this form's fields.
 SERVICE_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
+
+
+def _zone_words(naive: datetime, local: datetime) -> dict[str, str]:
+    offset = local.strftime("%z")
+    return {
+        "time": naive.strftime("%H:%M"),
+        "abbr": local.tzname() or "",
+        "offset": f"{offset[:3]}:{offset[3:]}",
+    }
 
 
 class BookingForm(forms.Form):
@@ -49,6 +58,24 @@ class BookingForm(forms.Form):
     attendees = forms.IntegerField(
         label=gettext_lazy("How many people"), min_value=1, max_value=100000, initial=1
     )
+    # Which run of a wall time that happens twice (the autumn night the clocks go back): 0 is the
+    # first (summer time), 1 the second. Shown only when the time is ambiguous; the first otherwise.
+    start_fold = forms.TypedChoiceField(
+        label=gettext_lazy("Which start time?"),
+        choices=[(0, "0"), (1, "1")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    end_fold = forms.TypedChoiceField(
+        label=gettext_lazy("Which end time?"),
+        choices=[(0, "0"), (1, "1")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Booking for"),
         queryset=None,
@@ -66,17 +93,76 @@ class BookingForm(forms.Form):
         for name in ("start_time", "end_time"):
             self.fields[name].widget.attrs["step"] = step
         self.fields["attendees"].widget.attrs["max"] = space.capacity
+        self.repeated_fields = self._label_repeated_times()
         self.fields["attendees"].help_text = _("At most %(capacity)d.") % {
             "capacity": space.capacity
         }
 
+    @property
+    def repeated_times(self) -> list[forms.BoundField]:
+        """The fold choices to show: one per wall time the member chose that happens twice."""
+        return [self[name] for name in self.repeated_fields]
+
+    def _wall_times(self) -> dict[str, datetime]:
+        """The naive wall times the form holds (submitted, or pre-filled from a grid link)."""
+        times = {}
+        for name in ("start_time", "end_time"):
+            day, at = self._raw("date"), self._raw(name)
+            try:
+                day = day if isinstance(day, date) else date.fromisoformat(str(day))
+                at = at if isinstance(at, time) else time.fromisoformat(str(at))
+            except ValueError:
+                continue
+            times[name] = datetime.combine(day, at)
+        return times
+
+    def _raw(self, name: str):
+        return self.data.get(name) if self.is_bound else self.initial.get(name)
+
+    def _label_repeated_times(self) -> list[str]:
+        """Give the fold fields of wall times that happen twice their real choices; return their names."""
+        zone = self.space.venue.zone
+        shown = []
+        for name, naive in self._wall_times().items():
+            try:
+                first, second = (resolve_local(naive, zone, fold=f).instant for f in (0, 1))
+            except (NonexistentLocalTime, OverflowError, ValueError):
+                continue
+            if first == second:
+                continue
+            fold_name = name.replace("_time", "_fold")
+            field = self.fields[fold_name]
+            field.label = _("%(time)s happens twice on %(date)s: which one?") % {
+                "time": naive.strftime("%H:%M"),
+                "date": date_format(naive.date(), "j F Y"),
+            }
+            first_local, second_local = first.astimezone(zone), second.astimezone(zone)
+            field.choices = [
+                (
+                    0,
+                    _("The first %(time)s (%(abbr)s, UTC%(offset)s), before the clocks go back")
+                    % _zone_words(naive, first_local),
+                ),
+                (
+                    1,
+                    _("The second %(time)s (%(abbr)s, UTC%(offset)s), after the clocks go back")
+                    % _zone_words(naive, second_local),
+                ),
+            ]
+            if self._raw(fold_name) in (None, ""):
+                self.initial.setdefault(fold_name, 0)
+            shown.append(fold_name)
+        return shown
+
     def _resolve(self, name: str, naive: datetime) -> datetime | None:
+        fold_name = name.replace("_time", "_fold")
+        chosen = self.cleaned_data.get(fold_name)
         try:
-            local = resolve_local(naive, self.space.venue.zone)
+            local = resolve_local(naive, self.space.venue.zone, fold=chosen or 0)
         except NonexistentLocalTime as exc:
             self.add_error(name, str(exc))
             return None
-        if local.ambiguous:
+        if local.ambiguous and chosen is None:
             self.ambiguous.append(local.instant.astimezone(self.space.venue.zone))
         return local.instant
 

@@ -66,6 +66,10 @@ def _initial_from_link(request: HttpRequest) -> dict:
         initial.update(date=start.date(), start_time=start.time())
         if end and end.date() == start.date() and end > start:
             initial["end_time"] = end.time()
+        # On the night the clocks go back, a grid link says which run of a repeated time it means.
+        for name in ("start_fold", "end_fold"):
+            if request.GET.get(name) in ("0", "1"):
+                initial[name] = int(request.GET[name])
     elif request.GET.get("start"):
         messages.warning(request, _("The time in that link could not be read; please choose one."))
     return initial

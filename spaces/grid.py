@@ -117,10 +117,13 @@ def _book_url(space: Space, starts: datetime, ends: datetime) -> str:
     url = reverse(
         "bookings:book", kwargs={"venue_slug": space.venue.slug, "space_slug": space.slug}
     )
-    query = urlencode(
-        {"start": starts.strftime("%Y-%m-%dT%H:%M"), "end": ends.strftime("%Y-%m-%dT%H:%M")}
-    )
-    return f"{url}?{query}"
+    params = {"start": starts.strftime("%Y-%m-%dT%H:%M"), "end": ends.strftime("%Y-%m-%dT%H:%M")}
+    # The second run of a wall time that happens twice (the autumn night): say which one.
+    if starts.fold:
+        params["start_fold"] = "1"
+    if ends.fold:
+        params["end_fold"] = "1"
+    return f"{url}?{urlencode(params)}"
 
 
 def _day_slots(day: date, space: Space) -> list[Interval]:
@@ -235,16 +238,12 @@ def _cell(
             _("A booking here would be shorter than %(min)s.")
             % {"min": duration_in_words(space.min_duration)},
         )
-    if repeated:
-        # The booking form reads a wall time as its first occurrence, so it cannot book this one.
-        return Cell(
-            State.UNAVAILABLE, _("Free"), _("Book by asking the venue: this hour happens twice.")
-        )
-    detail = ""
+    detail = _("The second time this hour happens: the clocks have gone back.") if repeated else ""
     if space.is_desk_pool:
         most = max((count for piece, count in taken if piece.overlaps(slot)), default=0)
         left = space.seats - most
-        detail = ngettext(
+        detail += " " if detail else ""
+        detail += ngettext(
             "%(left)d of %(seats)d desk free", "%(left)d of %(seats)d desks free", space.seats
         ) % {
             "left": left,

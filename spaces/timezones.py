@@ -18,11 +18,12 @@ class LocalInstant:
     ambiguous: bool  # the wall time happened twice; `instant` is the first of the two
 
 
-def resolve_local(naive: datetime, zone: ZoneInfo) -> LocalInstant:
+def resolve_local(naive: datetime, zone: ZoneInfo, *, fold: int = 0) -> LocalInstant:
     """The UTC instant of a wall-clock time in `zone`.
 
     A time that does not exist raises NonexistentLocalTime; a time that happens twice (the autumn
-    hour) resolves to its first occurrence and says so, so the caller can tell the member.
+    hour) resolves to its first occurrence, or its second with fold=1, and says it was ambiguous,
+    so the caller can tell the member or let them choose.
     """
     if naive.tzinfo is not None:
         raise ValueError("resolve_local takes a naive wall-clock time")
@@ -38,7 +39,9 @@ def resolve_local(naive: datetime, zone: ZoneInfo) -> LocalInstant:
                 "zone": zone.key,
             }
         )
-    return LocalInstant(first.astimezone(UTC), ambiguous=first.utcoffset() != second.utcoffset())
+    ambiguous = first.utcoffset() != second.utcoffset()
+    chosen = second if ambiguous and fold else first
+    return LocalInstant(chosen.astimezone(UTC), ambiguous=ambiguous)
 
 
 def wall_time_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -148,9 +148,10 @@ def test_the_week_of_the_autumn_change_has_a_25_hour_sunday(client, night_room):
     labels = [row.label for row in grid.rows]
     assert "01:00 (second time)" in labels and "01:30 (second time)" in labels
     assert cell(response, "01:00", 6).state == "free"
-    assert (
-        cell(response, "01:00 (second time)", 6).state == "unavailable"
-    )  # the form books the first 01:00
+    second = cell(response, "01:00 (second time)", 6)
+    assert second.state == "free"  # the link says which 01:00: start_fold=1
+    assert "start=2026-10-25T01%3A00" in second.book_url and "start_fold=1" in second.book_url
+    assert "start_fold" not in cell(response, "01:00", 6).book_url  # the first 01:00 is the default
     assert cell(response, "01:00 (second time)", 5).label == "Only once"
     assert "25-hour day" in response.text
 
