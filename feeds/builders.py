@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import Greatest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -103,13 +104,18 @@ class Validators:
 def feed_validators(feed: Feed, window: Interval) -> Validators:
     """ETag and Last-Modified from one aggregate query, without building the feed.
 
-    Any booking change bumps updated_at; a booking leaving the feed changes the count; the day
+    Any change to a booking, or to its space or venue, bumps an updated_at; a booking leaving the
+    feed changes the count; the day
     (window), the language and the feed's name are part of the tag too.
     """
     summary = (
         windowed(feed.bookings, window)
         .order_by()
-        .aggregate(latest=Max("updated_at"), count=Count("pk"))
+        .aggregate(
+            # A renamed or moved venue or space changes the events' titles and locations too.
+            latest=Max(Greatest("updated_at", "space__updated_at", "space__venue__updated_at")),
+            count=Count("pk"),
+        )
     )
     latest = summary["latest"] or window.start
     parts = [

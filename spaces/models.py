@@ -60,6 +60,8 @@ class Venue(models.Model):
     peak_starts = models.TimeField(_("peak hours start"), default=time(9))
     peak_ends = models.TimeField(_("peak hours end"), default=time(17))
     publish_impact = models.BooleanField(_("publish an impact page"), default=False)
+    # Feeds show venue and space names and addresses: their ETags follow these.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("venue")
@@ -217,6 +219,7 @@ class Space(models.Model):
         editable=False,
         related_name="space",
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("space")

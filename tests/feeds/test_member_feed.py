@@ -6,6 +6,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from bookings.models import Booking
+from spaces.models import Space, Venue
 from tests.factories import BookingFactory, SpaceFactory
 from tests.feeds.conftest import ical_js, icalendar_events, iso, js_instants, uid_of
 
@@ -226,7 +227,31 @@ def test_a_matching_etag_gets_304_and_any_change_a_new_etag(
     assert b"Renamed" in changed.content
 
 
+def test_renaming_the_venue_or_a_space_gives_the_feed_a_new_etag_and_the_new_names(
+    client, clock, member_token, dst_bookings
+):
+    first = feed(client, member_token)
+    space = dst_bookings[0].space
+    clock.shift(timedelta(minutes=1))
+    space.venue.name = "St Luke's Community Hub"
+    space.venue.save()
+    renamed_venue = feed(client, member_token, **{"If-None-Match": first["ETag"]})
+    assert renamed_venue.status_code == 200
+    assert renamed_venue["ETag"] != first["ETag"]
+    assert "St Luke's Community Hub" in renamed_venue.content.decode()
+
+    clock.shift(timedelta(minutes=1))
+    space.name = "Garden studio"
+    space.save()
+    renamed_space = feed(client, member_token, **{"If-None-Match": renamed_venue["ETag"]})
+    assert renamed_space.status_code == 200
+    assert "Garden studio" in renamed_space.content.decode()
+
+
 def test_if_modified_since_gets_304_until_a_booking_changes(client, member_token, member, room):
+    # The venue and space were last changed before all this.
+    Venue.objects.update(updated_at=SPRING - timedelta(days=30))
+    Space.objects.update(updated_at=SPRING - timedelta(days=30))
     with time_machine.travel(SPRING, tick=False):
         booking = BookingFactory(space=room, booker=member, starts_at=SPRING + timedelta(days=3))
     with time_machine.travel(SPRING + timedelta(hours=2), tick=False):
