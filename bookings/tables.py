@@ -53,9 +53,12 @@ class SpaceColumn(tables.Column):
 
 # The action columns include their template from inline code so that it renders inside the page's
 # context; a template_name would re-run every context processor (and its queries) once per row.
+# `labelled_by` is the id of the page's heading that names the table and its scroll region
+# (templates/django_tables2/table.html), so that no two regions on a page share a name.
 
 
 class MyBookingsTable(tables.Table):
+    labelled_by = "upcoming-heading"
     when = WhenColumn()
     title = tables.Column(verbose_name=_("Booking"), linkify=True)
     space = SpaceColumn()
@@ -74,6 +77,8 @@ class MyBookingsTable(tables.Table):
 
 
 class PastBookingsTable(MyBookingsTable):
+    labelled_by = "past-heading"
+
     class Meta(MyBookingsTable.Meta):
         order_by = "-when"
         exclude = ("actions",)
@@ -98,6 +103,8 @@ class OrganisationColumn(tables.Column):
 
 class RequestsTable(tables.Table):
     """Pending requests of the venues a manager runs, each with approve and decline."""
+
+    labelled_by = "pending-heading"
 
     when = WhenColumn()
     space = SpaceColumn()
@@ -125,6 +132,8 @@ class RequestsTable(tables.Table):
 
 class DecidedTable(tables.Table):
     """Requests decided recently, newest decision first."""
+
+    labelled_by = "decided-heading"
 
     when = WhenColumn()
     space = SpaceColumn()

@@ -4,11 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from .models import OpeningHours, Venue
 
 
+class RowHeaderColumn(tables.Column):
+    """A column whose cells name their row: rendered as `<th scope="row">` by our table template."""
+
+    row_header = True
+
+
 class OpeningHoursTable(tables.Table):
     """One row a weekday: the venue's opening hours in its own wall clock."""
 
-    day = tables.Column(verbose_name=_("Day"), attrs={"td": {"scope": "row"}})
+    day = RowHeaderColumn(verbose_name=_("Day"))
     hours = tables.Column(verbose_name=_("Open"))
+    # The id of the heading that names the table and its scroll region (django_tables2/table.html).
+    labelled_by = "hours-heading"
 
     class Meta:
         orderable = False

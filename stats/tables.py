@@ -176,8 +176,27 @@ def heatmap_table(stats: Stats) -> tables.Table:
     return table
 
 
+# Each table's caption: it names the table, and its scroll region, apart from the section around it.
+CAPTIONS = {
+    "values": _("Estimates: a figure of the period times each proxy value, with source and licence."),
+    "space": _("Open, booked and spare hours, occupancy and hirings of each space."),
+    "month": _("Open and booked hours and occupancy of each space, month by month."),
+    "kind": _("Booked hours, share, hirings and participant visits by kind of hirer."),
+    "activity": _("Booked hours, share, hirings and participant visits by activity."),
+    "reach": _("Hirers by the postcode district of their organisation."),
+    "heatmap": _("Occupancy % by weekday (rows) and hour of the day (columns)."),
+}
+
+
 def build_tables(stats: Stats, estimates=()) -> dict[str, tables.Table]:
     """Every table of a stats page, keyed by the name used in ?_table= and as the sort prefix."""
+    built = _tables(stats, estimates)
+    for name, table in built.items():
+        table.caption = CAPTIONS[name]
+    return built
+
+
+def _tables(stats: Stats, estimates) -> dict[str, tables.Table]:
     return {
         "values": EstimateTable(estimate_rows(estimates), prefix="values-"),
         "space": SpaceTable(space_rows(stats), prefix="space-"),
@@ -204,6 +223,8 @@ class ProxyValueTable(tables.Table):
         orderable=False,
         exclude_from_export=True,
     )
+
+    labelled_by = "values-heading"
 
     class Meta:
         attrs = {"class": "table stats-table"}

@@ -121,6 +121,39 @@ def assert_every_control_is_named(page) -> None:
     assert not problems, f"controls without an accessible name on {page.url}: {problems}"
 
 
+LANDMARK_ROLES = {
+    "banner",
+    "main",
+    "contentinfo",
+    "navigation",
+    "region",
+    "form",
+    "complementary",
+    "search",
+}
+
+
+def landmarks(page) -> list[tuple[str, str]]:
+    """(role, name) of every landmark in Chromium's accessibility tree, in page order."""
+    found = []
+    for node in accessibility_tree(page):
+        role = _value(node, "role")
+        if not node.get("ignored") and role in LANDMARK_ROLES:
+            found.append((role, _value(node, "name")))
+    return found
+
+
+def duplicate_landmarks(page) -> list[tuple[str, str]]:
+    """Named landmarks of one role that share a name (a screen reader's list reads "Table, Table")."""
+    seen: set[tuple[str, str]] = set()
+    duplicates = []
+    for role, name in landmarks(page):
+        if name and (role, name) in seen:
+            duplicates.append((role, name))
+        seen.add((role, name))
+    return duplicates
+
+
 def described_by(page, selector: str) -> str:
     """The accessible description Chromium computes for the element (e.g. the text of its error)."""
     return page.locator(selector).evaluate(

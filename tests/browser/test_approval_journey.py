@@ -16,7 +16,7 @@ def log_in_with_the_form(page, email: str) -> None:
     page.get_by_role("link", name="Log in").click()
     field(page, "Email").fill(email)
     field(page, "Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile(r"^(sign in|log in)$", re.I)).click()
+    page.get_by_role("main").get_by_role("button", name="Log in", exact=True).click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 

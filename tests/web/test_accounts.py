@@ -1,4 +1,8 @@
+from allauth.account.models import EmailAddress
+
 from members.models import Member
+
+PASSWORD = "correct horse battery staple"  # tests/factories.py
 
 
 def in_our_layout(response) -> bool:
@@ -40,7 +44,7 @@ def test_signing_up_sends_a_verification_email_and_says_so(client, db, mailoutbo
     )
     assert Member.objects.filter(email="new@example.org").exists()
     assert in_our_layout(response)
-    assert "Verify Your Email Address" in response.text or "verification" in response.text.lower()
+    assert "<h1>Check your email</h1>" in response.text
     assert len(mailoutbox) == 1
 
 
@@ -56,3 +60,94 @@ def test_the_account_and_logout_pages_render_inside_our_layout(client, member):
         response = client.get(url)
         assert response.status_code == 200, url
         assert in_our_layout(response), url
+
+
+def test_the_account_pages_use_the_site_words_in_sentence_case(client, db):
+    """The header says "Log in" and "Sign up"; allauth's own "Sign In", "Sign Up", "Remember Me" never show."""
+    login = client.get("/accounts/login/").text
+    signup = client.get("/accounts/signup/").text
+    reset = client.get("/accounts/password/reset/").text
+    for text in (login, signup, reset):
+        for title_case in (
+            "Sign In",
+            "Sign Up",
+            "Sign in",
+            "sign in",
+            "Remember Me",
+            "Password Reset",
+        ):
+            assert title_case not in text, title_case
+    assert "<title>Log in · Commonshare</title>" in login
+    assert "<h1>Log in</h1>" in login and '<button type="submit">Log in</button>' in login
+    assert '<label for="id_remember">Remember me on this device</label>' in login
+    assert 'href="/accounts/signup/">Sign up</a>' in login
+    assert "<title>Sign up · Commonshare</title>" in signup
+    assert "<h1>Sign up</h1>" in signup and '<button type="submit">Sign up</button>' in signup
+    assert 'href="/accounts/login/">Log in</a>' in signup
+    assert "<h1>Reset your password</h1>" in reset
+
+
+def verified(member: Member) -> Member:
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    return member
+
+
+def test_logging_in_and_out_says_so_in_the_site_words(client, member):
+    verified(member)
+    response = client.post(
+        "/accounts/login/", {"login": member.email, "password": PASSWORD}, follow=True
+    )
+    assert "You are logged in as" in response.text
+    page = client.get("/accounts/logout/").text
+    assert "<h1>Log out</h1>" in page and "Sign Out" not in page
+    response = client.post("/accounts/logout/", follow=True)
+    assert "You have logged out." in response.text
+
+
+def test_the_remember_me_box_still_works(client, member):
+    verified(member)
+    client.post("/accounts/login/", {"login": member.email, "password": PASSWORD, "remember": "on"})
+    assert client.session.get_expire_at_browser_close() is False
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert client.session.get_expire_at_browser_close() is True
+
+
+def test_the_account_management_pages_use_sentence_case(client, member):
+    verified(member)
+    client.force_login(member)
+    email = client.get("/accounts/email/").text
+    assert "<title>Email addresses · Commonshare</title>" in email
+    assert "Make primary" in email and "Add an email address" in email
+    password = client.get("/accounts/password/change/").text
+    assert "<h1>Change your password</h1>" in password
+    assert '<button type="submit">Change password</button>' in password
+    for text in (email, password):
+        for title_case in ("Email Addresses", "Make Primary", "Change Password", "Add Email"):
+            assert title_case not in text, title_case
+
+
+def test_changing_the_password_still_works_and_a_wrong_one_changes_nothing(client, member):
+    verified(member)
+    client.force_login(member)
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": "wrong",
+            "password1": "a new pass phrase 43",
+            "password2": "a new pass phrase 43",
+        },
+    )
+    assert response.status_code == 200 and 'class="error-summary" role="alert"' in response.text
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
+    client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a new pass phrase 43",
+            "password2": "a new pass phrase 43",
+        },
+    )
+    member.refresh_from_db()
+    assert member.check_password("a new pass phrase 43")

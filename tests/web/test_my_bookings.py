@@ -37,8 +37,40 @@ def test_my_bookings_splits_upcoming_and_past_and_shows_only_mine(
     assert "Not mine" not in response.text
     assert "Mon 11 Jan 2027, 10:00–11:00" in response.text
     assert "Cancelled" in response.text
-    # A cancel button only for the active upcoming one.
-    assert response.text.count('action="/bookings/') == 1
+    # A way to cancel only for the active upcoming one, and it never cancels from the list.
+    next_week = Booking.objects.get(title="Next week")
+    assert response.text.count('#cancel"') == 1
+    assert f'href="/bookings/{next_week.pk}/#cancel"' in response.text
+    assert 'action="/bookings/' not in response.text
+
+
+def test_cancel_in_the_list_leads_to_the_booking_page_cancel_form_and_cancels_nothing(
+    member_client, member, room
+):
+    booking = BookingFactory(
+        space=room, booker=member, title="Choir", starts_at=utc(2027, 1, 11, 10)
+    )
+    listed = member_client.get("/bookings/").text
+    assert f'href="/bookings/{booking.pk}/#cancel"' in listed
+    assert 'method="post"' not in listed.split("<main", 1)[1]
+    page = member_client.get(f"/bookings/{booking.pk}/").text
+    # The link's target: a form that says what cancelling does, asks for an optional reason and
+    # needs its own button press.
+    assert 'id="cancel"' in page and f'action="/bookings/{booking.pk}/cancel/"' in page
+    assert "Reason (optional)" in page and "This cannot be undone." in page
+    assert ">Cancel booking</button>" in page and "Keep the booking" in page
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_each_table_region_is_named_by_its_own_heading(member_client, member, room):
+    BookingFactory(space=room, booker=member, title="Soon", starts_at=utc(2027, 1, 11, 10))
+    BookingFactory(space=room, booker=member, title="Gone", starts_at=utc(2026, 12, 1, 10))
+    text = member_client.get("/bookings/").text
+    assert '<h2 id="upcoming-heading">' in text and '<h2 id="past-heading">' in text
+    assert text.count('role="region" aria-labelledby="upcoming-heading"') == 1
+    assert text.count('role="region" aria-labelledby="past-heading"') == 1
+    assert 'aria-label="Table"' not in text
 
 
 def test_my_bookings_shows_times_in_each_venue_zone(member_client, member):

@@ -1,3 +1,5 @@
+import re
+
 from tests.factories import BookingFactory, ClosureFactory, SpaceFactory, VenueFactory
 from tests.web.conftest import utc
 
@@ -84,6 +86,34 @@ def test_the_venue_page_offers_manager_links_only_to_its_managers(client, venue,
     ]
     client.force_login(manager)
     assert "stats/_venue_links.html" in [t.name for t in client.get("/venues/st-lukes/").templates]
+
+
+def test_the_opening_hours_name_each_row_by_its_weekday(frozen_now, client, venue):
+    text = client.get("/venues/st-lukes/").text
+    assert re.search(r'<th scope="row" data-label="Day"\s*>Monday</th>', text)
+    assert not re.search(r"<td[^>]*scope=", text)  # scope is only valid on <th>
+    assert 'role="region" aria-labelledby="hours-heading"' in text
+    assert '<h2 id="hours-heading">Opening hours</h2>' in text
+
+
+def test_the_managers_links_come_after_the_address_and_the_spaces(client, venue, room, manager):
+    venue.address = "1 Church Lane"
+    venue.save()
+    client.force_login(manager)
+    text = client.get("/venues/st-lukes/").text
+    links = text.index("Occupancy and impact")
+    assert text.index("1 Church Lane") < links
+    assert text.index('href="/venues/st-lukes/meeting-room/"') < links
+
+
+def test_the_filters_are_folded_until_one_is_set(client, room):
+    folded = client.get("/venues/").text
+    assert '<details class="card filter-card">' in folded
+    assert '<summary id="filter-heading">Filter spaces</summary>' in folded
+    assert 'aria-labelledby="filter-heading"' in folded
+    assert '<details class="card filter-card" open>' in client.get("/venues/?step_free=on").text
+    # A mistake in a filter is shown, not folded away.
+    assert '<details class="card filter-card" open>' in client.get("/venues/?people=lots").text
 
 
 def test_an_unknown_venue_is_a_404(client, db):
