@@ -178,7 +178,9 @@ def heatmap_table(stats: Stats) -> tables.Table:
 
 # Each table's caption: it names the table, and its scroll region, apart from the section around it.
 CAPTIONS = {
-    "values": _("Estimates: a figure of the period times each proxy value, with source and licence."),
+    "values": _(
+        "Estimates: a figure of the period times each proxy value, with source and licence."
+    ),
     "space": _("Open, booked and spare hours, occupancy and hirings of each space."),
     "month": _("Open and booked hours and occupancy of each space, month by month."),
     "kind": _("Booked hours, share, hirings and participant visits by kind of hirer."),
