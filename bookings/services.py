@@ -23,6 +23,9 @@ from spaces.models import Space
 from . import notifications
 from .models import Booking
 
+# Named in the error raised by the PostgreSQL trigger of migration 0003 (desk pool seats).
+SEATS_GUARD = "booking_seats_within_pool"
+
 
 class BookingError(Exception):
     """A booking rule said no. `message` is shown to the member as is; `field` names the form field, if any."""
@@ -72,11 +75,19 @@ def _clock_change_note(space: Space, starts_at: datetime, ends_at: datetime) -> 
 
 
 def check_rules(
-    *, space: Space, starts_at: datetime, ends_at: datetime, attendees: int, now: datetime
+    *,
+    space: Space,
+    starts_at: datetime,
+    ends_at: datetime,
+    attendees: int,
+    now: datetime,
+    notice_and_horizon: bool = True,
 ) -> None:
     """Raise BookingError unless [starts_at, ends_at) fits the space's own rules, hours and closures.
 
-    Overlap with other bookings is not checked here: that needs the space locked (see request_booking).
+    With `notice_and_horizon=False` (a manager deciding an earlier request) the minimum notice and
+    the horizon are not measured again: they were the member's to meet when asking. Overlap with
+    other bookings is not checked here: that needs the space locked (see request_booking).
     """
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValueError("Booking times must be aware datetimes")
@@ -128,7 +139,7 @@ def check_rules(
             % {"space": space.name, "capacity": space.capacity},
             field="attendees",
         )
-    if starts_at < now + space.min_notice:
+    if notice_and_horizon and starts_at < now + space.min_notice:
         if starts_at < now:
             raise BookingError(_("That time has already passed."), field="starts_at")
         raise BookingError(
@@ -136,7 +147,7 @@ def check_rules(
             % {"space": space.name, "notice": _minutes(space.min_notice)},
             field="starts_at",
         )
-    if ends_at > now + space.horizon:
+    if notice_and_horizon and ends_at > now + space.horizon:
         raise BookingError(
             _("%(space)s can be booked up to %(ahead)s ahead.")
             % {"space": space.name, "ahead": _days(space.horizon)},
@@ -167,13 +178,22 @@ def check_rules(
 
 
 def _check_free(
-    *, space: Space, starts_at: datetime, ends_at: datetime, exclude_booking_id: int | None = None
+    *,
+    space: Space,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude_booking_id: int | None = None,
+    buffer: timedelta | None = None,
 ) -> None:
-    """Raise BookingError if the slot, with the space's buffer, is already held. Call with the space locked."""
+    """Raise BookingError if the slot, with its buffer (the space's, unless given), is already held.
+
+    Call with the space locked.
+    """
+    buffer = space.buffer_after if buffer is None else buffer
     clash = full_intervals(
         space,
-        Interval(starts_at, ends_at + space.buffer_after),
-        buffer=space.buffer_after,
+        Interval(starts_at, ends_at + buffer),
+        buffer=buffer,
         exclude_booking_id=exclude_booking_id,
     )
     if any(interval.overlaps(Interval(starts_at, ends_at)) for interval in clash):
@@ -284,10 +304,18 @@ def request_booking(
         with transaction.atomic():
             booking.save()
     except IntegrityError as exc:
-        # The exclusion constraint (PostgreSQL) caught what the check above should have: same answer.
+        # PostgreSQL's own guards (migrations 0002 and 0003) caught what the check above should
+        # have: the same answer as the check would have given.
         if "booking_no_overlap" in str(exc):
             raise BookingError(
                 _("%(space)s is already booked then. Try another time.") % {"space": space.name}
+            ) from exc
+        if SEATS_GUARD in str(exc):
+            raise BookingError(
+                _(
+                    "All %(seats)d desks of %(space)s are taken for some of that time. Try another time."
+                )
+                % {"seats": space.seats, "space": space.name}
             ) from exc
         raise
     notifications.booking_requested(booking)
@@ -310,7 +338,12 @@ def can_manage(member: Member, booking: Booking) -> bool:
 def cancel_booking(
     *, booking: Booking, by: Member, reason: str = "", now: datetime | None = None
 ) -> Booking:
-    """Cancel an active booking, freeing its slot. The booker may cancel until it starts; a venue manager at any time."""
+    """Cancel an active booking, freeing its slot.
+
+    The booker may cancel until it starts; a venue manager also while it runs (a fire alarm, a
+    burst pipe). Nobody may cancel a booking that has ended: it happened (or was missed), and
+    cancelling would rewrite the record that occupancy and no-shows are counted from.
+    """
     now = now or timezone.now()
     booking = _lock_booking(booking)
     is_manager = can_manage(by, booking)
@@ -321,6 +354,8 @@ def cancel_booking(
             _("This booking is already %(status)s.")
             % {"status": booking.get_status_display().lower()}
         )
+    if booking.ends_at <= now:
+        raise BookingError(_("This booking has already ended, so it can no longer be cancelled."))
     if booking.starts_at <= now and not is_manager:
         raise BookingError(
             _("This booking has already started; ask the venue if you need to change it.")
@@ -362,10 +397,42 @@ def _decide(
 def approve_booking(
     *, booking: Booking, by: Member, reason: str = "", now: datetime | None = None
 ) -> Booking:
-    """Confirm a pending booking. Its slot was held while pending, so no clash can have appeared."""
+    """Confirm a pending booking if it still fits the space's rules as they are now; else BookingError.
+
+    Checked again, with the space locked: the space still takes bookings, the duration, slot step
+    and capacity rules, opening hours, closures and imported unavailability, and the bookings held
+    by others (seats of a desk pool), with the buffer the request already holds. Not checked again:
+    the minimum notice and the horizon, which the member met when asking; a manager may approve a
+    request late, but not once its start has passed. A refusal changes nothing, and says why so
+    the manager can decline instead.
+    """
     booking, now = _decide(booking=booking, by=by, now=now, reason=reason)
-    if booking.ends_at <= now:
-        raise BookingError(_("This request's time has passed; it can only be declined."))
+    if booking.starts_at <= now:
+        raise BookingError(_("This request's start has passed; it can only be declined."))
+    # The booking row is locked first, then the space: the same order as an UPDATE of a booking
+    # under migration 0003's trigger, so the two never wait on each other in a circle.
+    space = _lock_space(booking.space)
+    try:
+        check_rules(
+            space=space,
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            attendees=booking.attendees,
+            now=now,
+            notice_and_horizon=False,
+        )
+        _check_free(
+            space=space,
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            exclude_booking_id=booking.pk,
+            buffer=booking.blocked_until - booking.ends_at,
+        )
+    except BookingError as exc:
+        raise BookingError(
+            _("This request can no longer be approved. %(why)s Decline it to tell the booker.")
+            % {"why": exc.message}
+        ) from exc
     booking.status = Booking.Status.CONFIRMED
     booking.save()
     notifications.booking_approved(booking)

@@ -147,7 +147,10 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "when": when_in_words(booking),
             "is_booker": is_booker,
-            "can_cancel": booking.is_active and (booking.starts_at > now or not is_booker),
+            # Members until the start; managers until the end (cancel_booking's rule).
+            "can_cancel": booking.is_active
+            and booking.ends_at > now
+            and (booking.starts_at > now or not is_booker),
             "cancel_form": CancelForm(),
         },
     )
@@ -190,8 +193,10 @@ def _requests_page(
         "space__venue", "booker", "organisation", "decided_by"
     )
     pending = list(managed.filter(status=Booking.Status.PENDING).distinct())
+    now = timezone.now()
     for booking in pending:
         booking.decline_errors = (decline_errors or {}).get(booking.pk, [])
+        booking.can_approve = booking.starts_at > now  # approve_booking refuses once it started
     recently = timezone.now() - timedelta(days=30)
     decided = managed.filter(decided_at__gte=recently).distinct()
     pending_table = RequestsTable(pending, prefix="pending-", request=request)

@@ -4,15 +4,24 @@ sequence for calendar clients, and emails sent only after the transaction commit
 Days are in January 2027, when London is on GMT (local == UTC). NOW is Monday 4 January, 08:00.
 """
 
+from datetime import time, timedelta
+
 import pytest
 from django.core import mail
 from schedule.models import Event
 
 from bookings.models import Booking
 from bookings.services import BookingError, approve_booking, cancel_booking, decline_booking
+from spaces.models import CalendarImport, OpeningHours, Space, Unavailability
 from tests.bookings.conftest import assert_readable, at
 from tests.conftest import NOW
-from tests.factories import MemberFactory, SpaceFactory, VenueFactory
+from tests.factories import (
+    ClosureFactory,
+    DeskPoolFactory,
+    MemberFactory,
+    SpaceFactory,
+    VenueFactory,
+)
 
 # --- Approval -------------------------------------------------------------------------------
 
@@ -129,6 +138,117 @@ def test_a_cancelled_request_cannot_be_decided(request_, member, manager):
         approve_booking(booking=request_, by=manager, now=NOW)
 
 
+# --- Approval checks the request against the rules as they are now ----------------------------
+
+
+def assert_refused_and_unchanged(booking: Booking, manager, *, now=NOW, says: str) -> None:
+    """Approval fails with a sentence naming the reason and pointing to decline; the row is as it was."""
+    event_id = booking.event_id
+    with pytest.raises(BookingError) as caught:
+        approve_booking(booking=booking, by=manager, reason="Welcome.", now=now)
+    message = caught.value.message
+    assert_readable(message)
+    assert message.startswith("This request can no longer be approved."), message
+    assert says in message, message
+    assert "Decline it" in message, message
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.PENDING
+    assert (booking.decided_by, booking.decided_at, booking.decision_reason) == (None, None, "")
+    assert booking.sequence == 0
+    assert booking.event_id == event_id
+    assert Event.objects.filter(pk=event_id).exists()
+    assert mail.outbox == []
+
+
+def test_a_closure_added_after_the_request_stops_its_approval(request_, manager, venue):
+    ClosureFactory(venue=venue, starts_at=at(11), ends_at=at(15), reason="Roof repair")
+    assert_refused_and_unchanged(request_, manager, says="Main hall is closed then (Roof repair)")
+
+
+def test_a_closure_of_another_space_does_not_stop_the_approval(request_, manager, venue, room):
+    ClosureFactory(venue=venue, space=room, starts_at=at(9), ends_at=at(17))
+    assert approve_booking(booking=request_, by=manager, now=NOW).status == "confirmed"
+
+
+def test_imported_unavailability_added_after_the_request_stops_its_approval(
+    request_, manager, venue, hall
+):
+    source = CalendarImport.objects.create(venue=venue, space=hall, name="Church services")
+    Unavailability.objects.create(
+        source=source,
+        venue=venue,
+        space=hall,
+        starts_at=at(9),
+        ends_at=at(10, 30),
+        summary="Funeral",
+    )
+    assert_refused_and_unchanged(request_, manager, says="closed then (Funeral)")
+
+
+def test_shorter_opening_hours_stop_the_approval_of_a_request_outside_them(
+    request_, manager, venue
+):
+    OpeningHours.objects.filter(venue=venue).update(opens=time(11))
+    assert_refused_and_unchanged(request_, manager, says="not open for all of that time")
+
+
+def test_a_space_no_longer_taking_bookings_stops_the_approval(request_, manager, hall):
+    Space.objects.filter(pk=hall.pk).update(is_active=False)
+    assert_refused_and_unchanged(request_, manager, says="not taking bookings")
+
+
+def test_a_pool_booking_confirmed_meanwhile_stops_the_approval_once_a_seat_is_gone(
+    book, venue, manager, other_member
+):
+    """The request held one of two desks; the other went to a confirmed booking, then one desk was removed."""
+    pool = DeskPoolFactory(
+        venue=venue, name="Quiet desks", seats=2, capacity=2, requires_approval=True
+    )
+    request = book(pool, at(10), at(12))
+    Space.objects.filter(pk=pool.pk).update(requires_approval=False)
+    confirmed = book(pool, at(11), at(13), booker=other_member)
+    assert confirmed.status == Booking.Status.CONFIRMED
+    Space.objects.filter(pk=pool.pk).update(seats=1)
+    assert_refused_and_unchanged(request, manager, says="Quiet desks is already booked then")
+
+
+def test_a_pool_request_is_approved_while_its_seat_is_still_there(book, venue, manager):
+    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2, requires_approval=True)
+    first, second = book(pool, at(10), at(12)), book(pool, at(10), at(12))
+    for request in (first, second):
+        assert approve_booking(booking=request, by=manager, now=NOW).status == "confirmed"
+
+
+def test_the_approval_counts_the_buffer_the_request_already_holds(book, venue, manager):
+    """A longer buffer set after the request does not stop it: the request keeps the one it was given."""
+    hall = SpaceFactory(venue=venue, requires_approval=True, buffer_after=timedelta(minutes=30))
+    request = book(hall, at(10), at(12))
+    Space.objects.filter(pk=hall.pk).update(requires_approval=False)
+    book(hall, at(12, 30), at(13))
+    Space.objects.filter(pk=hall.pk).update(buffer_after=timedelta(hours=1))
+    assert approve_booking(booking=request, by=manager, now=NOW).status == "confirmed"
+
+
+def test_the_minimum_notice_and_horizon_do_not_stop_a_late_approval(book, venue, manager):
+    """The member met both when asking; the manager may decide up to the start."""
+    hall = SpaceFactory(venue=venue, requires_approval=True, min_notice=timedelta(hours=24))
+    request = book(hall, at(10), at(12))  # 26 hours ahead of NOW
+    Space.objects.filter(pk=hall.pk).update(horizon=timedelta(hours=1))
+    booking = approve_booking(booking=request, by=manager, now=at(9, 59))
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.decided_at == at(9, 59)
+
+
+@pytest.mark.parametrize("when", [at(10), at(11)], ids=["at the start", "during"])
+def test_a_request_whose_start_has_passed_cannot_be_approved(request_, manager, when):
+    with pytest.raises(BookingError) as caught:
+        approve_booking(booking=request_, by=manager, now=when)
+    assert_readable(caught.value.message)
+    assert "can only be declined" in caught.value.message
+    request_.refresh_from_db()
+    assert (request_.status, request_.decided_by, request_.sequence) == ("pending", None, 0)
+
+
 # --- Cancelling -------------------------------------------------------------------------------
 
 
@@ -156,11 +276,36 @@ def test_the_booker_cannot_cancel_once_the_booking_has_started(book, room, membe
     assert booking.status == Booking.Status.CONFIRMED
 
 
-def test_a_manager_can_cancel_after_the_start(book, room, manager):
+def test_a_manager_can_cancel_while_the_booking_runs(book, room, manager):
     booking = book(room, at(10), at(11))
     cancel_booking(booking=booking, by=manager, reason="Fire alarm.", now=at(10, 30))
     booking.refresh_from_db()
     assert (booking.status, booking.cancelled_by) == (Booking.Status.CANCELLED, manager)
+
+
+@pytest.mark.parametrize("who", ["booker", "manager"])
+@pytest.mark.parametrize("when", [at(11), at(15)], ids=["at the end", "later"])
+def test_nobody_can_cancel_a_booking_that_has_ended(book, room, member, manager, who, when):
+    booking = book(room, at(10), at(11))
+    event_id = booking.event_id
+    with pytest.raises(BookingError) as caught:
+        cancel_booking(booking=booking, by=member if who == "booker" else manager, now=when)
+    assert_readable(caught.value.message)
+    assert "already ended" in caught.value.message
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancelled_by, booking.sequence) == ("confirmed", None, 0)
+    assert Event.objects.filter(pk=event_id).exists()
+
+
+def test_a_pending_request_that_has_ended_cannot_be_cancelled_but_can_be_declined(
+    request_, member, manager
+):
+    with pytest.raises(BookingError) as caught:
+        cancel_booking(booking=request_, by=member, now=at(12))
+    assert "already ended" in caught.value.message
+    assert decline_booking(booking=request_, by=manager, reason="Missed.", now=at(12)).status == (
+        "declined"
+    )
 
 
 def test_another_member_cannot_cancel_a_booking(book, room, other_member):

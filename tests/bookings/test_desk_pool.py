@@ -61,6 +61,17 @@ def test_back_to_back_bookings_do_not_stack_on_a_seat(book, venue):
     assert Booking.objects.filter(space=pool).count() == 4
 
 
+def test_seats_are_reused_by_bookings_that_overlap_but_never_run_at_once(book, venue):
+    """3 seats: 9–10, 10–11 and 9–11 twice never hold more than three at once; a fifth would."""
+    pool = DeskPoolFactory(venue=venue, seats=3, capacity=3)
+    for starts, ends in [(9, 10), (10, 11), (9, 11), (9, 11)]:
+        book(pool, at(starts), at(ends), booker=MemberFactory())
+    with pytest.raises(BookingError):
+        book(pool, at(10, 30), at(11))
+    book(pool, at(11), at(12))
+    assert Booking.objects.filter(space=pool, status="confirmed").count() == 5
+
+
 def test_pool_bookings_are_not_marked_exclusive_but_rooms_are(book, pool, room):
     assert book(pool, at(9), at(10)).exclusive is False
     assert book(room, at(9), at(10)).exclusive is True

@@ -121,3 +121,41 @@ def test_a_request_whose_time_has_passed_cannot_be_approved(manager_client, appr
     assert "can only be declined" in response.text
     old.refresh_from_db()
     assert old.status == "pending"
+
+
+def test_a_request_whose_start_has_passed_offers_only_decline(
+    manager_client, request_, approval_room
+):
+    old = BookingFactory(
+        space=approval_room, status="pending", title="Missed", starts_at=utc(2027, 1, 1, 10)
+    )
+    response = manager_client.get("/manage/requests/")
+    page = response.text
+    assert 'aria-label="Approve Food bank"' in page  # still in the future: both buttons
+    assert 'aria-label="Approve Missed"' not in page
+    assert 'aria-label="Decline Missed"' in page
+    assert "Its start has passed: it can only be declined." in page
+    assert old in [row.record for row in response.context["pending"].rows]
+
+
+def test_nobody_is_offered_a_cancel_form_for_a_booking_that_has_ended(
+    client, manager, member, approval_room, frozen_now
+):
+    ended = BookingFactory(
+        space=approval_room,
+        booker=member,
+        starts_at=utc(2027, 1, 3, 10),
+        ends_at=utc(2027, 1, 3, 11),
+    )
+    running = BookingFactory(
+        space=approval_room,
+        booker=member,
+        starts_at=utc(2027, 1, 4, 7),
+        ends_at=utc(2027, 1, 4, 9),
+    )
+    client.force_login(manager)
+    assert not client.get(ended.get_absolute_url()).context["can_cancel"]
+    assert client.get(running.get_absolute_url()).context["can_cancel"]  # a manager, mid-booking
+    client.force_login(member)
+    assert not client.get(ended.get_absolute_url()).context["can_cancel"]
+    assert not client.get(running.get_absolute_url()).context["can_cancel"]  # started
