@@ -151,3 +151,26 @@ def test_changing_the_password_still_works_and_a_wrong_one_changes_nothing(clien
     )
     member.refresh_from_db()
     assert member.check_password("a new pass phrase 43")
+
+
+def test_account_emails_are_in_the_site_words_and_carry_their_links(client, member, mailoutbox):
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "new@example.org",
+            "password1": "a long pass phrase 42",
+            "password2": "a long pass phrase 42",
+        },
+    )
+    confirm = mailoutbox[-1]
+    assert confirm.subject == "[Commonshare] Confirm your email address"
+    assert "signed up for Commonshare at testserver with this email address" in confirm.body
+    assert "http://testserver/accounts/confirm-email/" in confirm.body
+    assert "Please Confirm" not in confirm.body and "Hello from" not in confirm.body
+
+    client.post("/accounts/password/reset/", {"email": member.email})
+    reset = mailoutbox[-1]
+    assert reset.to == [member.email]
+    assert reset.subject == "[Commonshare] Choose a new password"
+    assert "http://testserver/accounts/password/reset/key/" in reset.body
+    assert "your password stays as it is" in reset.body
