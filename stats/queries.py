@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Case, Count, Max, Min, Q, Sum, When
@@ -37,11 +38,11 @@ INDIVIDUAL = "individual"
 EPOCH = date(1970, 1, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """A piece of open time of one space inside one local hour (and one UTC hour), peak or not.
 
-    `start` and `end` are POSIX seconds (UTC): segments are many, and the database reads numbers.
+    `start` and `end` are POSIX seconds (UTC): segments are many (a venue's year has tens of
+    thousands), so they are light tuples, and the database reads numbers.
     """
 
     space_id: int
@@ -252,17 +253,16 @@ def _pieces_sql(
         # Array literals built here: psycopg's list adapter inspects every element, which costs
         # more than the whole query for a year of segments.
         columns = [
-            range(len(segments)),
             (segment.space_id for segment in segments),
             (repr(segment.start) for segment in segments),
             (repr(segment.end) for segment in segments),
-            (int(segment.start // 3600) for segment in segments),
         ]
         segment_params = ["{" + ",".join(map(str, column)) + "}" for column in columns]
         # Typed arrays: unnest is far cheaper than pulling fields out of JSON for every row.
         segments_sql = (
-            "SELECT * FROM unnest(%s::int[], %s::bigint[], %s::double precision[], %s::double precision[],"
-            " %s::bigint[]) AS s(idx, space_id, st, en, bucket)"
+            "SELECT idx - 1 AS idx, space_id, st, en, floor(st / 3600)::bigint AS bucket"
+            " FROM unnest(%s::bigint[], %s::double precision[], %s::double precision[])"
+            " WITH ORDINALITY AS s(space_id, st, en, idx)"
         )
         hours = (
             "SELECT bk.*, generate_series(floor(bk.bs / 3600)::bigint, ceil(bk.be / 3600)::bigint - 1) AS bucket"
@@ -348,22 +348,36 @@ def compute_stats(
     # open_intervals(space, window), with the venue's weekly hours expanded once for all spaces.
     opening = opening_intervals(venue, window)
     segments: list[Segment] = []
+    shared: list[Segment] | None = None  # the venue's own open time, cut once for every space
     for s in spaces:
         closed = [blocked.interval for blocked in closed_times(s, window)]
-        segments += split_open_time(s, subtract(opening, closed), venue)
+        if closed:
+            segments += split_open_time(s, subtract(opening, closed), venue)
+            continue
+        if shared is None:
+            shared = split_open_time(s, opening, venue)
+        segments += [Segment(s.pk, *segment[1:]) for segment in shared]
 
     # Open and booked hours go to the daily and heatmap cells of each segment; spaces, months and
     # the total are sums of the daily cells.
+    # (The hottest loop of a stats page: one pass per segment, kept plain.)
     cells: list[tuple[Use, Use]] = []
-    for segment in segments:
-        day_use = stats.daily.get((segment.day, segment.space_id))
+    daily, heatmap = stats.daily, stats.heatmap
+    for space_id, day, weekday, hour, peak, _start, _end, hours in segments:
+        day_use = daily.get((day, space_id))
         if day_use is None:
-            day_use = stats.daily[(segment.day, segment.space_id)] = Use()
-        heat_use = stats.heatmap.get((segment.weekday, segment.hour))
+            day_use = daily[(day, space_id)] = Use()
+        heat_use = heatmap.get((weekday, hour))
         if heat_use is None:
-            heat_use = stats.heatmap[(segment.weekday, segment.hour)] = Use()
-        day_use.add_open(segment.hours, seats[segment.space_id], segment.peak)
-        heat_use.add_open(segment.hours, seats[segment.space_id], segment.peak)
+            heat_use = heatmap[(weekday, hour)] = Use()
+        capacity = hours * seats[space_id]
+        day_use.open_hours += hours
+        day_use.capacity_hours += capacity
+        heat_use.open_hours += hours
+        heat_use.capacity_hours += capacity
+        if peak:
+            day_use.peak_capacity_hours += capacity
+            heat_use.peak_capacity_hours += capacity
         cells.append((day_use, heat_use))
 
     with connection.cursor() as cursor:

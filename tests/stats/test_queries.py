@@ -71,6 +71,25 @@ def test_a_closure_of_another_space_does_not_touch_this_one(venue, room):
     assert stats.by_space[other.pk].occupancy == 0
 
 
+def test_spaces_sharing_the_venues_open_time_keep_their_own_bookings(venue, room):
+    """Spaces with no closure of their own share one cut of the venue's open time (a speed-up)."""
+    hall = SpaceFactory(venue=venue, name="Hall", slug="hall")
+    studio = SpaceFactory(venue=venue, name="Studio", slug="studio")
+    ClosureFactory(venue=venue, space=hall, starts_at=at(9), ends_at=at(13))
+    book(room, at(9), at(10))
+    book(hall, at(12), at(15))  # 12–13 falls in the hall's closure
+    book(studio, at(10), at(12))
+
+    stats = compute_stats(venue, ONE_DAY)
+
+    assert stats.by_space[room.pk].booked_hours == pytest.approx(1)
+    assert stats.by_space[hall.pk].booked_hours == pytest.approx(2)
+    assert stats.by_space[hall.pk].open_hours == pytest.approx(4)
+    assert stats.by_space[studio.pk].booked_hours == pytest.approx(2)
+    assert stats.by_space[studio.pk].open_hours == pytest.approx(8)
+    assert stats.heatmap[(1, 10)].booked_hours == pytest.approx(1)  # Tuesday 10:00: the studio
+
+
 def test_a_desk_pool_with_three_of_five_seats_taken_half_the_day_is_thirty_percent_occupied(venue):
     pool = DeskPoolFactory(venue=venue, seats=5)
     for _ in range(3):
