@@ -15,6 +15,18 @@ from .models import Booking
 SERVICE_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
 
 
+def _fold_field(label) -> forms.TypedChoiceField:
+    """0 or 1: which run of a wall time that happens twice; the choices are worded per time."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(0, "0"), (1, "1")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 def _zone_words(naive: datetime, local: datetime) -> dict[str, str]:
     offset = local.strftime("%z")
     return {
@@ -60,22 +72,8 @@ class BookingForm(forms.Form):
     )
     # Which run of a wall time that happens twice (the autumn night the clocks go back): 0 is the
     # first (summer time), 1 the second. Shown only when the time is ambiguous; the first otherwise.
-    start_fold = forms.TypedChoiceField(
-        label=gettext_lazy("Which start time?"),
-        choices=[(0, "0"), (1, "1")],
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    end_fold = forms.TypedChoiceField(
-        label=gettext_lazy("Which end time?"),
-        choices=[(0, "0"), (1, "1")],
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    start_fold = _fold_field(gettext_lazy("Which start time?"))
+    end_fold = _fold_field(gettext_lazy("Which end time?"))
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Booking for"),
         queryset=None,

@@ -175,7 +175,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Commonshare] "
 # False switches allauth's rate limits off (an empty dict would keep its defaults, e.g. one
 # confirmation email per address per 3 minutes, which tests signing up twice would trip).
-ACCOUNT_RATE_LIMITS = False if TESTING else {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
+ACCOUNT_RATE_LIMITS = (
+    False if TESTING else {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
+)
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_REDIRECT_URL = "bookings:mine"
 LOGIN_URL = "account_login"

@@ -102,44 +102,57 @@ def hours_by_hirer_kind(stats: Stats, labels: dict[str, str]) -> Chart:
     return Chart(_render(chart), title, summary)
 
 
-def before_and_after(stats: Stats) -> Chart:
+def _before_and_after(
+    after: float,
+    estimate: float | None,
+    recorded: float | None,
+    recorded_period: tuple | None,
+    number,
+) -> Chart:
+    """Hours in an average week: the manager's estimate and the recorded use before sharing (each
+    when there is one) beside the chosen period; `number` writes a figure for the summary."""
     title = _("Hours of use in an average week: before sharing and in this period")
     chart = pygal.Bar(**_config(title, y_title=_("Hours a week")))
     labels, values, parts = [], [], []
-    if stats.baseline_weekly_hours is not None:
-        estimate = float(stats.baseline_weekly_hours)
+    if estimate is not None:
         labels.append(_("Before sharing (manager's estimate)"))
         values.append(estimate)
         parts.append(
-            _("the managers estimate its use before sharing at about %(hours).1f hours a week")
-            % {"hours": estimate}
+            _("the managers estimate its use before sharing at about %(hours)s hours a week")
+            % {"hours": number(estimate)}
         )
-    if stats.before is not None:
-        before = stats.before
+    if recorded is not None and recorded_period is not None:
+        first, last = recorded_period
         labels.append(
             _("Recorded before sharing (%(first)s – %(last)s)")
-            % {
-                "first": date_format(before.period.first, "j M Y"),
-                "last": date_format(before.period.last, "j M Y"),
-            }
+            % {"first": date_format(first, "j M Y"), "last": date_format(last, "j M Y")}
         )
-        values.append(round(before.weekly_booked_hours, 1))
+        values.append(recorded)
         parts.append(
-            _("bookings recorded before sharing come to %(hours).1f hours a week")
-            % {"hours": before.weekly_booked_hours}
+            _("bookings recorded before sharing come to %(hours)s hours a week")
+            % {"hours": number(recorded)}
         )
-    labels.append(_("This period"))
-    values.append(round(stats.weekly_booked_hours, 1))
-    chart.x_labels = labels
-    chart.add(_("Hours a week"), values)
-    after = _("In this period the venue was booked %(after).1f hours in an average week") % {
-        "after": stats.weekly_booked_hours
+    chart.x_labels = [*labels, _("This period")]
+    chart.add(_("Hours a week"), [*values, after])
+    summary = _("In this period the venue was booked %(after)s hours in an average week") % {
+        "after": number(after)
     }
     if parts:
-        summary = after + "; " + "; ".join(parts) + "."
+        summary += "; " + "; ".join(parts) + "."
     else:
-        summary = after + _("; no use before sharing was recorded.")
+        summary += _("; no use before sharing was recorded.")
     return Chart(_render(chart), title, summary)
+
+
+def before_and_after(stats: Stats) -> Chart:
+    before = stats.before
+    return _before_and_after(
+        round(stats.weekly_booked_hours, 1),
+        float(stats.baseline_weekly_hours) if stats.baseline_weekly_hours is not None else None,
+        round(before.weekly_booked_hours, 1) if before is not None else None,
+        (before.period.first, before.period.last) if before is not None else None,
+        lambda hours: f"{hours:.1f}",
+    )
 
 
 # The public impact page draws only what stats/disclosure.py lets it publish. -----------------
@@ -183,38 +196,18 @@ def public_hours_by_hirer_kind(figures: PublicFigures) -> Chart | None:
 
 
 def public_before_and_after(figures: PublicFigures) -> Chart | None:
-    if figures.weekly_hours_after is None:
+    """Only when the period's hours may be shown and there is something from before to show."""
+    estimate = figures.baseline_weekly_hours
+    recorded = figures.recorded_before_weekly_hours
+    if figures.weekly_hours_after is None or (estimate is None and recorded is None):
         return None
-    labels, values, parts = [], [], []
-    if figures.baseline_weekly_hours is not None:
-        estimate = float(figures.baseline_weekly_hours)
-        labels.append(_("Before sharing (manager's estimate)"))
-        values.append(estimate)
-        parts.append(
-            _("the managers estimate its use before sharing at about %(hours)s hours a week")
-            % {"hours": f"{estimate:g}"}
-        )
-    if figures.recorded_before_weekly_hours is not None:
-        labels.append(_("Recorded before sharing"))
-        values.append(figures.recorded_before_weekly_hours)
-        parts.append(
-            _("bookings recorded before sharing come to %(hours)s hours a week")
-            % {"hours": figures.recorded_before_weekly_hours}
-        )
-    if not parts:
-        return None
-    title = _("Hours of use in an average week: before sharing and in this period")
-    chart = pygal.Bar(**_config(title, y_title=_("Hours a week")))
-    chart.x_labels = [*labels, _("This period")]
-    chart.add(_("Hours a week"), [*values, figures.weekly_hours_after])
-    summary = (
-        _("In this period the venue was booked %(after)s hours in an average week")
-        % {"after": figures.weekly_hours_after}
-        + "; "
-        + "; ".join(parts)
-        + "."
+    return _before_and_after(
+        figures.weekly_hours_after,
+        float(estimate) if estimate is not None else None,
+        recorded,
+        (figures.recorded_before_first, figures.recorded_before_last),
+        lambda hours: f"{hours:g}",
     )
-    return Chart(_render(chart), title, summary)
 
 
 def public_charts(figures: PublicFigures) -> list[Chart]:

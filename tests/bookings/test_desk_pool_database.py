@@ -208,47 +208,43 @@ def nearly_full_pool(seats: int) -> Space:
     return pool
 
 
+@pytest.fixture
+def database_alone(monkeypatch):
+    """The booking service without its own space lock and seat check: only PostgreSQL guards."""
+    monkeypatch.setattr(services, "_check_free", lambda **kwargs: None)
+    monkeypatch.setattr(
+        services,
+        "_lock_space",
+        lambda space: Space.objects.select_related("venue").get(pk=space.pk),
+    )
+
+
+def assert_only_one_wins_the_last_seat(pool) -> None:
+    won, refused, crashed = race(pool, [MemberFactory() for _ in range(THREADS)])
+    assert crashed == []
+    assert len(won) == 1
+    assert len(refused) == THREADS - 1
+    assert {exc.message for exc in refused} == {
+        "All 5 desks of Race desks are taken for some of that time. Try another time."
+    }
+    assert Booking.objects.filter(space=pool).active().count() == 5
+
+
 @pytest.mark.django_db(transaction=True)
 def test_twenty_members_racing_for_the_last_seat_leave_the_pool_exactly_full():
     pool = nearly_full_pool(5)
-    won, refused, crashed = race(pool, [MemberFactory() for _ in range(THREADS)])
-    assert crashed == []
-    assert len(won) == 1
-    assert len(refused) == THREADS - 1
-    assert {exc.message for exc in refused} == {
-        "All 5 desks of Race desks are taken for some of that time. Try another time."
-    }
-    assert Booking.objects.filter(space=pool).active().count() == 5
+    assert_only_one_wins_the_last_seat(pool)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_race_for_the_last_seat_is_won_once_by_the_database_alone(monkeypatch):
+def test_the_race_for_the_last_seat_is_won_once_by_the_database_alone(database_alone):
     """With the service's lock and check removed, the trigger alone keeps the pool within its seats."""
-    monkeypatch.setattr(services, "_check_free", lambda **kwargs: None)
-    monkeypatch.setattr(
-        services,
-        "_lock_space",
-        lambda space: Space.objects.select_related("venue").get(pk=space.pk),
-    )
     pool = nearly_full_pool(5)
-    won, refused, crashed = race(pool, [MemberFactory() for _ in range(THREADS)])
-    assert crashed == []
-    assert len(won) == 1
-    assert len(refused) == THREADS - 1
-    assert {exc.message for exc in refused} == {
-        "All 5 desks of Race desks are taken for some of that time. Try another time."
-    }
-    assert Booking.objects.filter(space=pool).active().count() == 5
+    assert_only_one_wins_the_last_seat(pool)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_alone_fills_an_empty_pool_to_exactly_its_seats(monkeypatch):
-    monkeypatch.setattr(services, "_check_free", lambda **kwargs: None)
-    monkeypatch.setattr(
-        services,
-        "_lock_space",
-        lambda space: Space.objects.select_related("venue").get(pk=space.pk),
-    )
+def test_the_database_alone_fills_an_empty_pool_to_exactly_its_seats(database_alone):
     pool = DeskPoolFactory(venue=VenueFactory(), name="Race desks", seats=5, capacity=5)
     won, refused, crashed = race(pool, [MemberFactory() for _ in range(THREADS)])
     assert crashed == []
