@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -8,7 +8,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from .intervals import Interval
 
 
 def validate_time_zone(value: str) -> None:
@@ -278,8 +282,40 @@ class Space(models.Model):
             errors["slot_step"] = _(
                 "The slot step must divide a day evenly (e.g. 15, 30 or 60 minutes)."
             )
+        if self.pk and self.seats:
+            crowded = self._most_seats_held_from_now()
+            if crowded and crowded[0] > self.seats:
+                most, when = crowded
+                errors["seats"] = _(
+                    "%(most)d bookings hold a seat at the same time on %(when)s: cancel or move "
+                    "some of them before reducing the seats to %(seats)d."
+                ) % {
+                    "most": most,
+                    "when": date_format(when.astimezone(self.venue.zone), "j F Y, H:i"),
+                    "seats": self.seats,
+                }
         if errors:
             raise ValidationError(errors)
+
+    def _most_seats_held_from_now(self) -> tuple[int, datetime] | None:
+        """The most active bookings held at one instant from now on, and when it first happens."""
+        from bookings.models import Booking
+
+        from .availability import seats_taken
+
+        now = timezone.now()
+        last = (
+            Booking.objects.active()
+            .filter(space_id=self.pk, blocked_until__gt=now)
+            .aggregate(last=models.Max("blocked_until"))["last"]
+        )
+        if last is None:
+            return None
+        pieces = seats_taken(self, Interval(now, last))
+        if not pieces:
+            return None
+        piece, most = max(pieces, key=lambda item: (item[1], -item[0].start.timestamp()))
+        return most, piece.start
 
     @property
     def accessibility_features(self) -> list[str]:
