@@ -256,6 +256,18 @@ class Space(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.venue.name}"
 
+    def save(self, *args, **kwargs) -> None:
+        """A room that becomes a pool (or back) carries its future bookings over to the database
+        guard that fits: the exclusion constraint for a room, the seats trigger for a pool."""
+        from bookings.models import Booking
+
+        was = type(self).objects.filter(pk=self.pk).values_list("seats", flat=True).first()
+        super().save(*args, **kwargs)
+        if was is not None and (was == 1) != (self.seats == 1):
+            Booking.objects.active().filter(space=self, blocked_until__gt=timezone.now()).update(
+                exclusive=self.seats == 1
+            )
+
     def get_absolute_url(self) -> str:
         return reverse(
             "spaces:space", kwargs={"venue_slug": self.venue.slug, "space_slug": self.slug}

@@ -53,3 +53,26 @@ def test_past_and_cancelled_bookings_hold_no_seat(pool, frozen_now):
     BookingFactory(space=pool, starts_at=at(1, 10), ends_at=at(1, 11))
     pool.seats = 1
     pool.full_clean()  # no error
+
+
+def test_a_pool_that_becomes_a_room_hands_its_future_bookings_to_the_rooms_guard(venue, frozen_now):
+    desks = DeskPoolFactory(venue=venue, name="Desks", slug="desks", seats=3)
+    past = BookingFactory(space=desks, starts_at=at(1, 10), ends_at=at(1, 11))
+    future = BookingFactory(space=desks, starts_at=at(5, 10), ends_at=at(5, 11))
+    assert not future.exclusive
+
+    desks.seats = 1
+    desks.full_clean()
+    desks.save()
+
+    future.refresh_from_db()
+    past.refresh_from_db()
+    assert (
+        future.exclusive
+    )  # now under the no-overlap rule (the exclusion constraint on PostgreSQL)
+    assert not past.exclusive  # history stays as it was
+
+    desks.seats = 4
+    desks.save()
+    future.refresh_from_db()
+    assert not future.exclusive
