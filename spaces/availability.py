@@ -22,6 +22,7 @@ class Blocked:
 
     interval: Interval
     reason: str
+    imported: bool = False  # from another calendar (Unavailability), not a closure the venue set
 
 
 def opening_intervals(
@@ -54,7 +55,9 @@ def closed_times(space: Space, window: Interval) -> list[Blocked]:
         )
     ]
     blocked += [
-        Blocked(Interval(u.starts_at, u.ends_at), u.summary or gettext("Unavailable"))
+        Blocked(
+            Interval(u.starts_at, u.ends_at), u.summary or gettext("Unavailable"), imported=True
+        )
         for u in Unavailability.objects.filter(venue_or_space & meets).only(
             "starts_at", "ends_at", "summary"
         )

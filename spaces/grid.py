@@ -219,6 +219,10 @@ def _cell(
         return Cell(State.CLOSED, _("Closed"))
     for blocked in closed:
         if blocked.interval.overlaps(slot):
+            if (
+                blocked.imported
+            ):  # e.g. the church's services: the venue is open, the space is in use
+                return Cell(State.UNAVAILABLE, _("Unavailable"), blocked.reason)
             return Cell(State.CLOSED, _("Closed"), blocked.reason)
     if slot.start < bookable.start:
         return Cell(State.TOO_SOON, _("Too soon"), _("Needs more notice"))

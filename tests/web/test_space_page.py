@@ -139,6 +139,30 @@ def test_the_week_of_the_spring_change_has_a_23_hour_sunday(client, night_room):
     assert "23-hour day" in response.text
 
 
+def test_time_taken_by_an_imported_calendar_shows_as_unavailable_not_closed(
+    frozen_now, client, room
+):
+    from spaces.models import CalendarImport, Unavailability
+
+    source = CalendarImport.objects.create(venue=room.venue, name="Church services")
+    Unavailability.objects.create(
+        source=source,
+        venue=room.venue,
+        starts_at=utc(2027, 1, 7, 10),
+        ends_at=utc(2027, 1, 7, 12),
+        summary="Church services",
+    )
+    response = client.get(ROOM)
+    taken = cell(response, "10:00", 3)
+    assert (taken.state, taken.label, taken.detail) == (
+        "unavailable",
+        "Unavailable",
+        "Church services",
+    )
+    assert not taken.book_url
+    assert cell(response, "12:00", 3).state == "free"
+
+
 def test_the_week_of_the_autumn_change_has_a_25_hour_sunday(client, night_room):
     with time_machine.travel(utc(2026, 10, 20, 12), tick=False):
         response = client.get("/venues/night-lab/night-room/?week=2026-10-25")
