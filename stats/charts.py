@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from .disclosure import PublicFigures
-from .queries import Stats
+from .queries import WEEKDAYS, Stats
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
@@ -98,6 +98,41 @@ def hours_by_hirer_kind(stats: Stats, labels: dict[str, str]) -> Chart:
             "kind": top.label,
             "hours": top.hours,
             "total": stats.total.booked_hours,
+        }
+    return Chart(_render(chart), title, summary)
+
+
+def busy_hours(stats: Stats) -> Chart:
+    """The weekday x hour heatmap as a punch card: the bigger the dot, the busier that hour."""
+    title = _("When is it busy? Occupancy by weekday and hour (%)")
+    chart = pygal.Dot(**_config(title, x_title=_("Hour of the day"), show_legend=False))
+    hours = sorted({hour for _weekday, hour in stats.heatmap})
+    chart.x_labels = [f"{hour:02d}" for hour in hours]
+    cells = []
+    for number, name in enumerate(WEEKDAYS):
+        row = []
+        for hour in hours:
+            use = stats.heatmap.get((number, hour))
+            occupancy = round(use.occupancy) if use and use.capacity_hours else None
+            row.append(occupancy)
+            if occupancy is not None:
+                cells.append((occupancy, number, hour))
+        chart.add(_(name), row)
+    if not cells or max(cells)[0] == 0:
+        summary = _("No booked hours in this period.")
+    else:
+        busiest = max(cells, key=lambda cell: (cell[0], -cell[1], -cell[2]))
+        quietest = min(cells, key=lambda cell: (cell[0], cell[1], cell[2]))
+        summary = _(
+            "Busiest: %(busy_day)s at %(busy_hour)02d:00 (%(busy)d%% occupied); quietest open hour: "
+            "%(quiet_day)s at %(quiet_hour)02d:00 (%(quiet)d%%)."
+        ) % {
+            "busy_day": _(WEEKDAYS[busiest[1]]),
+            "busy_hour": busiest[2],
+            "busy": busiest[0],
+            "quiet_day": _(WEEKDAYS[quietest[1]]),
+            "quiet_hour": quietest[2],
+            "quiet": quietest[0],
         }
     return Chart(_render(chart), title, summary)
 

@@ -24,6 +24,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Case, Count, Max, Min, Q, Sum, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bookings.models import Booking
 from members.models import Organisation
@@ -35,6 +36,16 @@ from spaces.timezones import wall_time_to_utc
 from .periods import Period
 
 INDIVIDUAL = "individual"
+# Monday first, as date.weekday() counts; translated where shown.
+WEEKDAYS = (
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+    gettext_noop("Sunday"),
+)
 EPOCH = date(1970, 1, 1)
 
 

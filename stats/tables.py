@@ -3,9 +3,10 @@
 import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .queries import Stats, Use, percent
+from .queries import WEEKDAYS, Stats, Use, percent
 
 HOURS_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
 
@@ -148,18 +149,9 @@ def reach_rows(stats: Stats) -> list[dict]:
 def heatmap_table(stats: Stats) -> tables.Table:
     """Rows are weekdays, columns the local hours that were ever open; cells show occupancy %."""
     hours = sorted({hour for _weekday, hour in stats.heatmap})
-    weekdays = [
-        _("Monday"),
-        _("Tuesday"),
-        _("Wednesday"),
-        _("Thursday"),
-        _("Friday"),
-        _("Saturday"),
-        _("Sunday"),
-    ]
     rows = []
-    for number, name in enumerate(weekdays):
-        row: dict = {"weekday": name}
+    for number, name in enumerate(WEEKDAYS):
+        row: dict = {"weekday": gettext(name)}
         for hour in hours:
             use = stats.heatmap.get((number, hour), Use())
             row[f"h{hour:02d}"] = round(use.occupancy, 1)

@@ -83,6 +83,7 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
             charts.hours_by_hirer_kind(stats, kind_labels()),
             charts.before_and_after(stats),
         ],
+        busy_chart=charts.busy_hours(stats),
         print_mode=request.GET.get("print") == "1",
         report_date=local_today(venue.zone, timezone.now()),
         has_proxy_values=bool(proxies),

@@ -63,6 +63,22 @@ def test_a_manager_sees_the_venue_stats_with_headline_figures_charts_and_tables(
     assert stats.hirings == 4
 
 
+def test_the_busy_hours_punch_card_names_the_busiest_and_quietest_hour(
+    client, manager, venue, scene
+):
+    client.force_login(manager)
+
+    chart = client.get(stats_url(venue), JANUARY).context["busy_chart"]
+
+    # Tuesday 5 January 09:00-13:00: the room and 3 of the pool's 5 seats, so 4 of 6 seat-hours,
+    # over the 4 Tuesdays of January = 4 / (4 x 6) = 17%. Every other open hour is empty.
+    assert chart.title == "When is it busy? Occupancy by weekday and hour (%)"
+    assert chart.summary == (
+        "Busiest: Tuesday at 09:00 (17% occupied); quietest open hour: Monday at 09:00 (0%)."
+    )
+    assert "<svg" in chart.svg and "Tuesday" in chart.svg
+
+
 def test_the_space_page_shows_only_that_space(client, manager, venue, scene):
     client.force_login(manager)
     url = reverse("stats:space", kwargs={"venue_slug": venue.slug, "space_slug": "hot-desks"})
