@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .availability import free_intervals
+from .availability import free_intervals, prefetch
 from .forms import SpaceFilterForm
 from .grid import build_week_grid, duration_in_words, local_today, monday_of, parse_week
 from .intervals import Interval
@@ -48,16 +48,35 @@ def space_rules(space: Space) -> list[str]:
     return rules
 
 
-def _free_for_whole_time(space: Space, wanted: tuple[datetime, datetime], now: datetime) -> bool:
-    try:
-        start = resolve_local(wanted[0], space.venue.zone).instant
-        end = resolve_local(wanted[1], space.venue.zone).instant
-    except NonexistentLocalTime:
-        return False
-    if end <= start:
-        return False
-    window = Interval(start, end)
-    return any(interval.contains(window) for interval in free_intervals(space, window, now=now))
+def _free_for_whole_time(
+    spaces: list[Space], wanted: tuple[datetime, datetime], now: datetime
+) -> list[Space]:
+    """The spaces free for the whole wanted wall-clock time (in each venue's zone): 4 queries."""
+    windows: dict[int, Interval] = {}
+    for space in spaces:
+        try:
+            start = resolve_local(wanted[0], space.venue.zone).instant
+            end = resolve_local(wanted[1], space.venue.zone).instant
+        except NonexistentLocalTime:
+            continue
+        if end > start:
+            windows[space.pk] = Interval(start, end)
+    if not windows:
+        return []
+    span = Interval(
+        min(window.start for window in windows.values()),
+        max(window.end for window in windows.values()),
+    )
+    candidates = [space for space in spaces if space.pk in windows]
+    known = prefetch(candidates, span)
+    return [
+        space
+        for space in candidates
+        if any(
+            free.contains(windows[space.pk])
+            for free in free_intervals(space, windows[space.pk], now=now, known=known)
+        )
+    ]
 
 
 def venue_list(request: HttpRequest) -> HttpResponse:
@@ -72,7 +91,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         wanted = form.wanted_time()
         if wanted:
             now = timezone.now()
-            spaces = [space for space in spaces if _free_for_whole_time(space, wanted, now)]
+            spaces = _free_for_whole_time(list(spaces), wanted, now)
     elif form.is_bound:
         messages.error(
             request, _("Some of the filters could not be used: see the notes by the form.")

@@ -118,3 +118,28 @@ def test_the_filters_are_folded_until_one_is_set(client, room):
 
 def test_an_unknown_venue_is_a_404(client, db):
     assert client.get("/venues/nowhere/").status_code == 404
+
+
+def test_the_free_then_filter_costs_the_same_queries_for_three_spaces_or_fifteen(
+    frozen_now, client, venue
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/venues/?date=2027-01-05&from_time=10:30&to_time=11:30"
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        return len(queries), response.context["count"]
+
+    for n in range(3):
+        space = SpaceFactory(venue=venue, name=f"Room {n}", slug=f"room-{n}")
+        BookingFactory(space=space, starts_at=utc(2027, 1, 5, 11), ends_at=utc(2027, 1, 5, 12))
+    few, listed = count()
+    assert listed == 0  # all three are booked from 11:00
+    for n in range(3, 15):
+        SpaceFactory(venue=venue, name=f"Room {n}", slug=f"room-{n}")
+    many, listed = count()
+    assert listed == 12
+    assert many == few
