@@ -47,3 +47,17 @@ def assert_readable(message: str) -> None:
     assert message.rstrip().endswith("."), message
     assert "<" not in message and "Interval(" not in message and "datetime" not in message, message
     assert len(message.split()) >= 4, message
+
+
+@pytest.fixture
+def database_alone(monkeypatch):
+    """The booking service without its own space lock and free-time check: only PostgreSQL guards."""
+    from bookings import services
+    from spaces.models import Space
+
+    monkeypatch.setattr(services, "_check_free", lambda **kwargs: None)
+    monkeypatch.setattr(
+        services,
+        "_lock_space",
+        lambda space: Space.objects.select_related("venue").get(pk=space.pk),
+    )

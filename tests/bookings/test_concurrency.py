@@ -12,7 +12,6 @@ from django.db import IntegrityError, connection, transaction
 from bookings import services
 from bookings.models import Booking
 from bookings.services import BookingError, request_booking
-from spaces.models import Space
 from tests.bookings.conftest import at
 from tests.conftest import NOW
 from tests.factories import (
@@ -92,14 +91,8 @@ def test_twenty_members_racing_for_a_five_seat_pool_give_exactly_five_bookings()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_race_for_a_room_is_won_once_by_the_database_alone(monkeypatch):
+def test_the_race_for_a_room_is_won_once_by_the_database_alone(database_alone):
     """With the lock and the check removed, the exclusion constraint alone keeps the room single-booked."""
-    monkeypatch.setattr(services, "_check_free", lambda **kwargs: None)
-    monkeypatch.setattr(
-        services,
-        "_lock_space",
-        lambda space: Space.objects.select_related("venue").get(pk=space.pk),
-    )
     room = SpaceFactory(venue=VenueFactory(), name="Race room")
     won, refused, crashed = race(room, [MemberFactory() for _ in range(THREADS)])
     assert crashed == []

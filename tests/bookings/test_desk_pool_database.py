@@ -208,17 +208,6 @@ def nearly_full_pool(seats: int) -> Space:
     return pool
 
 
-@pytest.fixture
-def database_alone(monkeypatch):
-    """The booking service without its own space lock and seat check: only PostgreSQL guards."""
-    monkeypatch.setattr(services, "_check_free", lambda **kwargs: None)
-    monkeypatch.setattr(
-        services,
-        "_lock_space",
-        lambda space: Space.objects.select_related("venue").get(pk=space.pk),
-    )
-
-
 def assert_only_one_wins_the_last_seat(pool) -> None:
     won, refused, crashed = race(pool, [MemberFactory() for _ in range(THREADS)])
     assert crashed == []
