@@ -1,11 +1,25 @@
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from schedule.models import Calendar, CalendarRelation, Event, EventRelation, Occurrence, Rule
+
+from spaces.admin import SpaceAdminBase
+from spaces.models import Space
 
 from .models import Booking
-from .services import BookingError, approve_booking, cancel_booking, decline_booking
+from .rules import seats_refusal
+from .services import (
+    BookingError,
+    approve_booking,
+    cancel_booking,
+    change_booking_details,
+    decline_booking,
+    save_space,
+)
 
 # Times, space, status and who-decided are set by bookings.services only; the admin shows them.
 RULED_FIELDS = [
@@ -78,7 +92,21 @@ class BookingAdmin(admin.ModelAdmin):
     actions = ["approve", "decline", "cancel"]
 
     def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).managed_by(request.user).distinct()
+        return super().get_queryset(request).managed_by(request.user)
+
+    def save_model(self, request: HttpRequest, obj: Booking, form, change: bool) -> None:
+        # Title, purpose and activity are all the admin edits; the service keeps the mirror
+        # event and the SEQUENCE in step.
+        try:
+            change_booking_details(
+                booking=obj,
+                by=request.user,
+                title=obj.title,
+                purpose=obj.purpose,
+                activity=obj.activity,
+            )
+        except BookingError as error:
+            self.message_user(request, error.message, messages.ERROR)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a booking made here would skip the rules: book on the site instead
@@ -116,3 +144,58 @@ class BookingAdmin(admin.ModelAdmin):
             "missing_reason": bool(request.POST.get("confirm")),
         }
         return TemplateResponse(request, "bookings/admin_decline.html", context)
+
+
+class SpaceAdminForm(forms.ModelForm):
+    """The admin builds the form's fields from SpaceAdminBase.fieldsets."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        seats = data.get("seats")
+        if self.instance.pk and seats:
+            # The admin validates and saves in one transaction: the lock taken here holds until
+            # save_space has written, so no booking can take a seat in between.
+            stored = (
+                Space.objects.select_for_update().select_related("venue").get(pk=self.instance.pk)
+            )
+            if seats < stored.seats:
+                refusal = seats_refusal(space=stored, seats=seats, now=timezone.now())
+                if refusal:
+                    self.add_error("seats", refusal)
+        return data
+
+
+@admin.register(Space)
+class SpaceAdmin(SpaceAdminBase):
+    form = SpaceAdminForm
+
+    def save_model(self, request: HttpRequest, obj: Space, form, change: bool) -> None:
+        save_space(space=obj)
+
+
+# django-scheduler's own admin would edit the mirror of the bookings behind the services' back:
+# its calendars and events are shown read-only, the rest not at all.
+for model in (Calendar, CalendarRelation, Event, EventRelation, Occurrence, Rule):
+    admin.site.unregister(model)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Calendar)
+class MirrorCalendarAdmin(ReadOnlyAdmin):
+    list_display = ["name", "slug"]
+
+
+@admin.register(Event)
+class MirrorEventAdmin(ReadOnlyAdmin):
+    list_display = ["title", "calendar", "start", "end"]
+    list_select_related = ["calendar"]

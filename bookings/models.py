@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from members import permissions
+
 
 class BookingQuerySet(models.QuerySet["Booking"]):
     def active(self) -> "BookingQuerySet":
@@ -25,14 +27,17 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
     def for_member(self, member) -> "BookingQuerySet":
-        """What a member may see in full: their own bookings."""
+        """The bookings `member` made: My bookings, their own feed."""
         return self.filter(booker=member)
 
+    def visible_to(self, member) -> "BookingQuerySet":
+        """Bookings `member` may see in full (members.permissions): their own, and those of the
+        venues they manage. Anything else is a 404 to them."""
+        return self.filter(permissions.bookings_visible_filter(member))
+
     def managed_by(self, member) -> "BookingQuerySet":
-        """Bookings of the venues a member manages (all of them for a superuser)."""
-        if member.is_superuser:
-            return self.all()
-        return self.filter(space__venue__managers=member)
+        """Bookings of the venues `member` manages (all of them for a superuser)."""
+        return self.filter(permissions.bookings_managed_filter(member))
 
 
 class Booking(models.Model):

@@ -70,3 +70,14 @@ def booking_declined(booking: Booking) -> None:
 
 def booking_cancelled(booking: Booking) -> None:
     _send(booking=booking, to=[booking.booker.email], template="cancelled", invitation=True)
+
+
+def booking_moved(booking: Booking, *, by) -> None:
+    """The booker gets the updated invitation; managers hear of a member's own move."""
+    _send(booking=booking, to=[booking.booker.email], template="moved", invitation=True)
+    if by.pk != booking.booker_id:
+        return
+    if booking.status == Booking.Status.PENDING:
+        _send(booking=booking, to=_managers(booking), template="needs_decision")
+    else:
+        _send(booking=booking, to=_managers(booking), template="moved_by_booker")

@@ -5,238 +5,55 @@ requests for the same slot queue rather than both passing the check), and raises
 with a sentence a member can read. On PostgreSQL an exclusion constraint backs the rule up.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from schedule.models import Calendar, Event
 
+from members import permissions
 from members.models import Member, Organisation
-from spaces.availability import closed_times, full_intervals, opening_intervals
-from spaces.intervals import Interval
 from spaces.models import Space
 
-from . import notifications
+from . import mirror, notifications
 from .models import Booking
+from .rules import BookingError, check_free, check_rules, seats_refusal
 
 # Named in the error raised by the PostgreSQL trigger of migration 0003 (desk pool seats).
 SEATS_GUARD = "booking_seats_within_pool"
 
 
-class BookingError(Exception):
-    """A booking rule said no. `message` is shown to the member as is; `field` names the form field, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def _local(space: Space, instant: datetime) -> str:
-    return date_format(instant.astimezone(space.venue.zone), "D j M Y H:i")
-
-
-def _minutes(duration: timedelta) -> str:
-    minutes = int(duration.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
-    if hours:
-        return _("%(h)d h") % {"h": hours}
-    return _("%(m)d min") % {"m": minutes}
-
-
-def _days(duration: timedelta) -> str:
-    """A horizon in words: '30 days', '1 day and 3 h', or '12 h' when under a day."""
-    rest = duration - timedelta(days=duration.days)
-    if not duration.days:
-        return _minutes(duration)
-    days = ngettext("%(days)d day", "%(days)d days", duration.days) % {"days": duration.days}
-    if not rest:
-        return days
-    return _("%(days)s and %(rest)s") % {"days": days, "rest": _minutes(rest)}
-
-
-def _clock_change_note(space: Space, starts_at: datetime, ends_at: datetime) -> str:
-    """A second sentence when the clocks change during [starts_at, ends_at), so the wall clock misleads."""
-    zone = space.venue.zone
-    wall = ends_at.astimezone(zone).replace(tzinfo=None) - starts_at.astimezone(zone).replace(
-        tzinfo=None
-    )
-    if wall == ends_at - starts_at:
-        return ""
-    return " " + _("The clocks change during that time, so it lasts %(real)s.") % {
-        "real": _minutes(ends_at - starts_at)
-    }
-
-
-def check_rules(
-    *,
-    space: Space,
-    starts_at: datetime,
-    ends_at: datetime,
-    attendees: int,
-    now: datetime,
-    notice_and_horizon: bool = True,
-) -> None:
-    """Raise BookingError unless [starts_at, ends_at) fits the space's own rules, hours and closures.
-
-    With `notice_and_horizon=False` (a manager deciding an earlier request) the minimum notice and
-    the horizon are not measured again: they were the member's to meet when asking. Overlap with
-    other bookings is not checked here: that needs the space locked (see request_booking).
-    """
-    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
-        raise ValueError("Booking times must be aware datetimes")
-    if not space.is_active:
+def _full_clean(instance: Booking | Space) -> None:
+    """Field limits the checks do not cover (a title too long): a sentence, not a crash."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
         raise BookingError(
-            _("%(space)s is not taking bookings at the moment.") % {"space": space.name}
-        )
-    if ends_at <= starts_at:
-        raise BookingError(_("The booking must end after it starts."), field="ends_at")
-    # Durations are real elapsed time, not wall-clock differences: on the night the clocks go back
-    # 00:00–03:00 lasts four hours, and the space is held (and counted against limits) for four.
-    duration = ends_at - starts_at
-    if duration < space.min_duration:
-        raise BookingError(
-            _("%(space)s can be booked for at least %(min)s.")
-            % {"space": space.name, "min": _minutes(space.min_duration)}
-            + _clock_change_note(space, starts_at, ends_at),
-            field="ends_at",
-        )
-    if duration > space.max_duration:
-        raise BookingError(
-            _("%(space)s can be booked for at most %(max)s at a time.")
-            % {"space": space.name, "max": _minutes(space.max_duration)}
-            + _clock_change_note(space, starts_at, ends_at),
-            field="ends_at",
-        )
-    local_start = starts_at.astimezone(space.venue.zone)
-    since_midnight = timedelta(
-        hours=local_start.hour, minutes=local_start.minute, seconds=local_start.second
-    )
-    if since_midnight % space.slot_step or local_start.microsecond or duration % space.slot_step:
-        raise BookingError(
-            _("Bookings of %(space)s start and end on %(step)s steps (e.g. 10:00, 10:30).")
-            % {"space": space.name, "step": _minutes(space.slot_step)},
-            field="starts_at",
-        )
-    if attendees < 1:
-        raise BookingError(_("A booking needs at least one attendee."), field="attendees")
-    if space.is_desk_pool and attendees > 1:
-        # One booking holds one seat: more people would overfill the pool while counting as one.
-        raise BookingError(
-            _("A booking of %(space)s is for one desk and one person; each person books their own.")
-            % {"space": space.name},
-            field="attendees",
-        )
-    if attendees > space.capacity:
-        raise BookingError(
-            _("%(space)s holds at most %(capacity)d people.")
-            % {"space": space.name, "capacity": space.capacity},
-            field="attendees",
-        )
-    if notice_and_horizon and starts_at < now + space.min_notice:
-        if starts_at < now:
-            raise BookingError(_("That time has already passed."), field="starts_at")
-        raise BookingError(
-            _("%(space)s needs %(notice)s notice: book a later time.")
-            % {"space": space.name, "notice": _minutes(space.min_notice)},
-            field="starts_at",
-        )
-    if notice_and_horizon and ends_at > now + space.horizon:
-        raise BookingError(
-            _("%(space)s can be booked up to %(ahead)s ahead.")
-            % {"space": space.name, "ahead": _days(space.horizon)},
-            field="starts_at",
-        )
-    wanted = Interval(starts_at, ends_at)
-    if not any(
-        interval.contains(wanted)
-        for interval in opening_intervals(
-            space.venue, Interval(starts_at - timedelta(days=1), ends_at + timedelta(days=1))
-        )
-    ):
-        raise BookingError(
-            _("%(venue)s is not open for all of that time. Pick a time within its opening hours.")
-            % {"venue": space.venue.name},
-            field="starts_at",
-        )
-    for blocked in closed_times(space, wanted):
-        raise BookingError(
-            _("%(space)s is closed then (%(reason)s) until %(until)s.")
-            % {
-                "space": space.name,
-                "reason": blocked.reason,
-                "until": _local(space, blocked.interval.end),
-            },
-            field="starts_at",
-        )
+            " ".join(messages), field=None if field == NON_FIELD_ERRORS else field
+        ) from exc
 
 
-def _check_free(
-    *,
-    space: Space,
-    starts_at: datetime,
-    ends_at: datetime,
-    exclude_booking_id: int | None = None,
-    buffer: timedelta | None = None,
-) -> None:
-    """Raise BookingError if the slot, with its buffer (the space's, unless given), is already held.
-
-    Call with the space locked.
-    """
-    buffer = space.buffer_after if buffer is None else buffer
-    clash = full_intervals(
-        space,
-        Interval(starts_at, ends_at + buffer),
-        buffer=buffer,
-        exclude_booking_id=exclude_booking_id,
-    )
-    if any(interval.overlaps(Interval(starts_at, ends_at)) for interval in clash):
-        if space.is_desk_pool:
+def _save_guarded(booking: Booking, space: Space) -> None:
+    """Save `booking`; if PostgreSQL's own guards (migrations 0002 and 0003) catch what the checks
+    should have, give the same answer as the checks would have given."""
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        if "booking_no_overlap" in str(exc):
+            raise BookingError(
+                _("%(space)s is already booked then. Try another time.") % {"space": space.name}
+            ) from exc
+        if SEATS_GUARD in str(exc):
             raise BookingError(
                 _(
                     "All %(seats)d desks of %(space)s are taken for some of that time. Try another time."
                 )
                 % {"seats": space.seats, "space": space.name}
-            )
-        raise BookingError(
-            _("%(space)s is already booked then. Try another time.") % {"space": space.name}
-        )
-
-
-def _calendar_for(space: Space) -> Calendar:
-    """The space's django-scheduler calendar, created the first time it is needed."""
-    if space.calendar_id is None:
-        calendar, _created = Calendar.objects.get_or_create(
-            slug=f"space-{space.pk}", defaults={"name": f"{space.name} ({space.venue.name})"[:200]}
-        )
-        space.calendar = calendar
-        Space.objects.filter(pk=space.pk).update(calendar=calendar)
-    return space.calendar
-
-
-def _mirror_event(booking: Booking) -> None:
-    """Keep the django-scheduler Event on the space's calendar in step with an active booking."""
-    event = Event.objects.create(
-        calendar=_calendar_for(booking.space),
-        start=booking.starts_at,
-        end=booking.ends_at,
-        title=booking.title[:255],
-        description=booking.purpose,
-        creator=booking.booker,
-    )
-    booking.event = event
-
-
-def _drop_event(booking: Booking) -> None:
-    if booking.event_id:
-        Event.objects.filter(pk=booking.event_id).delete()
-        booking.event = None
+            ) from exc
+        raise
 
 
 def _lock_space(space: Space) -> Space:
@@ -270,12 +87,12 @@ def request_booking(
         raise BookingError(_("Give the booking a title, e.g. 'Team meeting'."), field="title")
     if activity and activity not in Booking.Activity.values:
         raise BookingError(_("Choose an activity from the list."), field="activity")
-    if organisation is not None and not organisation.memberships.filter(member=booker).exists():
+    if organisation is not None and not permissions.may_book_for(booker, organisation):
         raise BookingError(
             _("You can only book for an organisation you belong to."), field="organisation"
         )
     check_rules(space=space, starts_at=starts_at, ends_at=ends_at, attendees=attendees, now=now)
-    _check_free(space=space, starts_at=starts_at, ends_at=ends_at)
+    check_free(space=space, starts_at=starts_at, ends_at=ends_at)
 
     booking = Booking(
         space=space,
@@ -291,33 +108,9 @@ def request_booking(
         activity=activity,
         attendees=attendees,
     )
-    try:
-        booking.full_clean()
-    except ValidationError as exc:
-        # Field limits the checks above do not cover (a title too long): a sentence, not a crash.
-        field, messages = next(iter(exc.message_dict.items()))
-        raise BookingError(
-            " ".join(messages), field=None if field == NON_FIELD_ERRORS else field
-        ) from exc
-    _mirror_event(booking)
-    try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError as exc:
-        # PostgreSQL's own guards (migrations 0002 and 0003) caught what the check above should
-        # have: the same answer as the check would have given.
-        if "booking_no_overlap" in str(exc):
-            raise BookingError(
-                _("%(space)s is already booked then. Try another time.") % {"space": space.name}
-            ) from exc
-        if SEATS_GUARD in str(exc):
-            raise BookingError(
-                _(
-                    "All %(seats)d desks of %(space)s are taken for some of that time. Try another time."
-                )
-                % {"seats": space.seats, "space": space.name}
-            ) from exc
-        raise
+    _full_clean(booking)
+    mirror.add_event(booking)
+    _save_guarded(booking, space)
     notifications.booking_requested(booking)
     return booking
 
@@ -330,42 +123,23 @@ def _lock_booking(booking: Booking) -> Booking:
     )
 
 
-def can_manage(member: Member, booking: Booking) -> bool:
-    return booking.space.venue.is_managed_by(member)
-
-
 @transaction.atomic
 def cancel_booking(
     *, booking: Booking, by: Member, reason: str = "", now: datetime | None = None
 ) -> Booking:
-    """Cancel an active booking, freeing its slot.
-
-    The booker may cancel until it starts; a venue manager also while it runs (a fire alarm, a
-    burst pipe). Nobody may cancel a booking that has ended: it happened (or was missed), and
-    cancelling would rewrite the record that occupancy and no-shows are counted from.
-    """
+    """Cancel an active booking, freeing its slot, if `by` may (`permissions.cancel_refusal`):
+    the booker until it starts, a venue manager until it ends, nobody once it has ended."""
     now = now or timezone.now()
     booking = _lock_booking(booking)
-    is_manager = can_manage(by, booking)
-    if booking.booker_id != by.pk and not is_manager:
-        raise BookingError(_("Only the booker or a venue manager can cancel this booking."))
-    if not booking.is_active:
-        raise BookingError(
-            _("This booking is already %(status)s.")
-            % {"status": booking.get_status_display().lower()}
-        )
-    if booking.ends_at <= now:
-        raise BookingError(_("This booking has already ended, so it can no longer be cancelled."))
-    if booking.starts_at <= now and not is_manager:
-        raise BookingError(
-            _("This booking has already started; ask the venue if you need to change it.")
-        )
+    refusal = permissions.cancel_refusal(by, booking, now=now)
+    if refusal:
+        raise BookingError(refusal)
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_by = by
     booking.cancelled_at = now
     booking.cancellation_reason = reason.strip()
     booking.sequence += 1
-    _drop_event(booking)
+    mirror.drop_event(booking)
     booking.save()
     notifications.booking_cancelled(booking)
     return booking
@@ -376,16 +150,9 @@ def _decide(
 ) -> tuple[Booking, datetime]:
     now = now or timezone.now()
     booking = _lock_booking(booking)
-    if not can_manage(by, booking):
-        raise BookingError(
-            _("Only a manager of %(venue)s can decide this request.")
-            % {"venue": booking.space.venue}
-        )
-    if booking.status != Booking.Status.PENDING:
-        raise BookingError(
-            _("This request has already been decided: it is %(status)s.")
-            % {"status": booking.get_status_display().lower()}
-        )
+    refusal = permissions.decide_refusal(by, booking)
+    if refusal:
+        raise BookingError(refusal)
     booking.decided_by = by
     booking.decided_at = now
     booking.decision_reason = reason.strip()
@@ -421,7 +188,7 @@ def approve_booking(
             now=now,
             notice_and_horizon=False,
         )
-        _check_free(
+        check_free(
             space=space,
             starts_at=booking.starts_at,
             ends_at=booking.ends_at,
@@ -450,7 +217,122 @@ def decline_booking(
         )
     booking, now = _decide(booking=booking, by=by, now=now, reason=reason)
     booking.status = Booking.Status.DECLINED
-    _drop_event(booking)
+    mirror.drop_event(booking)
     booking.save()
     notifications.booking_declined(booking)
     return booking
+
+
+@transaction.atomic
+def move_booking(
+    *,
+    booking: Booking,
+    by: Member,
+    starts_at: datetime,
+    ends_at: datetime,
+    space: Space | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Move an active booking to [starts_at, ends_at), on `space` (another space of the same venue)
+    or its own; succeeds whole or raises BookingError and changes nothing.
+
+    Every rule is checked under the lock as if the booking were new, except that it does not clash
+    with itself. It keeps its UID and its SEQUENCE rises, so calendars update the event. A booking
+    moved by its booker into a space that needs approval goes back to pending; a manager's move
+    stands as confirmed.
+    """
+    now = now or timezone.now()
+    booking = _lock_booking(booking)
+    refusal = permissions.move_refusal(by, booking, now=now)
+    if refusal:
+        raise BookingError(refusal)
+    target = space or booking.space
+    if target.venue_id != booking.space.venue_id:
+        raise BookingError(
+            _("A booking can only move to another space of %(venue)s.")
+            % {"venue": booking.space.venue.name},
+            field="space",
+        )
+    # Booking row first, then the spaces in id order: the order every writer locks in.
+    locked = {pk: _lock_space(Space(pk=pk)) for pk in sorted({booking.space_id, target.pk})}
+    target = locked[target.pk]
+    check_rules(
+        space=target, starts_at=starts_at, ends_at=ends_at, attendees=booking.attendees, now=now
+    )
+    check_free(space=target, starts_at=starts_at, ends_at=ends_at, exclude_booking_id=booking.pk)
+    booking.space = target
+    booking.starts_at = starts_at
+    booking.ends_at = ends_at
+    booking.blocked_until = ends_at + target.buffer_after
+    booking.exclusive = not target.is_desk_pool
+    if target.requires_approval and not permissions.may_manage(by, target.venue):
+        booking.status = Booking.Status.PENDING
+    booking.sequence += 1
+    _full_clean(booking)
+    mirror.update_event(booking)
+    _save_guarded(booking, target)
+    notifications.booking_moved(booking, by=by)
+    return booking
+
+
+@transaction.atomic
+def change_booking_details(
+    *, booking: Booking, by: Member, title: str, purpose: str = "", activity: str = ""
+) -> Booking:
+    """Change what a booking says about itself (title, purpose, activity), not when or where.
+
+    The booker and the venue's managers may; the mirror event follows and SEQUENCE rises, so
+    feeds and calendars show the new title.
+    """
+    booking = _lock_booking(booking)
+    if not permissions.may_see_booking(by, booking):
+        raise BookingError(_("Only the booker or a venue manager can change this booking."))
+    title = title.strip()
+    if not title:
+        raise BookingError(_("Give the booking a title, e.g. 'Team meeting'."), field="title")
+    if activity and activity not in Booking.Activity.values:
+        raise BookingError(_("Choose an activity from the list."), field="activity")
+    booking.title = title
+    booking.purpose = purpose.strip()
+    booking.activity = activity
+    booking.sequence += 1
+    _full_clean(booking)
+    if booking.is_active:
+        mirror.update_event(booking)
+    booking.save()
+    return booking
+
+
+@transaction.atomic
+def save_space(*, space: Space, now: datetime | None = None) -> Space:
+    """Save a new or edited space (from the admin, later the manager's pages) under its lock.
+
+    Fewer seats than future bookings hold at once are refused (BookingError on "seats"), and
+    bookings take a seat under the same lock, so a seat reduction racing members who book can
+    never leave the pool over-full. A room that becomes a pool, or back, carries its future
+    bookings over to the database guard that fits: the exclusion constraint for a room, the
+    seats trigger for a pool.
+    """
+    now = now or timezone.now()
+    was_seats = None
+    if space.pk is not None:
+        stored = _lock_space(space)
+        was_seats = stored.seats
+        if space.seats < stored.seats:
+            refusal = seats_refusal(space=stored, seats=space.seats, now=now)
+            if refusal:
+                raise BookingError(refusal, field="seats")
+    _full_clean(space)
+    space.save()
+    if was_seats is not None and (was_seats == 1) != (space.seats == 1):
+        Booking.objects.active().filter(space=space, blocked_until__gt=now).update(
+            exclusive=space.seats == 1
+        )
+    return space
+
+
+def change_seats(*, space: Space, seats: int, now: datetime | None = None) -> Space:
+    """Give a space `seats` seats (1 makes it a room booked whole); see save_space."""
+    space = Space.objects.select_related("venue").get(pk=space.pk)
+    space.seats = seats
+    return save_space(space=space, now=now)

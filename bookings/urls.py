@@ -1,14 +1,17 @@
 from django.urls import path
 
-from . import views
+from .views import booking, find
 
 app_name = "bookings"
 urlpatterns = [
-    path("venues/<slug:venue_slug>/<slug:space_slug>/book/", views.book, name="book"),
-    path("bookings/", views.my_bookings, name="mine"),
-    path("bookings/<int:pk>/", views.booking_detail, name="detail"),
-    path("bookings/<int:pk>/cancel/", views.cancel, name="cancel"),
-    path("manage/requests/", views.requests, name="requests"),
-    path("manage/requests/<int:pk>/approve/", views.approve, name="approve"),
-    path("manage/requests/<int:pk>/decline/", views.decline, name="decline"),
+    path("venues/", find.venue_list, name="venues"),
+    path("venues/<slug:venue_slug>/<slug:space_slug>/book/", booking.book, name="book"),
+    path("bookings/", booking.my_bookings, name="mine"),
+    path("bookings/<int:pk>/", booking.booking_detail, name="detail"),
+    path("bookings/<int:pk>/cancel/", booking.cancel, name="cancel"),
+    path("manage/requests/", booking.requests, name="requests"),
+    path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
+    path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
+    # Last of the /venues/<venue>/<slug>/ pages: feeds and stats name theirs (calendars, stats...).
+    path("venues/<slug:venue_slug>/<slug:space_slug>/", find.space_detail, name="space"),
 ]

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking
+from members import permissions
 from members.models import Member, OrganisationMembership
 from spaces.models import Space, Venue
 
@@ -28,27 +29,9 @@ class Feed:
     public: bool
 
 
-def may_manage_venue(member: Member, venue: Venue) -> bool:
-    return member.is_active and venue.is_managed_by(member)
-
-
 def may_use_token(token: FeedToken) -> bool:
-    """Whether the token's owner may, right now, see everything its feed shows."""
-    owner = token.owner
-    if not owner.is_active or token.revoked_at is not None:
-        return False
-    match token.scope:
-        case FeedToken.Scope.MEMBER:
-            return True
-        case FeedToken.Scope.ORGANISATION:
-            return OrganisationMembership.objects.filter(
-                organisation_id=token.organisation_id, member=owner
-            ).exists()
-        case FeedToken.Scope.VENUE:
-            return may_manage_venue(owner, token.venue)
-        case FeedToken.Scope.SPACE:
-            return may_manage_venue(owner, token.space.venue)
-    return False
+    """Whether the token's owner may, right now, see everything its feed shows (members.permissions)."""
+    return permissions.may_use_feed(token)
 
 
 def may_create_feed(
@@ -160,7 +143,7 @@ def creatable_feeds(member: Member) -> list[tuple[str, int | None, str]]:
                 _("Bookings for %(organisation)s") % {"organisation": membership.organisation.name},
             )
         )
-    venues = Venue.objects.all() if member.is_superuser else Venue.objects.filter(managers=member)
+    venues = Venue.objects.managed_by(member)
     for venue in venues.prefetch_related("spaces"):
         choices.append(
             (

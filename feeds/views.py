@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseNotFound,
@@ -41,7 +40,6 @@ from .scopes import (
     busy_feed_for_venue,
     creatable_feeds,
     feed_for_token,
-    may_manage_venue,
     may_use_token,
 )
 from .services import (
@@ -141,14 +139,12 @@ def busy_space_feed(request: HttpRequest, venue_slug: str, space_slug: str) -> H
 
 def _booking_for(request: HttpRequest, pk: int) -> Booking:
     """A booking the member booked or manages; anyone else's is a 404."""
-    booking = get_object_or_404(
-        Booking.objects.select_related("space__venue", "booker", "organisation"), pk=pk
+    return get_object_or_404(
+        Booking.objects.visible_to(request.user).select_related(
+            "space__venue", "booker", "organisation"
+        ),
+        pk=pk,
     )
-    if booking.booker_id != request.user.pk and not may_manage_venue(
-        request.user, booking.space.venue
-    ):
-        raise Http404
-    return booking
 
 
 @login_required
@@ -191,9 +187,7 @@ def my_feeds(request: HttpRequest) -> HttpResponse:
         for scope, target, label in creatable_feeds(request.user)
         if (scope, target) not in have
     ]
-    managed = (
-        Venue.objects.all() if request.user.is_superuser else request.user.managed_venues.all()
-    )
+    managed = Venue.objects.managed_by(request.user)
     response = render(
         request,
         "feeds/my_feeds.html",
@@ -297,10 +291,7 @@ class CalendarImportForm(forms.Form):
 
 
 def _managed_venue(request: HttpRequest, venue_slug: str) -> Venue:
-    venue = get_object_or_404(Venue, slug=venue_slug)
-    if not may_manage_venue(request.user, venue):
-        raise Http404
-    return venue
+    return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)
 
 
 @login_required
@@ -347,10 +338,12 @@ def _report(request: HttpRequest, source: CalendarImport, result: ImportResult) 
 
 
 def _managed_source(request: HttpRequest, pk: int) -> CalendarImport:
-    source = get_object_or_404(CalendarImport.objects.select_related("venue"), pk=pk)
-    if not may_manage_venue(request.user, source.venue):
-        raise Http404
-    return source
+    return get_object_or_404(
+        CalendarImport.objects.select_related("venue").filter(
+            venue__in=Venue.objects.managed_by(request.user)
+        ),
+        pk=pk,
+    )
 
 
 @login_required

@@ -17,10 +17,17 @@ class ClosureInline(admin.TabularInline):
 
 
 class SpaceInline(admin.TabularInline):
+    """The venue's spaces at a glance. Spaces are added and changed on their own page, where a
+    change of seats goes through the booking service (bookings.admin.SpaceAdmin)."""
+
     model = Space
     extra = 0
     fields = ["name", "kind", "capacity", "seats", "requires_approval", "is_active"]
+    readonly_fields = fields
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Venue)
@@ -64,8 +71,10 @@ class VenueAdmin(admin.ModelAdmin):
     )
 
 
-@admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdminBase(admin.ModelAdmin):
+    """What the Space admin shows; bookings.admin registers it with saving through the service
+    that guards seats (spaces knows nothing of bookings)."""
+
     list_display = ["name", "venue", "kind", "capacity", "seats", "requires_approval", "is_active"]
     list_filter = [
         "venue",

@@ -1,5 +1,7 @@
 from django.http import HttpRequest
 
+from members import permissions
+
 
 def navigation(request: HttpRequest) -> dict:
     """Whether to show the manager's links in the header (one cheap query, only when logged in)."""
@@ -9,5 +11,5 @@ def navigation(request: HttpRequest) -> dict:
     # Lazy and cached on the request: django-tables2 renders per-row templates with the request,
     # and each render would otherwise run this query again.
     if not hasattr(request, "_is_venue_manager"):
-        request._is_venue_manager = user.is_superuser or user.managed_venues.exists()
+        request._is_venue_manager = permissions.manages_any_venue(user)
     return {"is_venue_manager": request._is_venue_manager}

@@ -37,9 +37,9 @@ from bookings.services import (
 from members.models import Member, Organisation, OrganisationMembership
 
 from . import demo_data as data
-from .availability import opening_intervals
 from .intervals import Interval, subtract
 from .models import Closure, OpeningHours, Space, Venue
+from .open_hours import opening_intervals
 from .timezones import wall_time_to_utc
 
 SEED = 20261122

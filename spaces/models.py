@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -8,11 +8,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .intervals import Interval
+from members import permissions
 
 
 def validate_time_zone(value: str) -> None:
@@ -20,6 +18,12 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(
             _("%(value)s is not a time zone name such as Europe/London."), params={"value": value}
         )
+
+
+class VenueQuerySet(models.QuerySet["Venue"]):
+    def managed_by(self, member) -> "VenueQuerySet":
+        """The venues `member` manages (every venue for a superuser; none for anyone signed out)."""
+        return self.filter(permissions.venues_managed_filter(member))
 
 
 class Venue(models.Model):
@@ -67,6 +71,8 @@ class Venue(models.Model):
     # Feeds show venue and space names and addresses: their ETags follow these.
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = VenueQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
@@ -86,13 +92,6 @@ class Venue(models.Model):
     @cached_property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
-
-    def is_managed_by(self, member) -> bool:
-        if not member.is_authenticated:
-            return False
-        if member.is_superuser:
-            return True
-        return self.managers.filter(pk=member.pk).exists()
 
 
 class OpeningHours(models.Model):
@@ -256,21 +255,9 @@ class Space(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.venue.name}"
 
-    def save(self, *args, **kwargs) -> None:
-        """A room that becomes a pool (or back) carries its future bookings over to the database
-        guard that fits: the exclusion constraint for a room, the seats trigger for a pool."""
-        from bookings.models import Booking
-
-        was = type(self).objects.filter(pk=self.pk).values_list("seats", flat=True).first()
-        super().save(*args, **kwargs)
-        if was is not None and (was == 1) != (self.seats == 1):
-            Booking.objects.active().filter(space=self, blocked_until__gt=timezone.now()).update(
-                exclusive=self.seats == 1
-            )
-
     def get_absolute_url(self) -> str:
         return reverse(
-            "spaces:space", kwargs={"venue_slug": self.venue.slug, "space_slug": self.slug}
+            "bookings:space", kwargs={"venue_slug": self.venue.slug, "space_slug": self.slug}
         )
 
     @property
@@ -294,40 +281,8 @@ class Space(models.Model):
             errors["slot_step"] = _(
                 "The slot step must divide a day evenly (e.g. 15, 30 or 60 minutes)."
             )
-        if self.pk and self.seats:
-            crowded = self._most_seats_held_from_now()
-            if crowded and crowded[0] > self.seats:
-                most, when = crowded
-                errors["seats"] = _(
-                    "%(most)d bookings hold a seat at the same time on %(when)s: cancel or move "
-                    "some of them before reducing the seats to %(seats)d."
-                ) % {
-                    "most": most,
-                    "when": date_format(when.astimezone(self.venue.zone), "j F Y, H:i"),
-                    "seats": self.seats,
-                }
         if errors:
             raise ValidationError(errors)
-
-    def _most_seats_held_from_now(self) -> tuple[int, datetime] | None:
-        """The most active bookings held at one instant from now on, and when it first happens."""
-        from bookings.models import Booking
-
-        from .availability import seats_taken
-
-        now = timezone.now()
-        last = (
-            Booking.objects.active()
-            .filter(space_id=self.pk, blocked_until__gt=now)
-            .aggregate(last=models.Max("blocked_until"))["last"]
-        )
-        if last is None:
-            return None
-        pieces = seats_taken(self, Interval(now, last))
-        if not pieces:
-            return None
-        piece, most = max(pieces, key=lambda item: (item[1], -item[0].start.timestamp()))
-        return most, piece.start
 
     @property
     def accessibility_features(self) -> list[str]:

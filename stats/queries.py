@@ -28,9 +28,9 @@ from django.utils.translation import gettext_noop
 
 from bookings.models import Booking
 from members.models import Organisation
-from spaces.availability import closed_times, opening_intervals
 from spaces.intervals import Interval, subtract
 from spaces.models import Space, Venue
+from spaces.open_hours import closed_times, opening_intervals
 from spaces.timezones import wall_time_to_utc
 
 from .periods import Period

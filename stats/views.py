@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from members import permissions
 from spaces.models import Space, Venue
 
 from . import charts
@@ -35,10 +36,7 @@ PERIOD_FIELDS = ("kind", "on", "start", "end")
 
 def managed_venue(request: HttpRequest, venue_slug: str) -> Venue:
     """The venue, if the member manages it (or is a superuser); otherwise a 404, so others learn nothing."""
-    venue = get_object_or_404(Venue, slug=venue_slug)
-    if not venue.is_managed_by(request.user):
-        raise Http404(_("No venue found."))
-    return venue
+    return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)
 
 
 def _period_form(request: HttpRequest, venue: Venue, default_kind: str = "month") -> PeriodForm:
@@ -136,7 +134,7 @@ def daily_csv(request: HttpRequest, venue_slug: str) -> HttpResponse:
 
 def _open_data(request: HttpRequest, venue_slug: str) -> tuple[Venue, Period] | HttpResponse:
     venue = get_object_or_404(Venue, slug=venue_slug)
-    if not venue.publish_impact and not venue.is_managed_by(request.user):
+    if not permissions.may_see_usage_data(request.user, venue):
         raise Http404(_("No published figures for this venue."))
     try:
         period = parse_open_data_range(
@@ -184,7 +182,7 @@ def usage_json(request: HttpRequest, venue_slug: str) -> HttpResponse:
 def impact(request: HttpRequest, venue_slug: str) -> HttpResponse:
     """The public impact page: aggregated, disclosure-controlled figures only, when the venue opts in."""
     venue = get_object_or_404(Venue, slug=venue_slug)
-    if not venue.publish_impact:
+    if not permissions.may_see_impact_page(request.user, venue):
         raise Http404(_("This venue does not publish an impact page."))
     form = _period_form(request, venue, default_kind="year")
     context: dict = {"venue": venue, "form": form}

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
+from bookings.availability import free_intervals
 from bookings.services import BookingError
-from spaces.availability import free_intervals
 from spaces.intervals import Interval
 from spaces.models import CalendarImport, Unavailability
 from tests.bookings.conftest import DAY, at

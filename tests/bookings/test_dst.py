@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bookings.availability import free_intervals
 from bookings.services import BookingError
-from spaces.availability import free_intervals, opening_intervals
 from spaces.intervals import Interval
+from spaces.open_hours import opening_intervals
 from spaces.timezones import NonexistentLocalTime, local_dates, resolve_local, wall_time_to_utc
 from tests.bookings.conftest import assert_readable
 from tests.factories import OpeningHours, SpaceFactory, VenueFactory

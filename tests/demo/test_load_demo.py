@@ -15,10 +15,10 @@ from schedule.models import Event
 
 from bookings.models import Booking
 from members.models import Organisation, OrganisationMembership
-from spaces.availability import opening_intervals
 from spaces.demo_data import LOGINS
 from spaces.intervals import Interval
 from spaces.models import Closure, Space, Venue
+from spaces.open_hours import opening_intervals
 
 # Loading the demo costs a couple of seconds, so each module loads it once per date inside a
 # transaction that is rolled back afterwards; every test runs in a savepoint inside it.

@@ -7,9 +7,9 @@ from django.urls import reverse
 from bookings.services import BookingError, request_booking
 from feeds import imports
 from feeds.imports import MAX_BYTES, import_calendar, import_upload
-from spaces.availability import closed_times
 from spaces.intervals import Interval
 from spaces.models import CalendarImport, Unavailability
+from spaces.open_hours import closed_times
 from tests.conftest import NOW
 from tests.factories import SpaceFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from spaces.availability import free_intervals, prefetch, venue_free_intervals
+from bookings.availability import free_intervals, prefetch, venue_free_intervals
 from spaces.intervals import Interval
 from spaces.models import CalendarImport, Space, Unavailability
 from tests.conftest import NOW

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bookings.availability import free_intervals, seats_taken, venue_free_intervals
 from bookings.models import Booking
-from spaces.availability import free_intervals, seats_taken, venue_free_intervals
 from spaces.intervals import Interval
 from spaces.models import CalendarImport, Unavailability
 from tests.conftest import NOW

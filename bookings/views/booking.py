@@ -3,7 +3,6 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,37 +11,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from members import permissions
 from members.models import Member
 from spaces.models import Space
 
-from .forms import BookingForm, CancelForm, DeclineForm
-from .models import Booking
-from .services import (
+from ..forms import BookingForm, CancelForm, DeclineForm
+from ..models import Booking
+from ..services import (
     BookingError,
     approve_booking,
     cancel_booking,
     decline_booking,
     request_booking,
 )
-from .tables import DecidedTable, MyBookingsTable, PastBookingsTable, RequestsTable, when_in_words
+from ..tables import DecidedTable, MyBookingsTable, PastBookingsTable, RequestsTable, when_in_words
 
 
 def booking_for(member: Member, pk: int) -> Booking:
-    """The booking `pk` if `member` booked it or manages its venue; otherwise 404, so ids reveal nothing."""
-    visible = Q(booker=member) if not member.is_superuser else Q()
-    if not member.is_superuser:
-        visible |= Q(space__venue__managers=member)
-    ids = Booking.objects.filter(visible, pk=pk).values("pk")
+    """The booking `pk` if `member` may see it (members.permissions); otherwise 404, so ids reveal nothing."""
     return get_object_or_404(
-        Booking.objects.select_related(
+        Booking.objects.visible_to(member).select_related(
             "space__venue", "booker", "organisation", "decided_by", "cancelled_by"
         ),
-        pk__in=ids,
+        pk=pk,
     )
-
-
-def manages_any_venue(member: Member) -> bool:
-    return member.is_superuser or member.managed_venues.exists()
 
 
 def _parse_wall_time(raw: str | None) -> datetime | None:
@@ -139,7 +131,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     booking = booking_for(request.user, pk)
     now = timezone.now()
-    is_booker = booking.booker_id == request.user.pk
+    is_booker = permissions.is_booker(request.user, booking)
     return render(
         request,
         "bookings/detail.html",
@@ -147,10 +139,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "when": when_in_words(booking),
             "is_booker": is_booker,
-            # Members until the start; managers until the end (cancel_booking's rule).
-            "can_cancel": booking.is_active
-            and booking.ends_at > now
-            and (booking.starts_at > now or not is_booker),
+            "can_cancel": permissions.may_cancel(request.user, booking, now=now),
             "cancel_form": CancelForm(),
         },
     )
@@ -192,13 +181,13 @@ def _requests_page(
     managed = Booking.objects.managed_by(request.user).select_related(
         "space__venue", "booker", "organisation", "decided_by"
     )
-    pending = list(managed.filter(status=Booking.Status.PENDING).distinct())
+    pending = list(managed.filter(status=Booking.Status.PENDING))
     now = timezone.now()
     for booking in pending:
         booking.decline_errors = (decline_errors or {}).get(booking.pk, [])
-        booking.can_approve = booking.starts_at > now  # approve_booking refuses once it started
-    recently = timezone.now() - timedelta(days=30)
-    decided = managed.filter(decided_at__gte=recently).distinct()
+        booking.can_approve = permissions.may_approve(request.user, booking, now=now)
+    recently = now - timedelta(days=30)
+    decided = managed.filter(decided_at__gte=recently)
     pending_table = RequestsTable(pending, prefix="pending-", request=request)
     decided_table = DecidedTable(decided, prefix="decided-", request=request)
     config = RequestConfig(request, paginate={"per_page": 20})
@@ -215,13 +204,13 @@ def _requests_page(
 
 @login_required
 def requests(request: HttpRequest) -> HttpResponse:
-    if not manages_any_venue(request.user):
+    if not permissions.manages_any_venue(request.user):
         raise PermissionDenied(_("Only venue managers can see booking requests."))
     return _requests_page(request)
 
 
 def _managed_booking(request: HttpRequest, pk: int) -> Booking:
-    if not manages_any_venue(request.user):
+    if not permissions.manages_any_venue(request.user):
         raise Http404
     return booking_for(request.user, pk)
 

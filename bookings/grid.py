@@ -1,6 +1,6 @@
 """The week grid of a space: which slots are free, booked, closed or not bookable, in the venue's wall clock.
 
-Everything about availability comes from `spaces.availability`; this module only lays its answers
+Everything about availability comes from `bookings.availability` and `spaces.open_hours`; this module only lays its answers
 out as rows of slot times and columns of days. A fixed handful of queries per week, however many
 bookings there are.
 """
@@ -15,17 +15,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .availability import (
-    Blocked,
-    bookable_window,
-    closed_times,
-    free_intervals,
-    opening_intervals,
-    seats_taken,
-)
-from .intervals import Interval, clip, merge
-from .models import Space
-from .timezones import wall_time_to_utc
+from spaces.intervals import Interval, clip, merge
+from spaces.models import Space
+from spaces.open_hours import Blocked, closed_times, opening_intervals
+from spaces.rules import duration_in_words
+from spaces.timezones import wall_time_to_utc
+
+from .availability import bookable_window, free_intervals, seats_taken
 
 
 class State:
@@ -256,20 +252,6 @@ def _cell(
     return Cell(
         State.FREE, _("Free"), detail, _book_url(space, starts, shortest.end.astimezone(zone))
     )
-
-
-def duration_in_words(duration: timedelta) -> str:
-    minutes = int(duration.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = []
-    if days:
-        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
-    if hours:
-        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
-    if minutes or not parts:
-        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
-    return " ".join(parts)
 
 
 def parse_week(raw: str | None, *, today: date) -> tuple[date, bool]:

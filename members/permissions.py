@@ -1,0 +1,226 @@
+"""Who may do what: the one place that decides.
+
+Services, views, feeds, stats, templates (through the context processor) and the admin all ask
+here; nothing else compares a booker's id or looks at a venue's managers to grant access. Two
+kinds of answer:
+
+- **filters** (`Q` objects) for querysets, so that a list shows only what a member may see and
+  a lookup of anything else is a 404: `Venue.objects.managed_by(member)`,
+  `Booking.objects.visible_to(member)` and `Booking.objects.managed_by(member)` are built on them;
+- **predicates** (`may_...`) about one object, and `..._refusal` functions that say *why not* in
+  a sentence a member can read, for the services to raise.
+
+The roles today: a member (their own bookings), a member of an organisation (may book on its
+behalf), a venue manager (everything about the venues they manage) and a superuser (staff: every
+venue). A new role (an organisation admin booking on behalf, a venue's staff) is added here.
+
+This module sits in the lowest layer (members): it names fields of the other apps' models in
+lookups but imports none of them, so any app may use it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Member, OrganisationMembership
+
+if TYPE_CHECKING:  # types only: importing these at run time would turn the layers upside down
+    from bookings.models import Booking
+    from feeds.models import FeedToken
+    from spaces.models import Venue
+
+    from .models import Organisation
+
+# Whoever is asking: request.user is an AnonymousUser until someone logs in.
+type Person = Member | AnonymousUser | None
+
+NOTHING = Q(pk__in=[])
+
+
+def _signed_in(member: Person) -> TypeGuard[Member]:
+    return bool(member is not None and member.is_authenticated and member.is_active)
+
+
+# --- Venues ------------------------------------------------------------------------------------
+
+
+def venues_managed_filter(member: Person, *, via: str = "") -> Q:
+    """Venues `member` manages (every venue for a superuser), as a filter on the path `via`
+    (e.g. "space__venue__" from bookings)."""
+    if not _signed_in(member):
+        return NOTHING
+    if member.is_superuser:
+        return Q()
+    # A subquery, not a join through the managers table: a join would repeat a booking once per
+    # manager of its venue.
+    return Q(**{f"{via}pk__in": member.managed_venues.values("pk")})
+
+
+def may_manage(member: Person, venue: Venue) -> bool:
+    """May `member` run `venue`: its requests, stats, feeds and calendars?"""
+    if not _signed_in(member):
+        return False
+    return member.is_superuser or venue.managers.filter(pk=member.pk).exists()
+
+
+def manages_any_venue(member: Person) -> bool:
+    """Does `member` manage at least one venue (the manager's links and pages)?"""
+    if not _signed_in(member):
+        return False
+    return member.is_superuser or member.managed_venues.exists()
+
+
+def may_see_impact_page(member: Person, venue: Venue) -> bool:
+    """The public impact page exists only once the venue publishes it, for everyone alike (its
+    managers preview the figures on their stats page)."""
+    return venue.publish_impact
+
+
+def may_see_usage_data(member: Person, venue: Venue) -> bool:
+    """The open data (usage.csv, usage.json): anyone once the venue publishes its impact, its
+    managers before."""
+    return venue.publish_impact or may_manage(member, venue)
+
+
+# --- Bookings ----------------------------------------------------------------------------------
+
+
+def bookings_visible_filter(member: Person) -> Q:
+    """Bookings `member` may see in full: their own, and every booking of the venues they manage.
+    Everyone else sees other people's bookings only as busy time."""
+    if not _signed_in(member):
+        return NOTHING
+    if member.is_superuser:
+        return Q()
+    return Q(booker=member) | venues_managed_filter(member, via="space__venue__")
+
+
+def bookings_managed_filter(member: Person) -> Q:
+    """Bookings of the venues `member` manages."""
+    return venues_managed_filter(member, via="space__venue__")
+
+
+def is_booker(member: Person, booking: Booking) -> bool:
+    return _signed_in(member) and booking.booker_id == member.pk
+
+
+def may_see_booking(member: Person, booking: Booking) -> bool:
+    """Its title, purpose and booker: the booker and the venue's managers."""
+    return is_booker(member, booking) or may_manage(member, booking.space.venue)
+
+
+def cancel_refusal(member: Person, booking: Booking, *, now: datetime) -> str | None:
+    """Why `member` may not cancel `booking` now, or None if they may.
+
+    The booker may cancel until it starts; a venue manager also while it runs (a fire alarm, a
+    burst pipe). Nobody may cancel a booking that has ended: it happened (or was missed), and
+    cancelling would rewrite the record that occupancy and no-shows are counted from.
+    """
+    manager = may_manage(member, booking.space.venue)
+    if not is_booker(member, booking) and not manager:
+        return _("Only the booker or a venue manager can cancel this booking.")
+    if not booking.is_active:
+        return _("This booking is already %(status)s.") % {
+            "status": booking.get_status_display().lower()
+        }
+    if booking.ends_at <= now:
+        return _("This booking has already ended, so it can no longer be cancelled.")
+    if booking.starts_at <= now and not manager:
+        return _("This booking has already started; ask the venue if you need to change it.")
+    return None
+
+
+def may_cancel(member: Person, booking: Booking, *, now: datetime) -> bool:
+    return cancel_refusal(member, booking, now=now) is None
+
+
+def move_refusal(member: Person, booking: Booking, *, now: datetime) -> str | None:
+    """Why `member` may not move `booking` (or change its time or space) now, or None if they may.
+    The booker and the venue's managers may, until it starts."""
+    if not may_see_booking(member, booking):
+        return _("Only the booker or a venue manager can move this booking.")
+    if not booking.is_active:
+        return _("This booking is %(status)s, so it cannot be moved.") % {
+            "status": booking.get_status_display().lower()
+        }
+    if booking.starts_at <= now:
+        return _("This booking has already started, so it can no longer be moved.")
+    return None
+
+
+def decide_refusal(member: Person, booking: Booking) -> str | None:
+    """Why `member` may not approve or decline `booking`, or None if they may."""
+    if not may_manage(member, booking.space.venue):
+        return _("Only a manager of %(venue)s can decide this request.") % {
+            "venue": booking.space.venue
+        }
+    if booking.status != booking.Status.PENDING:
+        return _("This request has already been decided: it is %(status)s.") % {
+            "status": booking.get_status_display().lower()
+        }
+    return None
+
+
+def may_decide(member: Person, booking: Booking) -> bool:
+    return decide_refusal(member, booking) is None
+
+
+def may_approve(member: Person, booking: Booking, *, now: datetime) -> bool:
+    """A request may be approved until it starts; after that only declined."""
+    return may_decide(member, booking) and booking.starts_at > now
+
+
+# --- Organisations -----------------------------------------------------------------------------
+
+
+def organisations_of_filter(member: Person) -> Q:
+    """Organisations `member` belongs to, as a filter on Organisation."""
+    if not _signed_in(member):
+        return NOTHING
+    return Q(memberships__member=member)
+
+
+def _belongs_to(member: Person, organisation_id: int) -> bool:
+    return _signed_in(member) and (
+        OrganisationMembership.objects.filter(
+            organisation_id=organisation_id, member_id=member.pk
+        ).exists()
+    )
+
+
+def may_book_for(member: Person, organisation: Organisation) -> bool:
+    """May `member` make bookings on behalf of `organisation`? Any of its members may."""
+    return _belongs_to(member, organisation.pk)
+
+
+def may_follow_organisation(member: Person, organisation_id: int) -> bool:
+    """May `member` subscribe to the calendar of the organisation's bookings? Any of its members."""
+    return _belongs_to(member, organisation_id)
+
+
+# --- Feeds -------------------------------------------------------------------------------------
+
+
+def may_use_feed(token: FeedToken) -> bool:
+    """May the token's owner, right now, see everything its feed shows? Checked on every fetch,
+    so a member who leaves an organisation or stops managing a venue loses the feed at once."""
+    owner = token.owner
+    if not owner.is_active or token.revoked_at is not None:
+        return False
+    match token.scope:
+        case token.Scope.MEMBER:
+            return True
+        case token.Scope.ORGANISATION:
+            return token.organisation_id is not None and may_follow_organisation(
+                owner, token.organisation_id
+            )
+        case token.Scope.VENUE:
+            return token.venue is not None and may_manage(owner, token.venue)
+        case token.Scope.SPACE:
+            return token.space is not None and may_manage(owner, token.space.venue)
+    return False

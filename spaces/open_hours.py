@@ -1,0 +1,121 @@
+"""When is a venue open? Opening hours, closures and imported unavailability, nothing about bookings.
+
+Everything here works in UTC instants; opening hours are expanded day by day in the venue's own
+zone, so a 09:00–17:00 day stays 09:00–17:00 on the wall clock across daylight-saving changes.
+Whether a space is *taken* is the bookings app's question (`bookings.availability`).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext
+
+from .intervals import Interval, clip, merge, subtract
+from .models import Closure, OpeningHours, Space, Unavailability, Venue
+from .timezones import local_dates, wall_time_to_utc
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """Why some time cannot be booked, for showing on the grid."""
+
+    interval: Interval
+    reason: str
+    imported: bool = False  # from another calendar (Unavailability), not a closure the venue set
+
+
+def opening_intervals(
+    venue: Venue, window: Interval, hours: Iterable[OpeningHours] | None = None
+) -> list[Interval]:
+    """The venue's weekly opening hours as instants inside `window` (closures not removed)."""
+    if hours is None:
+        hours = venue.opening_hours.all()
+    by_weekday: dict[int, list[OpeningHours]] = defaultdict(list)
+    for row in hours:
+        by_weekday[row.weekday].append(row)
+    intervals = []
+    for day in local_dates(window.start, window.end, venue.zone):
+        for row in by_weekday.get(day.weekday(), []):
+            start = wall_time_to_utc(day, row.opens, venue.zone)
+            end = wall_time_to_utc(day, row.closes, venue.zone)
+            if end > start:
+                intervals.append(Interval(start, end))
+    return clip(merge(intervals), window)
+
+
+@dataclass(frozen=True)
+class KnownOpen:
+    """Opening hours, closures and unavailability of many spaces, fetched once over `span`.
+
+    Each function below picks its own part in Python with the same tests its query would make,
+    instead of querying per space.
+    """
+
+    span: Interval  # closures and unavailability meeting this span were fetched
+    hours: dict[int, list[OpeningHours]]  # by venue id
+    blocked: dict[int, list[Blocked]]  # by space id: its own and its venue's
+
+    def covers(self, window: Interval) -> bool:
+        return self.span.start <= window.start and window.end <= self.span.end
+
+
+def prefetch_open(spaces: list[Space], span: Interval) -> KnownOpen:
+    """Opening hours, closures and unavailability of `spaces` meeting `span`: 3 queries."""
+    venue_ids = {space.venue_id for space in spaces}
+    hours: dict[int, list[OpeningHours]] = defaultdict(list)
+    for row in OpeningHours.objects.filter(venue_id__in=venue_ids):
+        hours[row.venue_id].append(row)
+    meets = Q(venue_id__in=venue_ids, starts_at__lt=span.end, ends_at__gt=span.start)
+    blocked: dict[int, list[Blocked]] = {space.pk: [] for space in spaces}
+    by_venue: dict[int, list[Space]] = defaultdict(list)
+    for space in spaces:
+        by_venue[space.venue_id].append(space)
+    found = [
+        (c.venue_id, c.space_id, Blocked(Interval(c.starts_at, c.ends_at), c.reason))
+        for c in Closure.objects.filter(meets)
+    ] + [(u.venue_id, u.space_id, _imported(u)) for u in Unavailability.objects.filter(meets)]
+    for venue_id, space_id, block in found:
+        for space in by_venue[venue_id]:
+            if space_id is None or space_id == space.pk:
+                blocked[space.pk].append(block)
+    return KnownOpen(span, dict(hours), blocked)
+
+
+def _imported(u: Unavailability) -> Blocked:
+    return Blocked(
+        Interval(u.starts_at, u.ends_at), u.summary or gettext("Unavailable"), imported=True
+    )
+
+
+def closed_times(space: Space, window: Interval, known: KnownOpen | None = None) -> list[Blocked]:
+    """Closures and imported unavailability of the space or its whole venue that meet `window`."""
+    if known is not None and known.covers(window):
+        return [block for block in known.blocked[space.pk] if block.interval.overlaps(window)]
+    venue_or_space = Q(venue_id=space.venue_id) & (Q(space__isnull=True) | Q(space_id=space.pk))
+    meets = Q(starts_at__lt=window.end, ends_at__gt=window.start)
+    blocked = [
+        Blocked(Interval(c.starts_at, c.ends_at), c.reason)
+        for c in Closure.objects.filter(venue_or_space & meets).only(
+            "starts_at", "ends_at", "reason"
+        )
+    ]
+    blocked += [
+        _imported(u)
+        for u in Unavailability.objects.filter(venue_or_space & meets).only(
+            "starts_at", "ends_at", "summary"
+        )
+    ]
+    return blocked
+
+
+def open_intervals(
+    space: Space, window: Interval, known: KnownOpen | None = None
+) -> list[Interval]:
+    """Opening hours minus closures and unavailability: the space's open hours inside `window`."""
+    hours = known.hours.get(space.venue_id, []) if known is not None else None
+    return subtract(
+        opening_intervals(space.venue, window, hours),
+        [b.interval for b in closed_times(space, window, known)],
+    )
