@@ -14,9 +14,9 @@ from django.urls import reverse
 from schedule.models import Event
 
 from bookings.models import Booking
+from demo.venues import LOGINS
 from members.models import Organisation, OrganisationMembership
 from spaces.availability import opening_intervals
-from spaces.demo_data import LOGINS
 from spaces.intervals import Interval
 from spaces.models import Closure, Space, Venue
 

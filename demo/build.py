@@ -35,12 +35,12 @@ from bookings.services import (
     request_booking,
 )
 from members.models import Member, Organisation, OrganisationMembership
+from spaces.availability import opening_intervals
+from spaces.intervals import Interval, subtract
+from spaces.models import Closure, OpeningHours, Space, Venue
+from spaces.timezones import wall_time_to_utc
 
-from . import demo_data as data
-from .availability import opening_intervals
-from .intervals import Interval, subtract
-from .models import Closure, OpeningHours, Space, Venue
-from .timezones import wall_time_to_utc
+from . import venues as data
 
 SEED = 20261122
 PAST_DAYS = 182

@@ -1,6 +1,6 @@
 """What the demo neighbourhood is made of: venues, spaces, organisations, people and their habits.
 
-Plain data, read by `spaces.demo`. Names, addresses and charity numbers are invented but
+Plain data, read by `demo.build`. Names, addresses and charity numbers are invented but
 plausible for Ladywood, Birmingham; every email address is under the reserved `.test` domain.
 """
 
