@@ -14,7 +14,7 @@ from django.urls import reverse
 from schedule.models import Event
 
 from bookings.models import Booking
-from demo.venues import LOGINS
+from demo.people import LOGINS
 from members.models import Organisation, OrganisationMembership
 from spaces.availability import opening_intervals
 from spaces.intervals import Interval
