@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "bookings",
     "feeds",
     "stats",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -14,8 +14,8 @@ from django.urls import reverse
 from schedule.models import Event
 
 from bookings.models import Booking
+from demo.people import LOGINS
 from members.models import Organisation, OrganisationMembership
-from spaces.demo_data import LOGINS
 from spaces.intervals import Interval
 from spaces.models import Closure, Space, Venue
 from spaces.open_hours import opening_intervals

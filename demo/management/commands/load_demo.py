@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from spaces import demo
-from spaces.demo_data import LOGINS
+from demo.build import load_demo
+from demo.people import LOGINS
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        result = demo.load_demo()
+        result = load_demo()
         if result.created:
             summary = ", ".join(f"{count} {name}" for name, count in result.counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo loaded: {summary}."))
