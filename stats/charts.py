@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from .disclosure import PublicFigures
-from .queries import WEEKDAYS, Stats
+from .occupancy import WEEKDAYS, Stats
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.formats import number_format
 
 from .models import ProxyValue
-from .queries import Stats
+from .occupancy import Stats
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 

@@ -18,6 +18,7 @@ from . import charts
 from .disclosure import public_figures
 from .forms import ProxyValueForm
 from .models import ProxyValue
+from .occupancy import compute_stats, daily_rows, kind_labels
 from .periods import (
     MAX_OPEN_DATA_DAYS,
     Period,
@@ -26,7 +27,6 @@ from .periods import (
     parse_open_data_range,
     period_containing,
 )
-from .queries import compute_stats, daily_rows, kind_labels
 from .tables import ProxyValueTable, build_tables
 from .values import estimates
 
