@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from .disclosure import PublicFigures
-from .occupancy import WEEKDAYS, Stats
+from .figures import WEEKDAYS, Stats
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 

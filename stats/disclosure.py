@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .occupancy import Stats
+    from .figures import Stats
 
 THRESHOLD = 10
 ROUND_TO = 5
@@ -164,7 +164,7 @@ class PublicFigures:
 def public_figures(stats: "Stats") -> PublicFigures:
     from django.utils.translation import gettext as _
 
-    from .occupancy import activity_labels, kind_labels
+    from .figures import activity_labels, kind_labels
 
     enough = stats.hirings >= THRESHOLD
     return PublicFigures(

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .occupancy import WEEKDAYS, Stats, Use, percent
+from .figures import WEEKDAYS, Stats, Use, percent
 
 HOURS_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
 

@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
+from .figures import Stats
 from .models import ProxyValue
-from .occupancy import Stats
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 

@@ -16,9 +16,10 @@ from spaces.models import Space, Venue
 
 from . import charts
 from .disclosure import public_figures
+from .figures import kind_labels
 from .forms import ProxyValueForm
 from .models import ProxyValue
-from .occupancy import compute_stats, daily_rows, kind_labels
+from .occupancy import compute_stats, daily_rows
 from .periods import (
     MAX_OPEN_DATA_DAYS,
     Period,

@@ -8,7 +8,8 @@ import pytest
 
 from bookings.models import Booking
 from members.models import Organisation
-from stats.occupancy import INDIVIDUAL, compute_stats
+from stats.figures import INDIVIDUAL
+from stats.occupancy import compute_stats
 from stats.periods import Period
 from tests.factories import (
     BookingFactory,
