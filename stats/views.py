@@ -129,8 +129,8 @@ def daily_csv(request: HttpRequest, venue_slug: str) -> HttpResponse:
     venue = managed_venue(request, venue_slug)
     form = _period_form(request, venue)
     if form.period is None:
-        messages = [str(error) for errors in form.errors.values() for error in errors]
-        return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
     rows = daily_rows(compute_stats(venue, form.period))
     return _csv_response(rows, f"{venue.slug}-daily-{form.period.first}-{form.period.last}.csv")
 
