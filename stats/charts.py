@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from .disclosure import PublicFigures
-from .queries import WEEKDAYS, Stats
+from .figures import WEEKDAYS, Stats
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
@@ -109,14 +109,14 @@ def busy_hours(stats: Stats) -> Chart:
     hours = sorted({hour for _weekday, hour in stats.heatmap})
     chart.x_labels = [f"{hour:02d}" for hour in hours]
     cells = []
-    for number, name in enumerate(WEEKDAYS):
+    for weekday, name in enumerate(WEEKDAYS):
         row = []
         for hour in hours:
-            use = stats.heatmap.get((number, hour))
+            use = stats.heatmap.get((weekday, hour))
             occupancy = round(use.occupancy) if use and use.capacity_hours else None
             row.append(occupancy)
             if occupancy is not None:
-                cells.append((occupancy, number, hour))
+                cells.append((occupancy, weekday, hour))
         chart.add(_(name), row)
     if not cells or max(cells)[0] == 0:
         summary = _("No booked hours in this period.")
@@ -142,10 +142,10 @@ def _before_and_after(
     estimate: float | None,
     recorded: float | None,
     recorded_period: tuple | None,
-    number,
+    format_hours,
 ) -> Chart:
     """Hours in an average week: the manager's estimate and the recorded use before sharing (each
-    when there is one) beside the chosen period; `number` writes a figure for the summary."""
+    when there is one) beside the chosen period; `format_hours` writes a figure for the summary."""
     title = _("Hours of use in an average week: before sharing and in this period")
     chart = pygal.Bar(**_config(title, y_title=_("Hours a week")))
     labels, values, parts = [], [], []
@@ -154,7 +154,7 @@ def _before_and_after(
         values.append(estimate)
         parts.append(
             _("the managers estimate its use before sharing at about %(hours)s hours a week")
-            % {"hours": number(estimate)}
+            % {"hours": format_hours(estimate)}
         )
     if recorded is not None and recorded_period is not None:
         first, last = recorded_period
@@ -165,12 +165,12 @@ def _before_and_after(
         values.append(recorded)
         parts.append(
             _("bookings recorded before sharing come to %(hours)s hours a week")
-            % {"hours": number(recorded)}
+            % {"hours": format_hours(recorded)}
         )
     chart.x_labels = [*labels, _("This period")]
     chart.add(_("Hours a week"), [*values, after])
     summary = _("In this period the venue was booked %(after)s hours in an average week") % {
-        "after": number(after)
+        "after": format_hours(after)
     }
     if parts:
         summary += "; " + "; ".join(parts) + "."

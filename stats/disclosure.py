@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .queries import Stats
+    from .figures import Stats
 
 THRESHOLD = 10
 ROUND_TO = 5
@@ -64,15 +64,17 @@ def protect(
     suppressed wherever the row's count is.
     """
     keys = list(labels)
-    true = {key: counts.get(key, 0) for key in keys}
-    total = sum(true.values())
+    true_counts = {key: counts.get(key, 0) for key in keys}
+    total = sum(true_counts.values())
     if total < THRESHOLD:
         hidden = set(keys)
     else:
-        hidden = {key for key in keys if true[key] < THRESHOLD}
-        while sum(1 for key in hidden if true[key] > 0) == 1 and len(hidden) < len(keys):
+        hidden = {key for key in keys if true_counts[key] < THRESHOLD}
+        while sum(1 for key in hidden if true_counts[key] > 0) == 1 and len(hidden) < len(keys):
             # One non-zero hidden cell (the others hidden are zeros) would be total minus the rest.
-            shown = sorted((key for key in keys if key not in hidden), key=lambda key: true[key])
+            shown = sorted(
+                (key for key in keys if key not in hidden), key=lambda key: true_counts[key]
+            )
             hidden.add(shown[0])
     cells = []
     for key in keys:
@@ -80,7 +82,7 @@ def protect(
             cells.append(Cell(key, labels[key], None, None))
         else:
             row_hours = rounded(hours.get(key, 0.0)) if hours is not None else None
-            cells.append(Cell(key, labels[key], rounded(true[key]), row_hours))
+            cells.append(Cell(key, labels[key], rounded(true_counts[key]), row_hours))
     return ProtectedTable(cells, safe_count(total))
 
 
@@ -164,7 +166,7 @@ class PublicFigures:
 def public_figures(stats: "Stats") -> PublicFigures:
     from django.utils.translation import gettext as _
 
-    from .queries import activity_labels, kind_labels
+    from .figures import activity_labels, kind_labels
 
     enough = stats.hirings >= THRESHOLD
     return PublicFigures(

@@ -6,14 +6,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .queries import WEEKDAYS, Stats, Use, percent
+from .figures import WEEKDAYS, Stats, Use, percent
 
-HOURS_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
+NUMBER_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
 
 
 class NumberColumn(tables.Column):
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("attrs", HOURS_ATTRS)
+        kwargs.setdefault("attrs", NUMBER_ATTRS)
         super().__init__(*args, **kwargs)
 
 
@@ -150,19 +150,22 @@ def heatmap_table(stats: Stats) -> tables.Table:
     """Rows are weekdays, columns the local hours that were ever open; cells show occupancy %."""
     hours = sorted({hour for _weekday, hour in stats.heatmap})
     rows = []
-    for number, name in enumerate(WEEKDAYS):
+    for weekday, name in enumerate(WEEKDAYS):
         row: dict = {"weekday": gettext(name)}
         for hour in hours:
-            use = stats.heatmap.get((number, hour), Use())
+            use = stats.heatmap.get((weekday, hour), Use())
             row[f"h{hour:02d}"] = round(use.occupancy, 1)
         rows.append(row)
-    extra = [
+    hour_columns = [
         (f"h{hour:02d}", HeatColumn(verbose_name=f"{hour:02d}:00", orderable=False))
         for hour in hours
     ]
     table = StatsTable(
         rows,
-        extra_columns=[("weekday", tables.Column(verbose_name=_("Day"), orderable=False)), *extra],
+        extra_columns=[
+            ("weekday", tables.Column(verbose_name=_("Day"), orderable=False)),
+            *hour_columns,
+        ],
     )
     table.attrs = {"class": "table heatmap"}
     return table
@@ -208,7 +211,7 @@ class ProxyValueTable(tables.Table):
     name = tables.Column(verbose_name=_("Name"))
     measure = tables.Column(verbose_name=_("Counted"))
     activity = tables.Column(verbose_name=_("Activity"), default=_("All bookings"))
-    amount = tables.Column(verbose_name=_("Value per unit"), attrs=HOURS_ATTRS)
+    amount = tables.Column(verbose_name=_("Value per unit"), attrs=NUMBER_ATTRS)
     source = tables.Column(verbose_name=_("Source"))
     licence = tables.Column(verbose_name=_("Licence"))
     actions = tables.TemplateColumn(

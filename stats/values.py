@@ -10,16 +10,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
+from .figures import Stats
 from .models import ProxyValue
-from .queries import Stats
 
-SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 def money(amount: Decimal, currency: str) -> str:
     """£1,234.50, or 1,234.50 SEK for a currency without a well-known symbol."""
     figure = number_format(amount, 2, force_grouping=True)
-    symbol = SYMBOLS.get(currency)
+    symbol = CURRENCY_SYMBOLS.get(currency)
     return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
 
 
@@ -57,7 +57,7 @@ def quantity(stats: Stats, proxy: ProxyValue) -> Decimal:
 def estimates(stats: Stats, proxies) -> list[Estimate]:
     result = []
     for proxy in proxies:
-        count = quantity(stats, proxy)
-        value = (count * proxy.amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        result.append(Estimate(proxy, count, value))
+        figure = quantity(stats, proxy)
+        value = (figure * proxy.amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        result.append(Estimate(proxy, figure, value))
     return result

@@ -17,8 +17,10 @@ from spaces.models import Space, Venue
 
 from . import charts
 from .disclosure import public_figures
+from .figures import kind_labels
 from .forms import ProxyValueForm
 from .models import ProxyValue
+from .occupancy import compute_stats, daily_rows
 from .periods import (
     MAX_OPEN_DATA_DAYS,
     Period,
@@ -27,7 +29,6 @@ from .periods import (
     parse_open_data_range,
     period_containing,
 )
-from .queries import compute_stats, daily_rows, kind_labels
 from .tables import ProxyValueTable, build_tables
 from .values import estimates
 
@@ -126,8 +127,8 @@ def daily_csv(request: HttpRequest, venue_slug: str) -> HttpResponse:
     venue = managed_venue(request, venue_slug)
     form = _period_form(request, venue)
     if form.period is None:
-        messages = [str(error) for errors in form.errors.values() for error in errors]
-        return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
     rows = daily_rows(compute_stats(venue, form.period))
     return _csv_response(rows, f"{venue.slug}-daily-{form.period.first}-{form.period.last}.csv")
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from stats.models import ProxyValue
+from stats.occupancy import compute_stats
 from stats.periods import Period
-from stats.queries import compute_stats
 from stats.values import estimates, money
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from bookings.models import Booking
 from members.models import Member, Organisation
 from spaces.models import OpeningHours, Space, Venue
+from stats.occupancy import compute_stats
 from stats.periods import Period
-from stats.queries import compute_stats
 
 SLOTS_PER_DAY = 6  # two-hour bookings from 08:00 UTC: never overlapping within a space
 

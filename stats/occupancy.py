@@ -1,30 +1,33 @@
-"""Occupancy and impact figures of a venue (or one space) over a period; definitions in docs/occupancy.md.
+"""Occupancy and impact figures of a venue (or one space) over a period; definitions in
+docs/occupancy.md, the `Stats` they are held in in stats/figures.py.
 
-How it is computed, and why this way:
-- Open hours come from `spaces.availability.open_intervals` (opening hours in the venue's zone
-  minus closures and unavailability), cut in Python into *segments*: pieces of open time that
-  never cross a local hour, a UTC hour or a peak boundary. They are few (days x open hours x
-  spaces), whatever the number of bookings.
-- Bookings are clipped to the segments IN THE DATABASE: the segments travel as one JSON
-  parameter, each confirmed booking is expanded into the UTC hours it touches, and an equi-join on
-  (space, UTC hour) pairs it with the segments of that hour, so the overlap is
-  LEAST(ends) - GREATEST(starts) summed by an aggregate. The same SQL runs on PostgreSQL and
-  SQLite except for how JSON is read, how instants become seconds and how hours are expanded.
-- The number of queries is fixed (a few per space for open hours, four for the figures): it does
-  not grow with the number of bookings.
+`compute_stats` runs in phases, and why this way:
+1. `_open_segments`: open hours are the venue's opening hours in its zone minus the closures and
+   unavailability of each space (`spaces.open_hours`), cut in Python into *segments*: pieces
+   of open time that never cross a local hour, a UTC hour or a peak boundary. They are few
+   (days x open hours x spaces), whatever the number of bookings.
+2. `_add_open_hours`: each segment's open and capacity hours go to its daily and heatmap cells.
+3. `_booked_seconds`: bookings are clipped to the segments IN THE DATABASE: the segments travel
+   as parameters, each confirmed booking is expanded into the UTC hours it touches, and an
+   equi-join on (space, UTC hour) pairs it with the segments of that hour, so the overlap is
+   LEAST(ends) - GREATEST(starts) summed by an aggregate. The same SQL runs on PostgreSQL and
+   SQLite except for how segments are passed, how instants become seconds and how hours are
+   expanded.
+4. `_add_booked_hours` puts those seconds into the same cells and the hirer and activity mix;
+   `_add_up_days` sums the daily cells into spaces, months and the total.
+5. `_count_bookings` and `_count_hirers`: hirings, statuses and hirers, one aggregate each.
+The number of queries is fixed (a few per space for open hours, four for the figures): it does
+not grow with the number of bookings.
 """
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Case, Count, Max, Min, Q, Sum, When
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from bookings.models import Booking
 from members.models import Organisation
@@ -33,19 +36,9 @@ from spaces.models import Space, Venue
 from spaces.open_hours import closed_times, opening_intervals
 from spaces.timezones import wall_time_to_utc
 
+from .figures import INDIVIDUAL, Mix, Stats, Use, activity_labels, kind_labels
 from .periods import Period
 
-INDIVIDUAL = "individual"
-# Monday first, as date.weekday() counts; translated where shown.
-WEEKDAYS = (
-    gettext_noop("Monday"),
-    gettext_noop("Tuesday"),
-    gettext_noop("Wednesday"),
-    gettext_noop("Thursday"),
-    gettext_noop("Friday"),
-    gettext_noop("Saturday"),
-    gettext_noop("Sunday"),
-)
 EPOCH = date(1970, 1, 1)
 
 
@@ -66,146 +59,11 @@ class Segment(NamedTuple):
     hours: float
 
 
-@dataclass
-class Use:
-    """Open, capacity (seats x open) and booked (seat-)hours, with the peak part of each."""
-
-    open_hours: float = 0.0
-    capacity_hours: float = 0.0
-    booked_hours: float = 0.0
-    peak_capacity_hours: float = 0.0
-    peak_booked_hours: float = 0.0
-
-    def add_open(self, hours: float, seats: int, peak: bool) -> None:
-        self.open_hours += hours
-        self.capacity_hours += hours * seats
-        if peak:
-            self.peak_capacity_hours += hours * seats
-
-    def add_booked(self, hours: float, peak: bool) -> None:
-        self.booked_hours += hours
-        if peak:
-            self.peak_booked_hours += hours
-
-    def __iadd__(self, other: "Use") -> "Use":
-        self.open_hours += other.open_hours
-        self.capacity_hours += other.capacity_hours
-        self.booked_hours += other.booked_hours
-        self.peak_capacity_hours += other.peak_capacity_hours
-        self.peak_booked_hours += other.peak_booked_hours
-        return self
-
-    @property
-    def spare_hours(self) -> float:
-        return max(0.0, self.capacity_hours - self.booked_hours)
-
-    @property
-    def occupancy(self) -> float:
-        return percent(self.booked_hours, self.capacity_hours)
-
-    @property
-    def offpeak_capacity_hours(self) -> float:
-        return self.capacity_hours - self.peak_capacity_hours
-
-    @property
-    def offpeak_booked_hours(self) -> float:
-        return self.booked_hours - self.peak_booked_hours
-
-    @property
-    def peak_occupancy(self) -> float:
-        return percent(self.peak_booked_hours, self.peak_capacity_hours)
-
-    @property
-    def offpeak_occupancy(self) -> float:
-        return percent(self.offpeak_booked_hours, self.offpeak_capacity_hours)
-
-    @property
-    def peak_spare_hours(self) -> float:
-        return max(0.0, self.peak_capacity_hours - self.peak_booked_hours)
-
-    @property
-    def offpeak_spare_hours(self) -> float:
-        return max(0.0, self.offpeak_capacity_hours - self.offpeak_booked_hours)
-
-
-def percent(part: float, whole: float) -> float:
-    """part / whole as a percentage in 0–100; 0 when there is nothing to divide by."""
-    if whole <= 0:
-        return 0.0
-    return max(0.0, min(100.0, 100.0 * part / whole))
-
-
-@dataclass
-class Mix:
-    """Hours and hirings of one kind of hirer, or of one activity."""
-
-    key: str
-    label: str
-    hours: float = 0.0
-    hirings: int = 0
-    participant_visits: int = 0
-
-
-@dataclass
-class Stats:
-    venue: Venue
-    period: Period
-    spaces: list[Space]
-    total: Use = field(default_factory=Use)
-    by_space: dict[int, Use] = field(default_factory=dict)
-    daily: dict[tuple[date, int], Use] = field(default_factory=dict)
-    monthly: dict[tuple[date, int], Use] = field(default_factory=dict)
-    heatmap: dict[tuple[int, int], Use] = field(default_factory=dict)
-    by_kind: dict[str, Mix] = field(default_factory=dict)
-    kind_by_month: dict[tuple[date, str], float] = field(default_factory=dict)
-    by_activity: dict[str, Mix] = field(default_factory=dict)
-    hirings: int = 0
-    participant_visits: int = 0
-    pending: int = 0
-    declined: int = 0
-    cancelled: int = 0
-    hirers: int = 0
-    new_hirers: int = 0
-    returning_hirers: int = 0
-    hirers_by_district: dict[str, int] = field(default_factory=dict)
-    hirings_by_space: dict[int, int] = field(default_factory=dict)
-    # Use recorded in Commonshare before the venue opened for sharing (see recorded_before).
-    before: "Stats | None" = None
-
-    @property
-    def cancellation_rate(self) -> float:
-        """Cancelled as a share of confirmed plus cancelled bookings starting in the period."""
-        return percent(self.cancelled, self.cancelled + self.hirings)
-
-    @property
-    def weekly_booked_hours(self) -> float:
-        return self.total.booked_hours * 7 / self.period.days
-
-    @property
-    def baseline_weekly_hours(self) -> Decimal | None:
-        return self.venue.baseline_weekly_hours
-
-    @property
-    def months(self) -> list[date]:
-        return sorted({month for month, _space in self.monthly})
-
-
-def kind_labels() -> dict[str, str]:
-    labels = {value: str(label) for value, label in Organisation.Kind.choices}
-    labels[INDIVIDUAL] = _("Individual member (no organisation)")
-    return labels
-
-
-def activity_labels() -> dict[str, str]:
-    labels = {value: str(label) for value, label in Booking.Activity.choices}
-    labels[""] = _("Not given")
-    return labels
-
-
 def split_open_time(space: Space, intervals: list[Interval], venue: Venue) -> list[Segment]:
     """Cut open intervals at local hours, UTC hours and the venue's daily peak start and end."""
     zone, space_id = venue.zone, space.pk
-    days: dict[int, tuple[date, int, float, float]] = {}
+    # Local day number (days since 1970-01-01) -> (date, weekday, peak start, peak end).
+    local_days: dict[int, tuple[date, int, float, float]] = {}
     segments = []
     for interval in intervals:
         start, end = interval.start.timestamp(), interval.end.timestamp()
@@ -218,23 +76,23 @@ def split_open_time(space: Space, intervals: list[Interval], venue: Venue) -> li
             if not steady:
                 local_time = datetime.fromtimestamp(start, UTC).astimezone(zone)
                 offset = local_time.utcoffset().total_seconds()
-            local = start + offset
-            day_number = int(local // 86400)
-            if day_number not in days:
+            local_seconds = start + offset
+            day_number = int(local_seconds // 86400)
+            if day_number not in local_days:
                 day = EPOCH + timedelta(days=day_number)
-                days[day_number] = (
+                local_days[day_number] = (
                     day,
                     day.weekday(),
                     wall_time_to_utc(day, venue.peak_starts, zone).timestamp(),
                     wall_time_to_utc(day, venue.peak_ends, zone).timestamp(),
                 )
-            day, weekday, peak_starts, peak_ends = days[day_number]
-            stop = min(end, start - local % 3600 + 3600, start - start % 3600 + 3600)
+            day, weekday, peak_starts, peak_ends = local_days[day_number]
+            stop = min(end, start - local_seconds % 3600 + 3600, start - start % 3600 + 3600)
             if start < peak_starts < stop:
                 stop = peak_starts
             elif start < peak_ends < stop:
                 stop = peak_ends
-            hour = int(local % 86400 // 3600)
+            hour = int(local_seconds % 86400 // 3600)
             peak = peak_starts <= start < peak_ends
             segments.append(
                 Segment(space_id, day, weekday, hour, peak, start, stop, (stop - start) / 3600)
@@ -243,7 +101,8 @@ def split_open_time(space: Space, intervals: list[Interval], venue: Venue) -> li
     return segments
 
 
-def _epoch(column: str) -> str:
+def _epoch_seconds(column: str) -> str:
+    """SQL for the POSIX seconds of a datetime column."""
     if connection.vendor == "postgresql":
         return f"EXTRACT(EPOCH FROM {column})::double precision"
     # Django stores SQLite datetimes as UTC text; julianday reads it. Rounded to whole seconds.
@@ -255,10 +114,10 @@ def _pieces_sql(
 ) -> tuple[str, list]:
     """CTEs ending in `pieces(idx, kind, activity, secs)`: each confirmed booking clipped to each segment.
 
-    The segments travel as parameters: five typed arrays on PostgreSQL, one JSON text on SQLite.
+    The segments travel as parameters: three typed arrays on PostgreSQL, one JSON text on SQLite.
     """
-    booking = connection.ops.quote_name(Booking._meta.db_table)
-    organisation = connection.ops.quote_name(Organisation._meta.db_table)
+    booking_table = connection.ops.quote_name(Booking._meta.db_table)
+    organisation_table = connection.ops.quote_name(Organisation._meta.db_table)
     placeholders = ", ".join(["%s"] * len(space_ids))
     if connection.vendor == "postgresql":
         # Array literals built here: psycopg's list adapter inspects every element, which costs
@@ -275,7 +134,7 @@ def _pieces_sql(
             " FROM unnest(%s::bigint[], %s::double precision[], %s::double precision[])"
             " WITH ORDINALITY AS s(space_id, st, en, idx)"
         )
-        hours = (
+        booking_hours_sql = (
             "SELECT bk.*, generate_series(floor(bk.bs / 3600)::bigint, ceil(bk.be / 3600)::bigint - 1) AS bucket"
             " FROM bk"
         )
@@ -295,7 +154,7 @@ def _pieces_sql(
             " json_extract(value, '$[4]') AS bucket"
             " FROM json_each(%s)"
         )
-        hours = (
+        booking_hours_sql = (
             "SELECT bk.*, CAST(bk.bs / 3600 AS INTEGER) AS bucket FROM bk"
             " UNION ALL SELECT id, space_id, bs, be, kind, activity, bucket + 1 FROM bh"
             " WHERE (bucket + 1) * 3600 < be"
@@ -304,13 +163,14 @@ def _pieces_sql(
     sql = f"""
         WITH {recursive}seg AS ({segments_sql}),
         bk AS (
-            SELECT b.id, b.space_id, {_epoch("b.starts_at")} AS bs, {_epoch("b.ends_at")} AS be,
+            SELECT b.id, b.space_id, {_epoch_seconds("b.starts_at")} AS bs,
+                   {_epoch_seconds("b.ends_at")} AS be,
                    COALESCE(o.kind, '{INDIVIDUAL}') AS kind, b.activity AS activity
-            FROM {booking} b LEFT JOIN {organisation} o ON o.id = b.organisation_id
+            FROM {booking_table} b LEFT JOIN {organisation_table} o ON o.id = b.organisation_id
             WHERE b.status = %s AND b.space_id IN ({placeholders})
               AND b.starts_at < %s AND b.ends_at > %s
         ),
-        bh AS ({hours}),
+        bh AS ({booking_hours_sql}),
         pieces AS (
             SELECT seg.idx AS idx, bh.kind AS kind, bh.activity AS activity,
                    CASE WHEN bh.be < seg.en THEN bh.be ELSE seg.en END
@@ -329,7 +189,7 @@ def _pieces_sql(
     return sql, params
 
 
-def _month(day: date) -> date:
+def _first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
@@ -349,30 +209,49 @@ def compute_stats(
         [space] if space is not None else list(venue.spaces.filter(is_active=True).order_by("name"))
     )
     stats = Stats(venue=venue, period=period, spaces=spaces)
-    window = period.window(venue.zone)
-    seats = {s.pk: s.seats for s in spaces}
-    for s in spaces:
-        stats.by_space[s.pk] = Use()
+    for each in spaces:
+        stats.by_space[each.pk] = Use()
     if not spaces:
         return stats
+    window = period.window(venue.zone)
+    segments = _open_segments(venue, spaces, window)
+    cells_of_segments = _add_open_hours(stats, segments)
+    booked_rows = _booked_seconds([each.pk for each in spaces], window, segments)
+    _add_booked_hours(stats, segments, cells_of_segments, booked_rows)
+    _add_up_days(stats)
+    _count_bookings(stats, window)
+    _count_hirers(stats, window)
+    return stats
 
-    # open_intervals(space, window), with the venue's weekly hours expanded once for all spaces.
-    opening = opening_intervals(venue, window)
+
+def _open_segments(venue: Venue, spaces: list[Space], window: Interval) -> list[Segment]:
+    """The open time of each space in `window` (as `open_intervals` gives it), cut into segments,
+    space after space in the order given.
+
+    The venue's weekly hours are expanded once; spaces with no closure or unavailability of their
+    own share one cut of them.
+    """
+    venue_open = opening_intervals(venue, window)
     segments: list[Segment] = []
-    shared: list[Segment] | None = None  # the venue's own open time, cut once for every space
-    for s in spaces:
-        closed = [blocked.interval for blocked in closed_times(s, window)]
+    venue_segments: list[Segment] | None = None  # the venue's open time, cut once for all spaces
+    for each in spaces:
+        closed = [blocked.interval for blocked in closed_times(each, window)]
         if closed:
-            segments += split_open_time(s, subtract(opening, closed), venue)
+            segments += split_open_time(each, subtract(venue_open, closed), venue)
             continue
-        if shared is None:
-            shared = split_open_time(s, opening, venue)
-        segments += [Segment(s.pk, *segment[1:]) for segment in shared]
+        if venue_segments is None:
+            venue_segments = split_open_time(each, venue_open, venue)
+        segments += [Segment(each.pk, *segment[1:]) for segment in venue_segments]
+    return segments
 
-    # Open and booked hours go to the daily and heatmap cells of each segment; spaces, months and
-    # the total are sums of the daily cells.
-    # (The hottest loop of a stats page: one pass per segment, kept plain.)
-    cells: list[tuple[Use, Use]] = []
+
+def _add_open_hours(stats: Stats, segments: list[Segment]) -> list[tuple[Use, Use]]:
+    """Add each segment's open and capacity hours to its (day, space) cell of `stats.daily` and
+    its (weekday, hour) cell of `stats.heatmap`; return those two cells of each segment, in order.
+    """
+    # The hottest loop of a stats page: one pass per segment, kept plain.
+    seats_of_space = {each.pk: each.seats for each in stats.spaces}
+    cells_of_segments: list[tuple[Use, Use]] = []
     daily, heatmap = stats.daily, stats.heatmap
     for space_id, day, weekday, hour, peak, _start, _end, hours in segments:
         day_use = daily.get((day, space_id))
@@ -381,7 +260,7 @@ def compute_stats(
         heat_use = heatmap.get((weekday, hour))
         if heat_use is None:
             heat_use = heatmap[(weekday, hour)] = Use()
-        capacity = hours * seats[space_id]
+        capacity = hours * seats_of_space[space_id]
         day_use.open_hours += hours
         day_use.capacity_hours += capacity
         heat_use.open_hours += hours
@@ -389,45 +268,70 @@ def compute_stats(
         if peak:
             day_use.peak_capacity_hours += capacity
             heat_use.peak_capacity_hours += capacity
-        cells.append((day_use, heat_use))
+        cells_of_segments.append((day_use, heat_use))
+    return cells_of_segments
 
+
+def _booked_seconds(
+    space_ids: list[int], window: Interval, segments: list[Segment]
+) -> list[tuple[int, str, str, float]]:
+    """Rows (segment index, kind of hirer, activity, seconds): the confirmed bookings of the
+    spaces clipped to each segment and summed by the database, in one query."""
+    pieces_sql, params = _pieces_sql(space_ids, window, segments)
     with connection.cursor() as cursor:
-        pieces, params = _pieces_sql(list(seats), window, segments)
         cursor.execute(
-            pieces
+            pieces_sql
             + " SELECT idx, kind, activity, SUM(secs) FROM pieces GROUP BY idx, kind, activity",
             params,
         )
-        booked = cursor.fetchall()
+        return cursor.fetchall()
 
+
+def _add_booked_hours(
+    stats: Stats,
+    segments: list[Segment],
+    cells_of_segments: list[tuple[Use, Use]],
+    booked_rows: list[tuple[int, str, str, float]],
+) -> None:
+    """Add each row's booked hours to its segment's daily and heatmap cells, to the hirer mix and
+    the activities, and to the hours by month and kind of hirer."""
     kinds, activities = kind_labels(), activity_labels()
-    for idx, kind, activity, seconds in booked:
+    for idx, kind, activity, seconds in booked_rows:
         segment = segments[int(idx)]
         hours = float(seconds) / 3600
-        day_use, heat_use = cells[int(idx)]
+        day_use, heat_use = cells_of_segments[int(idx)]
         day_use.add_booked(hours, segment.peak)
         heat_use.add_booked(hours, segment.peak)
         stats.by_kind.setdefault(kind, Mix(kind, kinds.get(kind, kind))).hours += hours
         stats.by_activity.setdefault(
             activity, Mix(activity, activities.get(activity, activity))
         ).hours += hours
-        key = (_month(segment.day), kind)
+        key = (_first_of_month(segment.day), kind)
         stats.kind_by_month[key] = stats.kind_by_month.get(key, 0.0) + hours
 
+
+def _add_up_days(stats: Stats) -> None:
+    """Sum the daily cells, in date order, into the total, each space and each month of each
+    space: run once every open and booked hour is in them."""
     for (day, space_id), use in sorted(stats.daily.items()):
         stats.total += use
         space_use = stats.by_space[space_id]
         space_use += use
-        month_use = stats.monthly.setdefault((_month(day), space_id), Use())
+        month_use = stats.monthly.setdefault((_first_of_month(day), space_id), Use())
         month_use += use
 
+
+def _count_bookings(stats: Stats, window: Interval) -> None:
+    """Count the bookings starting in `window` by status; the confirmed ones also as hirings by
+    space, kind of hirer and activity, with their declared participant visits. One query."""
+    kinds, activities = kind_labels(), activity_labels()
     starting = Booking.objects.filter(
-        space__in=spaces, starts_at__gte=window.start, starts_at__lt=window.end
+        space__in=stats.spaces, starts_at__gte=window.start, starts_at__lt=window.end
     )
-    counts = starting.values("status", "space_id", "organisation__kind", "activity").annotate(
+    status_rows = starting.values("status", "space_id", "organisation__kind", "activity").annotate(
         n=Count("id"), people=Sum("attendees")
     )
-    for row in counts:
+    for row in status_rows:
         status = row["status"]
         if status == Booking.Status.CONFIRMED:
             kind = row["organisation__kind"] or INDIVIDUAL
@@ -450,11 +354,15 @@ def compute_stats(
         elif status == Booking.Status.CANCELLED:
             stats.cancelled += row["n"]
 
+
+def _count_hirers(stats: Stats, window: Interval) -> None:
+    """Count the distinct hirers with a confirmed booking starting in `window`, new or returning,
+    and by postcode district (upper case, sorted). One query."""
     # One row per hirer (an organisation, or a member booking for no organisation) who had a
     # confirmed booking starting in the period; `first` tells new from returning.
-    hirers = (
+    hirer_rows = (
         Booking.objects.filter(
-            space__in=spaces, status=Booking.Status.CONFIRMED, starts_at__lt=window.end
+            space__in=stats.spaces, status=Booking.Status.CONFIRMED, starts_at__lt=window.end
         )
         .annotate(solo_booker=Case(When(organisation__isnull=True, then="booker_id")))
         .values("organisation_id", "solo_booker", "organisation__postcode_district")
@@ -462,7 +370,7 @@ def compute_stats(
         .filter(Q(last__gte=window.start))
     )
     districts: dict[str, int] = defaultdict(int)
-    for row in hirers:
+    for row in hirer_rows:
         stats.hirers += 1
         if row["first"] >= window.start:
             stats.new_hirers += 1
@@ -470,7 +378,6 @@ def compute_stats(
             stats.returning_hirers += 1
         districts[(row["organisation__postcode_district"] or "").upper() or _("Not given")] += 1
     stats.hirers_by_district = dict(sorted(districts.items()))
-    return stats
 
 
 def recorded_before(venue: Venue, period: Period, *, space: Space | None = None) -> Stats | None:
@@ -502,17 +409,16 @@ def recorded_before(venue: Venue, period: Period, *, space: Space | None = None)
 
 def daily_rows(stats: Stats) -> list[dict]:
     """Daily open and booked hours per space, for CSV and JSON (no hirer identities)."""
-    names = {s.pk: s for s in stats.spaces}
     rows = []
     for day in stats.period.dates():
-        for s in stats.spaces:
-            use = stats.daily.get((day, s.pk), Use())
+        for each in stats.spaces:
+            use = stats.daily.get((day, each.pk), Use())
             rows.append(
                 {
                     "date": day.isoformat(),
-                    "space": names[s.pk].slug,
-                    "space_name": names[s.pk].name,
-                    "seats": s.seats,
+                    "space": each.slug,
+                    "space_name": each.name,
+                    "seats": each.seats,
                     "open_hours": round(use.open_hours, 2),
                     "booked_hours": round(use.booked_hours, 2),
                     "peak_booked_hours": round(use.peak_booked_hours, 2),
@@ -520,7 +426,3 @@ def daily_rows(stats: Stats) -> list[dict]:
                 }
             )
     return rows
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

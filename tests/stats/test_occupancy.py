@@ -8,8 +8,9 @@ import pytest
 
 from bookings.models import Booking
 from members.models import Organisation
+from stats.figures import INDIVIDUAL
+from stats.occupancy import compute_stats
 from stats.periods import Period
-from stats.queries import INDIVIDUAL, compute_stats
 from tests.factories import (
     BookingFactory,
     ClosureFactory,

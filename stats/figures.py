@@ -1,0 +1,174 @@
+"""What the occupancy and impact figures are held in: `Stats` for a venue (or one space) over a
+period, `Use` for hours, `Mix` for a kind of hirer or an activity, and their labels.
+
+The definitions are in docs/occupancy.md; stats/occupancy.py computes them. Nothing here reads
+the database.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from bookings.models import Booking
+from members.models import Organisation
+from spaces.models import Space, Venue
+
+from .periods import Period
+
+# The kind of hirer of a booking made for no organisation.
+INDIVIDUAL = "individual"
+# Monday first, as date.weekday() counts; translated where shown.
+WEEKDAYS = (
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+    gettext_noop("Sunday"),
+)
+
+
+@dataclass
+class Use:
+    """Open, capacity (seats x open) and booked (seat-)hours, with the peak part of each."""
+
+    open_hours: float = 0.0
+    capacity_hours: float = 0.0
+    booked_hours: float = 0.0
+    peak_capacity_hours: float = 0.0
+    peak_booked_hours: float = 0.0
+
+    def add_open(self, hours: float, seats: int, peak: bool) -> None:
+        self.open_hours += hours
+        self.capacity_hours += hours * seats
+        if peak:
+            self.peak_capacity_hours += hours * seats
+
+    def add_booked(self, hours: float, peak: bool) -> None:
+        self.booked_hours += hours
+        if peak:
+            self.peak_booked_hours += hours
+
+    def __iadd__(self, other: "Use") -> "Use":
+        self.open_hours += other.open_hours
+        self.capacity_hours += other.capacity_hours
+        self.booked_hours += other.booked_hours
+        self.peak_capacity_hours += other.peak_capacity_hours
+        self.peak_booked_hours += other.peak_booked_hours
+        return self
+
+    @property
+    def spare_hours(self) -> float:
+        return max(0.0, self.capacity_hours - self.booked_hours)
+
+    @property
+    def occupancy(self) -> float:
+        return percent(self.booked_hours, self.capacity_hours)
+
+    @property
+    def offpeak_capacity_hours(self) -> float:
+        return self.capacity_hours - self.peak_capacity_hours
+
+    @property
+    def offpeak_booked_hours(self) -> float:
+        return self.booked_hours - self.peak_booked_hours
+
+    @property
+    def peak_occupancy(self) -> float:
+        return percent(self.peak_booked_hours, self.peak_capacity_hours)
+
+    @property
+    def offpeak_occupancy(self) -> float:
+        return percent(self.offpeak_booked_hours, self.offpeak_capacity_hours)
+
+    @property
+    def peak_spare_hours(self) -> float:
+        return max(0.0, self.peak_capacity_hours - self.peak_booked_hours)
+
+    @property
+    def offpeak_spare_hours(self) -> float:
+        return max(0.0, self.offpeak_capacity_hours - self.offpeak_booked_hours)
+
+
+def percent(part: float, whole: float) -> float:
+    """part / whole as a percentage in 0–100; 0 when there is nothing to divide by."""
+    if whole <= 0:
+        return 0.0
+    return max(0.0, min(100.0, 100.0 * part / whole))
+
+
+@dataclass
+class Mix:
+    """Hours and hirings of one kind of hirer, or of one activity."""
+
+    key: str
+    label: str
+    hours: float = 0.0
+    hirings: int = 0
+    participant_visits: int = 0
+
+
+@dataclass
+class Stats:
+    """Every figure of docs/occupancy.md for a venue (or one space) over a period.
+
+    `daily` is keyed by (day, space id), `monthly` by (first of the month, space id), `heatmap` by
+    (weekday, local hour) and `kind_by_month` by (first of the month, kind of hirer).
+    """
+
+    venue: Venue
+    period: Period
+    spaces: list[Space]
+    total: Use = field(default_factory=Use)
+    by_space: dict[int, Use] = field(default_factory=dict)
+    daily: dict[tuple[date, int], Use] = field(default_factory=dict)
+    monthly: dict[tuple[date, int], Use] = field(default_factory=dict)
+    heatmap: dict[tuple[int, int], Use] = field(default_factory=dict)
+    by_kind: dict[str, Mix] = field(default_factory=dict)
+    kind_by_month: dict[tuple[date, str], float] = field(default_factory=dict)
+    by_activity: dict[str, Mix] = field(default_factory=dict)
+    hirings: int = 0
+    participant_visits: int = 0
+    pending: int = 0
+    declined: int = 0
+    cancelled: int = 0
+    hirers: int = 0
+    new_hirers: int = 0
+    returning_hirers: int = 0
+    hirers_by_district: dict[str, int] = field(default_factory=dict)
+    hirings_by_space: dict[int, int] = field(default_factory=dict)
+    # Use recorded in Commonshare before the venue opened for sharing (see recorded_before).
+    before: "Stats | None" = None
+
+    @property
+    def cancellation_rate(self) -> float:
+        """Cancelled as a share of confirmed plus cancelled bookings starting in the period."""
+        return percent(self.cancelled, self.cancelled + self.hirings)
+
+    @property
+    def weekly_booked_hours(self) -> float:
+        return self.total.booked_hours * 7 / self.period.days
+
+    @property
+    def baseline_weekly_hours(self) -> Decimal | None:
+        return self.venue.baseline_weekly_hours
+
+    @property
+    def months(self) -> list[date]:
+        return sorted({month for month, _space in self.monthly})
+
+
+def kind_labels() -> dict[str, str]:
+    labels = {value: str(label) for value, label in Organisation.Kind.choices}
+    labels[INDIVIDUAL] = _("Individual member (no organisation)")
+    return labels
+
+
+def activity_labels() -> dict[str, str]:
+    labels = {value: str(label) for value, label in Booking.Activity.choices}
+    labels[""] = _("Not given")
+    return labels
