@@ -12,13 +12,12 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from .ical import build_invitation, invitation_method
 from .models import Booking
 
 
 def invitation_part(booking: Booking) -> MIMEPart:
     """The .ics attachment: text/calendar with the iTIP method in its content type."""
-    from feeds.builders import build_invitation, invitation_method  # feeds depends on bookings
-
     part = MIMEPart()
     part.set_content(
         build_invitation(booking).decode("utf-8"),

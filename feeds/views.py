@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from bookings.ical import build_booking_file
 from bookings.models import Booking
 from spaces.models import CalendarImport, Space, Venue
 
-from .builders import Validators, build_booking_file, build_feed, feed_validators, feed_window
+from .builders import Validators, build_feed, feed_validators, feed_window
 from .imports import MAX_BYTES, ImportResult, import_calendar, import_upload
 from .models import FeedToken
 from .scopes import (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from feeds.builders import site_host
+from bookings.ical import site_host
 from feeds.models import FeedToken
 from tests.factories import MemberFactory
 

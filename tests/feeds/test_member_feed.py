@@ -295,7 +295,8 @@ def test_a_feed_only_answers_get_and_head(client, clock, member_token):
 def test_the_spliced_feed_is_exactly_what_icalendar_writes_for_the_whole_calendar(
     clock, member, room
 ):
-    from feeds.builders import _calendar, booking_event, build_feed, feed_bookings, feed_window
+    from bookings.ical import booking_event, new_calendar
+    from feeds.builders import build_feed, feed_bookings, feed_window
     from feeds.models import FeedToken
     from feeds.scopes import feed_for_token
 
@@ -303,7 +304,7 @@ def test_the_spliced_feed_is_exactly_what_icalendar_writes_for_the_whole_calenda
         BookingFactory(space=room, booker=member, starts_at=SPRING + timedelta(days=day))
     feed = feed_for_token(FeedToken(owner=member, scope=FeedToken.Scope.MEMBER))
     window = feed_window(SPRING)
-    whole = _calendar(name=feed.name, key=feed.key, method="PUBLISH")
+    whole = new_calendar(name=feed.name, key=feed.key, method="PUBLISH")
     for booking in feed_bookings(feed, window):
         whole.add_component(booking_event(booking))
     assert build_feed(feed, window) == whole.to_ical()  # cold
