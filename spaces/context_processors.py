@@ -1,5 +1,8 @@
 from django.http import HttpRequest
 
+# HttpRequest declares no such attribute, hence getattr and setattr.
+_CACHE = "_is_venue_manager"
+
 
 def navigation(request: HttpRequest) -> dict:
     """Whether to show the manager's links in the header (one cheap query, only when logged in)."""
@@ -8,6 +11,8 @@ def navigation(request: HttpRequest) -> dict:
         return {"is_venue_manager": False}
     # Lazy and cached on the request: django-tables2 renders per-row templates with the request,
     # and each render would otherwise run this query again.
-    if not hasattr(request, "_is_venue_manager"):
-        request._is_venue_manager = user.is_superuser or user.managed_venues.exists()
-    return {"is_venue_manager": request._is_venue_manager}
+    cached: bool | None = getattr(request, _CACHE, None)
+    if cached is None:
+        cached = bool(user.is_superuser or user.managed_venues.exists())
+        setattr(request, _CACHE, cached)
+    return {"is_venue_manager": cached}
