@@ -8,12 +8,14 @@ PYTHON ?= $(shell command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format demo messages clean help
+.PHONY: run test lint typecheck format demo messages clean help
 
 help:
 	@echo "make run    - set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
 	@echo "make test   - run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
-	@echo "make lint   - ruff check + format check + missing-migrations check"
+	@echo "make lint   - ruff check + format check + missing-migrations check + mypy"
+	@echo "make typecheck - mypy on the apps (settings in pyproject.toml)"
+	@echo "make format - ruff fix and format"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Commonshare needs Python 3.13 or newer (found " + sys.version.split()[0] + "). Install it (pyenv install 3.13) or run: make PYTHON=/path/to/python3.13")'
@@ -43,6 +45,10 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
 
 # Collect translatable strings, e.g. `make messages LANG_CODE=cy` (needs gettext).
 LANG_CODE ?= cy

@@ -14,17 +14,17 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vDuration, vText
+from icalendar import STATUS, TRANSP, Calendar, Event, vCalAddress, vDuration, vText
 
 from .models import Booking
 
 PRODID = "-//Commonshare//Calendar feeds//EN"
 REFRESH = timedelta(hours=1)
-ICS_STATUS = {
-    Booking.Status.PENDING: "TENTATIVE",
-    Booking.Status.CONFIRMED: "CONFIRMED",
-    Booking.Status.DECLINED: "CANCELLED",
-    Booking.Status.CANCELLED: "CANCELLED",
+ICS_STATUS: dict[str, STATUS] = {
+    Booking.Status.PENDING: STATUS.TENTATIVE,
+    Booking.Status.CONFIRMED: STATUS.CONFIRMED,
+    Booking.Status.DECLINED: STATUS.CANCELLED,
+    Booking.Status.CANCELLED: STATUS.CANCELLED,
 }
 
 
@@ -75,7 +75,7 @@ def _description(booking: Booking, *, show_booker: bool) -> str:
         lines.append(_("Cancelled."))
     if show_booker:
         lines.append(_("Booked by: %(booker)s") % {"booker": str(booking.booker)})
-    if booking.organisation_id:
+    if booking.organisation is not None:
         lines.append(_("For: %(organisation)s") % {"organisation": booking.organisation.name})
     lines.append(_("Attendees: %(count)d") % {"count": booking.attendees})
     if booking.purpose:
@@ -86,7 +86,7 @@ def _description(booking: Booking, *, show_booker: bool) -> str:
 
 def _summary(booking: Booking, *, show_booker: bool) -> str:
     if show_booker:
-        who = booking.organisation.name if booking.organisation_id else str(booking.booker)
+        who = booking.organisation.name if booking.organisation is not None else str(booking.booker)
         return f"{booking.title} ({who})"
     return booking.title
 
@@ -102,7 +102,7 @@ def booking_event(booking: Booking, *, detail: bool = True, show_booker: bool = 
         last_modified=booking.updated_at.astimezone(UTC),
         sequence=booking.sequence,
         status=ICS_STATUS[booking.status],
-        transparency="OPAQUE" if booking.is_active else "TRANSPARENT",
+        transparency=TRANSP.OPAQUE if booking.is_active else TRANSP.TRANSPARENT,
     )
     if detail:
         event.add("SUMMARY", _summary(booking, show_booker=show_booker))

@@ -159,7 +159,7 @@ def _event_cache_key(booking: Booking, feed: Feed) -> str:
         venue.address,
         venue.postcode,
         str(booking.booker),
-        booking.organisation.name if booking.organisation_id else "",
+        booking.organisation.name if booking.organisation is not None else "",
     )
     return hashlib.sha256(repr(inputs).encode()).hexdigest()
 

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Component
+from icalendar import Calendar, Event
 
 from spaces.models import CalendarImport, Unavailability
 
@@ -79,7 +79,7 @@ def _public_addresses(host: str, port: int) -> list[str]:
         raise ImportFailed(_("Could not find the server %(host)s.") % {"host": host}) from exc
     addresses = []
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
         if (
@@ -123,12 +123,14 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """Connects to an address already checked, while verifying the certificate for the host name."""
 
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        context = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
+        self._ssl_context = context
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._ssl_context.wrap_socket(sock, server_hostname=self.host)
 
 
 def _get(host: str, port: int, path: str, address: str, timeout: float) -> http.client.HTTPResponse:
@@ -320,7 +322,7 @@ def expand(text: str, *, zone: ZoneInfo, now: datetime) -> list[Block]:
     return sorted(blocks, key=lambda b: (b.starts_at, b.ends_at))
 
 
-def _occurrences(calendar: Calendar, start: datetime, end: datetime) -> Iterator[Component]:
+def _occurrences(calendar: Calendar, start: datetime, end: datetime) -> Iterator[Event]:
     """Each occurrence in [start, end), one series at a time, so the cap in `expand` stops a
     hostile file after at most one series' worth of work (query.between builds them all first)."""
     query = recurring_ical_events.of(calendar)

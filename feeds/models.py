@@ -101,10 +101,11 @@ class FeedToken(models.Model):
 
     @property
     def target_label(self) -> str:
-        if self.scope == self.Scope.ORGANISATION and self.organisation_id:
+        # An unset foreign key reads as None without a query.
+        if self.scope == self.Scope.ORGANISATION and self.organisation is not None:
             return self.organisation.name
-        if self.scope == self.Scope.VENUE and self.venue_id:
+        if self.scope == self.Scope.VENUE and self.venue is not None:
             return self.venue.name
-        if self.scope == self.Scope.SPACE and self.space_id:
+        if self.scope == self.Scope.SPACE and self.space is not None:
             return str(self.space)
         return str(self.owner)

@@ -76,35 +76,35 @@ def feed_for_token(token: FeedToken) -> Feed:
                 show_booker=False,
                 public=False,
             )
-        case FeedToken.Scope.ORGANISATION:
+        case FeedToken.Scope.ORGANISATION if token.organisation_id is not None:
             return Feed(
                 key=f"organisation-{token.organisation_id}",
                 name=_("%(organisation)s bookings (Commonshare)")
-                % {"organisation": token.organisation.name},
+                % {"organisation": token.target_label},
                 bookings=bookings.filter(organisation_id=token.organisation_id),
                 detail=True,
                 show_booker=True,
                 public=False,
             )
-        case FeedToken.Scope.VENUE:
+        case FeedToken.Scope.VENUE if token.venue_id is not None:
             return Feed(
                 key=f"venue-{token.venue_id}",
-                name=_("%(venue)s bookings (Commonshare)") % {"venue": token.venue.name},
+                name=_("%(venue)s bookings (Commonshare)") % {"venue": token.target_label},
                 bookings=bookings.filter(space__venue_id=token.venue_id),
                 detail=True,
                 show_booker=True,
                 public=False,
             )
-        case FeedToken.Scope.SPACE:
+        case FeedToken.Scope.SPACE if token.space_id is not None:
             return Feed(
                 key=f"space-{token.space_id}",
-                name=_("%(space)s bookings (Commonshare)") % {"space": str(token.space)},
+                name=_("%(space)s bookings (Commonshare)") % {"space": token.target_label},
                 bookings=bookings.filter(space_id=token.space_id),
                 detail=True,
                 show_booker=True,
                 public=False,
             )
-    raise ValueError(f"Unknown feed scope {token.scope!r}")
+    raise ValueError(f"Feed token {token.pk} has an unknown scope or no target: {token.scope!r}")
 
 
 def busy_feed_for_space(space: Space) -> Feed:

@@ -24,11 +24,12 @@ class FeedError(Exception):
 
 
 def _target(scope: str, target_id: int | None) -> dict[str, int | None]:
-    field = {
+    fields: dict[str, str] = {
         FeedToken.Scope.ORGANISATION: "organisation_id",
         FeedToken.Scope.VENUE: "venue_id",
         FeedToken.Scope.SPACE: "space_id",
-    }.get(scope)
+    }
+    field = fields.get(scope)
     return {field: target_id} if field else {}
 
 

@@ -1,6 +1,7 @@
 """Feed, download and account pages. Feed tokens are secrets: their 404s are not logged (see _gone)."""
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -30,6 +31,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bookings.ical import build_booking_file
 from bookings.models import Booking
+from members.http import AuthenticatedHttpRequest
 from spaces.models import CalendarImport, Space, Venue
 
 from .builders import Validators, build_feed, feed_validators, feed_window
@@ -56,14 +58,15 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 MAX_AGE = 15 * 60
 
 
+class _UnloggedNotFound(HttpResponseNotFound):
+    # Django's log_response skips a response already marked as logged.
+    _has_been_logged = True
+
+
 def _gone() -> HttpResponse:
     """404 for an unknown or revoked token. Django logs 4xx responses with their path (the token)
     at WARNING; marking the response as logged keeps the secret out of the logs."""
-    response = HttpResponseNotFound(
-        _("No such calendar feed."), content_type="text/plain; charset=utf-8"
-    )
-    response._has_been_logged = True
-    return response
+    return _UnloggedNotFound(_("No such calendar feed."), content_type="text/plain; charset=utf-8")
 
 
 def _not_modified(request: HttpRequest, validators: Validators) -> bool:
@@ -138,7 +141,7 @@ def busy_space_feed(request: HttpRequest, venue_slug: str, space_slug: str) -> H
     return serve_feed(request, busy_feed_for_space(space), now=timezone.now())
 
 
-def _booking_for(request: HttpRequest, pk: int) -> Booking:
+def _booking_for(request: AuthenticatedHttpRequest, pk: int) -> Booking:
     """A booking the member booked or manages; anyone else's is a 404."""
     return get_object_or_404(
         Booking.objects.visible_to(request.user).select_related(
@@ -150,7 +153,7 @@ def _booking_for(request: HttpRequest, pk: int) -> Booking:
 
 @login_required
 @require_safe
-def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = _booking_for(request, pk)
     response = _calendar_response(
         build_booking_file(booking), public=False, filename=f"booking-{booking.pk}.ics"
@@ -175,7 +178,7 @@ def webcal_url(url: str) -> str:
 
 @login_required
 @require_safe
-def my_feeds(request: HttpRequest) -> HttpResponse:
+def my_feeds(request: AuthenticatedHttpRequest) -> HttpResponse:
     tokens = list(
         FeedToken.objects.live()
         .filter(owner=request.user)
@@ -209,7 +212,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 
 @login_required
 @require_POST
-def create_feed(request: HttpRequest) -> HttpResponse:
+def create_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope, _sep, target = request.POST.get("feed", "").partition(":")
     try:
         create_feed_token(
@@ -224,13 +227,13 @@ def create_feed(request: HttpRequest) -> HttpResponse:
     return _back(request, "feeds:mine")
 
 
-def _own_token(request: HttpRequest, pk: int) -> FeedToken:
+def _own_token(request: AuthenticatedHttpRequest, pk: int) -> FeedToken:
     return get_object_or_404(FeedToken.objects.live(), pk=pk, owner=request.user)
 
 
 @login_required
 @require_POST
-def regenerate_feed(request: HttpRequest, pk: int) -> HttpResponse:
+def regenerate_feed(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     regenerate_feed_token(token=_own_token(request, pk), by=request.user)
     messages.success(
         request, _("New address made; the old one no longer works. Update your calendar app.")
@@ -240,7 +243,7 @@ def regenerate_feed(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_feed(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke_feed(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     revoke_feed_token(token=_own_token(request, pk), by=request.user)
     messages.success(request, _("Feed revoked; its address no longer works."))
     return redirect("feeds:mine")
@@ -266,7 +269,9 @@ class CalendarImportForm(forms.Form):
 
     def __init__(self, *args, venue: Venue, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["space"].queryset = venue.spaces.all()
+        space = self.fields["space"]
+        assert isinstance(space, forms.ModelChoiceField)  # declared above
+        space.queryset = venue.spaces.all()
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
@@ -282,8 +287,9 @@ class CalendarImportForm(forms.Form):
             )
         return upload
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and bool(data.get("url")) == bool(data.get("file")):
             raise forms.ValidationError(
                 _("Give either an https address or a file, not both and not neither.")
@@ -291,12 +297,12 @@ class CalendarImportForm(forms.Form):
         return data
 
 
-def _managed_venue(request: HttpRequest, venue_slug: str) -> Venue:
+def _managed_venue(request: AuthenticatedHttpRequest, venue_slug: str) -> Venue:
     return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)
 
 
 @login_required
-def venue_calendars(request: HttpRequest, venue_slug: str) -> HttpResponse:
+def venue_calendars(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
     venue = _managed_venue(request, venue_slug)
     form = CalendarImportForm(request.POST or None, request.FILES or None, venue=venue)
     if request.method == "POST" and form.is_valid():
@@ -338,7 +344,7 @@ def _report(request: HttpRequest, source: CalendarImport, result: ImportResult) 
         )
 
 
-def _managed_source(request: HttpRequest, pk: int) -> CalendarImport:
+def _managed_source(request: AuthenticatedHttpRequest, pk: int) -> CalendarImport:
     return get_object_or_404(
         CalendarImport.objects.select_related("venue").filter(
             venue__in=Venue.objects.managed_by(request.user)
@@ -349,7 +355,7 @@ def _managed_source(request: HttpRequest, pk: int) -> CalendarImport:
 
 @login_required
 @require_POST
-def refresh_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def refresh_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = _managed_source(request, pk)
     upload = request.FILES.get("file")
     if upload is not None:
@@ -362,7 +368,7 @@ def refresh_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def delete_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = _managed_source(request, pk)
     slug = source.venue.slug
     source.delete()  # its unavailability rows go with it

@@ -2,6 +2,9 @@ from django.http import HttpRequest
 
 from members import permissions
 
+# HttpRequest declares no such attribute, hence getattr and setattr.
+_CACHE = "_is_venue_manager"
+
 
 def navigation(request: HttpRequest) -> dict:
     """Whether to show the manager's links in the header (one cheap query, only when logged in)."""
@@ -10,6 +13,8 @@ def navigation(request: HttpRequest) -> dict:
         return {"is_venue_manager": False}
     # Lazy and cached on the request: django-tables2 renders per-row templates with the request,
     # and each render would otherwise run this query again.
-    if not hasattr(request, "_is_venue_manager"):
-        request._is_venue_manager = permissions.manages_any_venue(user)
-    return {"is_venue_manager": request._is_venue_manager}
+    cached: bool | None = getattr(request, _CACHE, None)
+    if cached is None:
+        cached = permissions.manages_any_venue(user)
+        setattr(request, _CACHE, cached)
+    return {"is_venue_manager": cached}

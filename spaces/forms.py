@@ -1,4 +1,5 @@
-from datetime import date, datetime
+import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,15 +38,17 @@ class SpaceFilterForm(forms.Form):
 
     FEATURES = ("step_free", "hearing_loop", "accessible_toilet", "quiet")
 
-    def clean_date(self) -> "date | None":
+    # `date` below is the field, so the type is spelt dt.date.
+    def clean_date(self) -> dt.date | None:
         day = self.cleaned_data.get("date")
         # Far-off years overflow when converted between zones; no booking is that far away anyway.
-        if day is not None and not date(2000, 1, 1) <= day <= date(2999, 12, 31):
+        if day is not None and not dt.date(2000, 1, 1) <= day <= dt.date(2999, 12, 31):
             raise forms.ValidationError(_("Choose a date between the years 2000 and 2999."))
         return day
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         when = [data.get("date"), data.get("from_time"), data.get("to_time")]
         given = [value is not None for value in when]
         if any(given) and not all(given):
@@ -56,11 +59,11 @@ class SpaceFilterForm(forms.Form):
             self.add_error("to_time", _("The end time must be after the start time."))
         return data
 
-    def wanted_time(self) -> tuple[datetime, datetime] | None:
+    def wanted_time(self) -> tuple[dt.datetime, dt.datetime] | None:
         """The naive wall-clock start and end asked for, to resolve in each venue's own zone; None if not asked."""
         data = self.cleaned_data
         if data.get("date") and data.get("from_time") and data.get("to_time"):
-            return datetime.combine(data["date"], data["from_time"]), datetime.combine(
+            return dt.datetime.combine(data["date"], data["from_time"]), dt.datetime.combine(
                 data["date"], data["to_time"]
             )
         return None

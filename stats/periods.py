@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -111,11 +112,12 @@ class PeriodForm(forms.Form):
         self.max_days = max_days
         self.period: Period | None = None
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
-        kind = data.get("kind")
+        kind = data["kind"]  # a required field, and the form has no errors
         if kind == "custom":
             start, end = data.get("start"), data.get("end")
             if not start or not end:

@@ -1,6 +1,7 @@
 """Stats pages for venue managers, and the open data of venues that publish their impact."""
 
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,7 +55,7 @@ def _period_form(request: HttpRequest, venue: Venue, default_kind: str = "month"
 
 def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> HttpResponse:
     form = _period_form(request, venue)
-    context = {"venue": venue, "space": space, "form": form}
+    context: dict[str, Any] = {"venue": venue, "space": space, "form": form}
     if form.period is None:
         return render(request, "stats/stats.html", context, status=400)
     stats = compute_stats(venue, form.period, space=space, with_before=True)
