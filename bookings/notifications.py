@@ -12,6 +12,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from members import permissions
+
 from .ical import build_invitation, invitation_method
 from .models import Booking
 
@@ -48,7 +50,7 @@ def _send(*, booking: Booking, to: list[str], template: str, invitation: bool = 
 
 
 def _managers(booking: Booking) -> list[str]:
-    return list(booking.space.venue.managers.filter(is_active=True).values_list("email", flat=True))
+    return list(permissions.managers_of(booking.space.venue).values_list("email", flat=True))
 
 
 def booking_requested(booking: Booking) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Booking
 from members import permissions
-from members.models import Member, OrganisationMembership
+from members.models import Member, Organisation
 from spaces.models import Space, Venue
 
 from .models import FeedToken
@@ -133,14 +133,14 @@ def busy_feed_for_venue(venue: Venue) -> Feed:
 def creatable_feeds(member: Member) -> list[tuple[str, int | None, str]]:
     """(scope, target id, label) for every feed `member` may subscribe to now."""
     choices: list[tuple[str, int | None, str]] = [(FeedToken.Scope.MEMBER, None, _("My bookings"))]
-    for membership in OrganisationMembership.objects.filter(member=member).select_related(
-        "organisation"
+    for organisation in Organisation.objects.filter(
+        permissions.followable_organisations_filter(member)
     ):
         choices.append(
             (
                 FeedToken.Scope.ORGANISATION,
-                membership.organisation_id,
-                _("Bookings for %(organisation)s") % {"organisation": membership.organisation.name},
+                organisation.pk,
+                _("Bookings for %(organisation)s") % {"organisation": organisation.name},
             )
         )
     venues = Venue.objects.managed_by(member)

@@ -68,6 +68,11 @@ def may_manage(member: Person, venue: Venue) -> bool:
     return member.is_superuser or venue.managers.filter(pk=member.pk).exists()
 
 
+def managers_of(venue: Venue):
+    """The members who run `venue` (superusers are not among them): they are told of requests."""
+    return venue.managers.filter(is_active=True)
+
+
 def manages_any_venue(member: Person) -> bool:
     """Does `member` manage at least one venue (the manager's links and pages)?"""
     if not _signed_in(member):
@@ -178,11 +183,12 @@ def may_approve(member: Person, booking: Booking, *, now: datetime) -> bool:
 # --- Organisations -----------------------------------------------------------------------------
 
 
-def organisations_of_filter(member: Person) -> Q:
-    """Organisations `member` belongs to, as a filter on Organisation."""
+def followable_organisations_filter(member: Person) -> Q:
+    """Organisations whose bookings' calendar `member` may follow (may_follow_organisation), as a
+    filter on Organisation: those they belong to."""
     if not _signed_in(member):
         return NOTHING
-    return Q(memberships__member=member)
+    return Q(pk__in=OrganisationMembership.objects.filter(member=member).values("organisation"))
 
 
 def _belongs_to(member: Person, organisation_id: int) -> bool:

@@ -55,7 +55,7 @@ def database_alone(monkeypatch):
     from bookings import services
     from spaces.models import Space
 
-    monkeypatch.setattr(services, "_check_free", lambda **kwargs: None)
+    monkeypatch.setattr(services, "check_free", lambda **kwargs: None)
     monkeypatch.setattr(
         services,
         "_lock_space",

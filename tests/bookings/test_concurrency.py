@@ -171,7 +171,7 @@ def test_request_booking_turns_the_constraints_refusal_into_a_booking_error(
     from schedule.models import Event
 
     book(room, at(10), at(12), booker=other_member)
-    monkeypatch.setattr(services, "_check_free", lambda **kwargs: None)
+    monkeypatch.setattr(services, "check_free", lambda **kwargs: None)
     before = (Booking.objects.count(), Event.objects.count())
     with pytest.raises(BookingError) as caught:
         book(room, at(11), at(13))

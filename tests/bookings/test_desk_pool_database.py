@@ -5,10 +5,11 @@ These run on PostgreSQL only (CI always does): SQLite has no such trigger and re
 booking service's check inside its write-locked transaction.
 """
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from schedule.models import Event
 
 from bookings import services
@@ -17,6 +18,7 @@ from bookings.services import BookingError
 from spaces.models import Space
 from tests.bookings.conftest import at
 from tests.bookings.test_concurrency import THREADS, race
+from tests.conftest import NOW
 from tests.factories import (
     BookingFactory,
     DeskPoolFactory,
@@ -188,7 +190,7 @@ def test_changes_that_take_no_new_seat_pass_even_in_a_pool_over_full_after_losin
 def test_request_booking_turns_the_guards_refusal_into_a_booking_error(book, pool, monkeypatch):
     for _ in range(3):
         book(pool, at(10), at(12), booker=MemberFactory())
-    monkeypatch.setattr(services, "_check_free", lambda **kwargs: None)
+    monkeypatch.setattr(services, "check_free", lambda **kwargs: None)
     before = (Booking.objects.count(), Event.objects.count())
     with pytest.raises(BookingError) as caught:
         book(pool, at(11), at(12))
@@ -239,3 +241,64 @@ def test_the_database_alone_fills_an_empty_pool_to_exactly_its_seats(database_al
     assert crashed == []
     assert (len(won), len(refused)) == (5, THREADS - 5)
     assert Booking.objects.filter(space=pool).active().count() == 5
+
+
+# --- Fewer seats while members book ------------------------------------------------------------
+
+
+def race_seat_cut_against_bookings(pool: Space, *, seats: int, bookers: int):
+    """`bookers` members book 10:00–12:00 while a manager cuts the pool to `seats`, all at once."""
+    barrier = threading.Barrier(bookers + 1)
+    outcomes: list[object] = []
+    lock = threading.Lock()
+
+    def attempt(action) -> None:
+        try:
+            barrier.wait(timeout=30)
+            result: object = action()
+        except BookingError as exc:
+            result = exc
+        except BaseException as exc:  # noqa: BLE001 - anything else is what the test looks for
+            result = ("crashed", exc)
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    members = [MemberFactory() for _ in range(bookers)]
+    actions = [
+        lambda member=member: services.request_booking(
+            booker=member, space=pool, starts_at=at(10), ends_at=at(12), title="Desk", now=NOW
+        )
+        for member in members
+    ] + [lambda: services.change_seats(space=pool, seats=seats, now=NOW)]
+    threads = [threading.Thread(target=attempt, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(5))
+def test_a_seat_cut_racing_members_who_book_never_leaves_the_pool_over_full(round_):
+    """Each round: 5 seats, 2 held; 6 members book while the manager cuts to 3. Whichever goes
+    first, the pool never holds more bookings at once than its seats."""
+    pool = DeskPoolFactory(venue=VenueFactory(), name="Race desks", seats=5, capacity=5)
+    for _ in range(2):
+        BookingFactory(space=pool, starts_at=at(9), ends_at=at(17))
+    outcomes = race_seat_cut_against_bookings(pool, seats=3, bookers=6)
+    assert [o for o in outcomes if isinstance(o, tuple)] == []  # nothing crashed
+    pool.refresh_from_db()
+    held = Booking.objects.filter(space=pool).active().count()  # all overlap 10:00–12:00
+    assert held <= pool.seats
+    cut = [o for o in outcomes if isinstance(o, Space)]
+    refused = [o for o in outcomes if isinstance(o, BookingError) and o.field == "seats"]
+    assert len(cut) + len(refused) == 1
+    if cut:
+        assert pool.seats == 3 and held <= 3
+    else:
+        assert pool.seats == 5
+        assert "before reducing the seats to 3" in refused[0].message
