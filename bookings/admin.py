@@ -1,5 +1,8 @@
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -7,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from schedule.models import Calendar, CalendarRelation, Event, EventRelation, Occurrence, Rule
 
+from members.models import Member
 from spaces.admin import SpaceAdminBase
 from spaces.models import Space
 
-from .models import Booking
+from .models import Booking, BookingQuerySet
 from .rules import seats_refusal
 from .services import (
     BookingError,
@@ -91,8 +95,10 @@ class BookingAdmin(admin.ModelAdmin):
     fields = ["title", "purpose", "activity", *RULED_FIELDS]
     actions = ["approve", "decline", "cancel"]
 
-    def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).managed_by(request.user)
+    def get_queryset(self, request: HttpRequest) -> BookingQuerySet:
+        # Booking.objects gives BookingQuerySets; the admin adds its ordering and select_related.
+        bookings = cast(BookingQuerySet, super().get_queryset(request))
+        return bookings.managed_by(request.user)
 
     def save_model(self, request: HttpRequest, obj: Booking, form, change: bool) -> None:
         # Title, purpose and activity are all the admin edits; the service keeps the mirror
@@ -100,7 +106,7 @@ class BookingAdmin(admin.ModelAdmin):
         try:
             change_booking_details(
                 booking=obj,
-                by=request.user,
+                by=cast(Member, request.user),  # only logged-in staff get into the admin
                 title=obj.title,
                 purpose=obj.purpose,
                 activity=obj.activity,
@@ -140,7 +146,7 @@ class BookingAdmin(admin.ModelAdmin):
             "title": _("Why decline these requests?"),
             "bookings": queryset,
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "missing_reason": bool(request.POST.get("confirm")),
         }
         return TemplateResponse(request, "bookings/admin_decline.html", context)
@@ -149,8 +155,9 @@ class BookingAdmin(admin.ModelAdmin):
 class SpaceAdminForm(forms.ModelForm):
     """The admin builds the form's fields from SpaceAdminBase.fieldsets."""
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         seats = data.get("seats")
         if self.instance.pk and seats:
             # The admin validates and saves in one transaction: the lock taken here holds until

@@ -7,6 +7,7 @@ works in UTC instants.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -62,6 +63,7 @@ def full_intervals(
     count as two seats just because the new booking's buffer would touch both.
     """
     reach = Interval(window.start - buffer, window.end + buffer)
+    holds: Iterable[tuple[datetime, datetime]]
     if (
         known is not None
         and exclude_booking_id is None
@@ -74,12 +76,10 @@ def full_intervals(
             if start < reach.end and end > reach.start  # as BookingQuerySet.overlapping
         ]
     else:
-        holds = (
-            Booking.objects.active()
-            .overlapping(space, reach.start, reach.end)
-            .exclude(pk=exclude_booking_id)
-            .values_list("starts_at", "blocked_until")
-        )
+        others = Booking.objects.active().overlapping(space, reach.start, reach.end)
+        if exclude_booking_id is not None:
+            others = others.exclude(pk=exclude_booking_id)
+        holds = others.values_list("starts_at", "blocked_until")
     full = saturated((Interval(start, end) for start, end in holds), space.seats)
     return merge(Interval(interval.start - buffer, interval.end) for interval in full)
 

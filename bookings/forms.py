@@ -1,11 +1,12 @@
-from datetime import date, datetime, time
+import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import Member
+from members.models import Member, Organisation
 from spaces.models import Space
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
@@ -27,7 +28,7 @@ def _fold_field(label) -> forms.TypedChoiceField:
     )
 
 
-def _zone_words(naive: datetime, local: datetime) -> dict[str, str]:
+def _zone_words(naive: dt.datetime, local: dt.datetime) -> dict[str, str]:
     offset = local.strftime("%z")
     return {
         "time": naive.strftime("%H:%M"),
@@ -76,7 +77,7 @@ class BookingForm(forms.Form):
     end_fold = _fold_field(gettext_lazy("Which end time?"))
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Booking for"),
-        queryset=None,
+        queryset=Organisation.objects.none(),  # the member's own: set in __init__
         required=False,
         empty_label=gettext_lazy("Myself"),
     )
@@ -84,9 +85,11 @@ class BookingForm(forms.Form):
     def __init__(self, *args, space: Space, member: Member, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.space = space
-        self.ambiguous: list[datetime] = []  # wall times that happened twice; we took the first
+        self.ambiguous: list[dt.datetime] = []  # wall times that happened twice; we took the first
         organisations = member.organisations.order_by("name")
-        self.fields["organisation"].queryset = organisations
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)  # declared above
+        organisation.queryset = organisations
         step = int(space.slot_step.total_seconds())
         for name in ("start_time", "end_time"):
             self.fields[name].widget.attrs["step"] = step
@@ -101,17 +104,17 @@ class BookingForm(forms.Form):
         """The fold choices to show: one per wall time the member chose that happens twice."""
         return [self[name] for name in self.repeated_fields]
 
-    def _wall_times(self) -> dict[str, datetime]:
+    def _wall_times(self) -> dict[str, dt.datetime]:
         """The naive wall times the form holds (submitted, or pre-filled from a grid link)."""
         times = {}
         for name in ("start_time", "end_time"):
             day, at = self._raw("date"), self._raw(name)
             try:
-                day = day if isinstance(day, date) else date.fromisoformat(str(day))
-                at = at if isinstance(at, time) else time.fromisoformat(str(at))
+                day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+                at = at if isinstance(at, dt.time) else dt.time.fromisoformat(str(at))
             except ValueError:
                 continue
-            times[name] = datetime.combine(day, at)
+            times[name] = dt.datetime.combine(day, at)
         return times
 
     def _raw(self, name: str):
@@ -130,6 +133,7 @@ class BookingForm(forms.Form):
                 continue
             fold_name = name.replace("_time", "_fold")
             field = self.fields[fold_name]
+            assert isinstance(field, forms.ChoiceField)  # made by _fold_field
             field.label = _("%(time)s happens twice on %(date)s: which one?") % {
                 "time": naive.strftime("%H:%M"),
                 "date": date_format(naive.date(), "j F Y"),
@@ -152,7 +156,7 @@ class BookingForm(forms.Form):
             shown.append(fold_name)
         return shown
 
-    def _resolve(self, name: str, naive: datetime) -> datetime | None:
+    def _resolve(self, name: str, naive: dt.datetime) -> dt.datetime | None:
         fold_name = name.replace("_time", "_fold")
         chosen = self.cleaned_data.get(fold_name)
         try:
@@ -164,23 +168,25 @@ class BookingForm(forms.Form):
             self.ambiguous.append(local.instant.astimezone(self.space.venue.zone))
         return local.instant
 
-    def clean_date(self) -> "date | None":
+    # `date` in this class is the field, so the type is spelt dt.date.
+    def clean_date(self) -> dt.date | None:
         day = self.cleaned_data.get("date")
         # Far-off years overflow when converted between zones; no booking is that far away anyway.
-        if day is not None and not date(2000, 1, 1) <= day <= date(2999, 12, 31):
+        if day is not None and not dt.date(2000, 1, 1) <= day <= dt.date(2999, 12, 31):
             raise forms.ValidationError(_("Choose a date between the years 2000 and 2999."))
         return day
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if day is None or start is None or end is None:
             return data
         if end <= start:
             self.add_error("end_time", _("The booking must end after it starts."))
             return data
-        starts_at = self._resolve("start_time", datetime.combine(day, start))
-        ends_at = self._resolve("end_time", datetime.combine(day, end))
+        starts_at = self._resolve("start_time", dt.datetime.combine(day, start))
+        ends_at = self._resolve("end_time", dt.datetime.combine(day, end))
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("end_time", _("The booking must end after it starts."))
         data["starts_at"], data["ends_at"] = starts_at, ends_at

@@ -94,6 +94,8 @@ class BookerColumn(tables.Column):
 class OrganisationColumn(tables.Column):
     def render(self, record: Booking) -> str:
         organisation = record.organisation
+        # django-tables2 renders the column's default ("Themselves") instead when there is none.
+        assert organisation is not None
         return format_html(
             '{}<br><span class="muted">{}</span>',
             organisation.name,

@@ -116,21 +116,24 @@ def bank_holidays(year: int) -> dict[date, str]:
 
 
 class DemoBuilder(PastBookings, UpcomingBookings):
-    """Writes the demo; the past and the upcoming bookings are made by the two mixins."""
+    """Writes the demo; the past and the upcoming bookings are made by the two mixins.
+
+    The state they share (and the helpers below that they call) is declared in `demo.state`.
+    """
 
     def __init__(self, *, now: datetime) -> None:
         self.now = now
         self.today = now.astimezone(ZONE).date()
         self.rng = random.Random(SEED)
-        self.members: dict[str, Member] = {}
-        self.organisations: dict[str, Organisation] = {}
+        self.members = {}
+        self.organisations = {}
         self.org_specs = {spec.slug: spec for spec in ORGANISATIONS}
         self.venue_specs = {spec.slug: spec for spec in VENUES}
-        self.venues: dict[str, Venue] = {}
-        self.spaces: dict[tuple[str, str], Space] = {}
+        self.venues = {}
+        self.spaces = {}
         self.hours: dict[str, list[OpeningHours]] = {}
         self.closures: dict[str, list[Closure]] = defaultdict(list)
-        self.desk_taken: dict[date, set[str]] = defaultdict(set)
+        self.desk_taken = defaultdict(set)
 
     # People and organisations ---------------------------------------------------------------
 
@@ -156,14 +159,14 @@ class DemoBuilder(PastBookings, UpcomingBookings):
         joined = self.now - timedelta(days=PAST_DAYS + 30)
         rows = []
         for email, name in sorted(people.items()):
-            login = logins.get(email)
+            demo_login = logins.get(email)
             rows.append(
                 Member(
                     email=email,
                     display_name=name,
-                    password=hashes[login] if login else make_password(None),
-                    is_staff=login is STAFF,
-                    is_superuser=login is STAFF,
+                    password=hashes[demo_login] if demo_login else make_password(None),
+                    is_staff=demo_login is STAFF,
+                    is_superuser=demo_login is STAFF,
                     date_joined=joined - timedelta(days=self.rng.randint(0, 400)),
                 )
             )
@@ -396,9 +399,11 @@ class DemoBuilder(PastBookings, UpcomingBookings):
 
     def use_level(self, venue: Venue, day: date) -> float:
         """0 before the venue opened for sharing, then rising to 1 over RAMP_WEEKS."""
-        if day < venue.opened_for_sharing_on:
+        opened = venue.opened_for_sharing_on
+        assert opened is not None  # every demo venue gets one in create_venue
+        if day < opened:
             return 0.0
-        weeks = (day - venue.opened_for_sharing_on).days / 7
+        weeks = (day - opened).days / 7
         return min(1.0, 0.25 + 0.75 * weeks / RAMP_WEEKS)
 
     def how_many(self, spec: SpaceSpec, level: float, day: date) -> int:

@@ -17,12 +17,13 @@ from spaces.intervals import Interval
 from spaces.models import Space
 
 from .people import CANCELLATION_REASONS, DECLINE_REASONS
+from .state import DemoState
 from .venues import VENUES, RegularSpec, SpaceSpec, VenueSpec
 
 PAST_DAYS = 182
 
 
-class PastBookings:
+class PastBookings(DemoState):
     """Mixed into `demo.build.DemoBuilder`; uses its members, spaces, random numbers and slots."""
 
     def create_past_bookings(self) -> None:

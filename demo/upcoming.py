@@ -17,12 +17,13 @@ from spaces.intervals import Interval
 from spaces.models import Space
 
 from .people import CHARITY_ADMIN, DECLINE_REASONS, FREELANCER, LOGINS, Activity
+from .state import DemoState
 from .venues import VENUES, SpaceSpec
 
 UPCOMING_DAYS = 21
 
 
-class UpcomingBookings:
+class UpcomingBookings(DemoState):
     """Mixed into `demo.build.DemoBuilder`; uses its members, spaces, random numbers and slots."""
 
     def request(self, space: Space, slot: Interval, **fields) -> Booking | None:

@@ -16,14 +16,18 @@ class ClosureInline(admin.TabularInline):
     autocomplete_fields = ["space"]
 
 
+# The inline's columns, all read-only. A tuple: one value that fits the types of both attributes.
+SPACE_INLINE_FIELDS = ("name", "kind", "capacity", "seats", "requires_approval", "is_active")
+
+
 class SpaceInline(admin.TabularInline):
     """The venue's spaces at a glance. Spaces are added and changed on their own page, where a
     change of seats goes through the booking service (bookings.admin.SpaceAdmin)."""
 
     model = Space
     extra = 0
-    fields = ["name", "kind", "capacity", "seats", "requires_approval", "is_active"]
-    readonly_fields = fields
+    fields = SPACE_INLINE_FIELDS
+    readonly_fields = SPACE_INLINE_FIELDS
     show_change_link = True
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -1,6 +1,7 @@
 import zoneinfo
 from datetime import time, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from members import permissions
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def validate_time_zone(value: str) -> None:
@@ -160,7 +164,12 @@ class Closure(models.Model):
         )
 
     def clean(self) -> None:
-        if self.space_id and self.venue_id and self.space.venue_id != self.venue_id:
+        if (
+            self.space_id
+            and self.venue_id
+            and self.space is not None
+            and self.space.venue_id != self.venue_id
+        ):
             raise ValidationError({"space": _("That space belongs to another venue.")})
 
 
@@ -268,7 +277,7 @@ class Space(models.Model):
     RESERVED_SLUGS = frozenset({"stats", "impact", "calendars", "usage", "book"})
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.slug in self.RESERVED_SLUGS:
             errors["slug"] = _(
                 "%(slug)s is used by Commonshare's own pages; choose another slug."

@@ -59,6 +59,13 @@ class Segment(NamedTuple):
     hours: float
 
 
+def _offset_seconds(local: datetime) -> float:
+    """The UTC offset of a datetime in a zone, in seconds."""
+    offset = local.utcoffset()
+    assert offset is not None  # aware: made by astimezone
+    return offset.total_seconds()
+
+
 def split_open_time(space: Space, intervals: list[Interval], venue: Venue) -> list[Segment]:
     """Cut open intervals at local hours, UTC hours and the venue's daily peak start and end."""
     zone, space_id = venue.zone, space.pk
@@ -67,15 +74,15 @@ def split_open_time(space: Space, intervals: list[Interval], venue: Venue) -> li
     segments = []
     for interval in intervals:
         start, end = interval.start.timestamp(), interval.end.timestamp()
-        offset = interval.start.astimezone(zone).utcoffset().total_seconds()
+        offset = _offset_seconds(interval.start.astimezone(zone))
         # Within an interval that does not cross a clock change the local time is plain
         # arithmetic; across one (a night opening on the DST days) each step asks the zone.
         last = (interval.end - timedelta(microseconds=1)).astimezone(zone)
-        steady = offset == last.utcoffset().total_seconds()
+        steady = offset == _offset_seconds(last)
         while start < end:
             if not steady:
                 local_time = datetime.fromtimestamp(start, UTC).astimezone(zone)
-                offset = local_time.utcoffset().total_seconds()
+                offset = _offset_seconds(local_time)
             local_seconds = start + offset
             day_number = int(local_seconds // 86400)
             if day_number not in local_days:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from members import permissions
+from members.http import AuthenticatedHttpRequest
 from members.models import Member
 from spaces.models import Space
 
@@ -68,7 +69,7 @@ def _initial_from_link(request: HttpRequest) -> dict:
 
 
 @login_required
-def book(request: HttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
     space = get_object_or_404(
         Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
     )
@@ -114,7 +115,7 @@ def book(request: HttpRequest, venue_slug: str, space_slug: str) -> HttpResponse
 
 
 @login_required
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     mine = Booking.objects.for_member(request.user).select_related("space__venue")
     upcoming = MyBookingsTable(mine.filter(ends_at__gt=now), prefix="upcoming-", request=request)
@@ -128,7 +129,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = booking_for(request.user, pk)
     now = timezone.now()
     is_booker = permissions.is_booker(request.user, booking)
@@ -156,11 +157,11 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = booking_for(request.user, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
         return redirect(booking)
     try:
         cancel_booking(booking=booking, by=request.user, reason=form.cleaned_data["reason"])
@@ -176,7 +177,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _requests_page(
-    request: HttpRequest, *, decline_errors: dict[int, list[str]] | None = None
+    request: AuthenticatedHttpRequest, *, decline_errors: dict[int, list[str]] | None = None
 ) -> HttpResponse:
     managed = Booking.objects.managed_by(request.user).select_related(
         "space__venue", "booker", "organisation", "decided_by"
@@ -184,8 +185,14 @@ def _requests_page(
     pending = list(managed.filter(status=Booking.Status.PENDING))
     now = timezone.now()
     for booking in pending:
-        booking.decline_errors = (decline_errors or {}).get(booking.pk, [])
-        booking.can_approve = permissions.may_approve(request.user, booking, now=now)
+        # Answers of this page, not fields of the model: the Decision column of RequestsTable
+        # (bookings/_decide_buttons.html) reads them as record.decline_errors and record.can_approve.
+        answers = {
+            "decline_errors": (decline_errors or {}).get(booking.pk, []),
+            "can_approve": permissions.may_approve(request.user, booking, now=now),
+        }
+        for name, value in answers.items():
+            setattr(booking, name, value)
     recently = now - timedelta(days=30)
     decided = managed.filter(decided_at__gte=recently)
     pending_table = RequestsTable(pending, prefix="pending-", request=request)
@@ -203,13 +210,13 @@ def _requests_page(
 
 
 @login_required
-def requests(request: HttpRequest) -> HttpResponse:
+def requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.manages_any_venue(request.user):
         raise PermissionDenied(_("Only venue managers can see booking requests."))
     return _requests_page(request)
 
 
-def _managed_booking(request: HttpRequest, pk: int) -> Booking:
+def _managed_booking(request: AuthenticatedHttpRequest, pk: int) -> Booking:
     if not permissions.manages_any_venue(request.user):
         raise Http404
     return booking_for(request.user, pk)
@@ -217,7 +224,7 @@ def _managed_booking(request: HttpRequest, pk: int) -> Booking:
 
 @require_POST
 @login_required
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = _managed_booking(request, pk)
     try:
         approve_booking(booking=booking, by=request.user)
@@ -234,11 +241,12 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def decline(request: HttpRequest, pk: int) -> HttpResponse:
+def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = _managed_booking(request, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        return _requests_page(request, decline_errors={booking.pk: form.errors.get("reason", [])})
+        errors = [str(error) for error in form.errors.get("reason", [])]
+        return _requests_page(request, decline_errors={booking.pk: errors})
     try:
         decline_booking(booking=booking, by=request.user, reason=form.cleaned_data["reason"])
     except BookingError as error:

@@ -1,5 +1,6 @@
 """Finding a space: the venues with their spaces (and the "free then" filter), and a space's week."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -56,20 +57,21 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         Space.objects.filter(is_active=True).select_related("venue").order_by("venue__name", "name")
     )
     filtering = False
+    matching: Iterable[Space] = spaces
     if form.is_bound and form.is_valid():
         filtering = any(value not in (None, "", False) for value in form.cleaned_data.values())
-        spaces = form.filter_spaces(spaces)
+        matching = spaces = form.filter_spaces(spaces)
         wanted = form.wanted_time()
         if wanted:
             now = timezone.now()
-            spaces = _free_for_whole_time(list(spaces), wanted, now)
+            matching = _free_for_whole_time(list(spaces), wanted, now)
     elif form.is_bound:
         messages.error(
             request, _("Some of the filters could not be used: see the notes by the form.")
         )
     venues = Venue.objects.order_by("name")
     spaces_by_venue: dict[int, list[Space]] = {}
-    for space in spaces:
+    for space in matching:
         spaces_by_venue.setdefault(space.venue_id, []).append(space)
     listed = [
         (venue, spaces_by_venue.get(venue.pk, []))

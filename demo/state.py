@@ -1,0 +1,52 @@
+"""What the demo builder holds while it writes: the base of `demo.build.DemoBuilder` and of the
+two mixins that make its bookings (`demo.past.PastBookings`, `demo.upcoming.UpcomingBookings`).
+
+Only declarations: `DemoBuilder.__init__` fills the attributes, and `DemoBuilder` implements the
+helpers the mixins call.
+"""
+
+import random
+from abc import ABC, abstractmethod
+from datetime import date, datetime, time, timedelta
+
+from members.models import Member, Organisation
+from spaces.intervals import Interval
+from spaces.models import Space, Venue
+
+from .people import OrganisationSpec
+from .venues import SpaceSpec, VenueSpec
+
+
+class DemoState(ABC):
+    now: datetime
+    today: date  # in the demo's zone
+    rng: random.Random
+    members: dict[str, Member]  # by email
+    organisations: dict[str, Organisation]  # by slug
+    org_specs: dict[str, OrganisationSpec]  # by slug
+    venue_specs: dict[str, VenueSpec]  # by slug
+    venues: dict[str, Venue]  # by slug
+    spaces: dict[tuple[str, str], Space]  # by (venue slug, space slug)
+    desk_taken: dict[date, set[str]]  # emails of the desk users who have a desk that day
+
+    @abstractmethod
+    def local(self, day: date, at: time) -> datetime: ...
+
+    @abstractmethod
+    def slots(
+        self, space: Space, spec: SpaceSpec, day: date, venue_slug: str, length: timedelta
+    ) -> list[Interval]: ...
+
+    @abstractmethod
+    def pick_hirer(
+        self, spec: SpaceSpec, day: date
+    ) -> tuple[Member, Organisation | None, str, str] | None: ...
+
+    @abstractmethod
+    def attendees(self, spec: SpaceSpec) -> int: ...
+
+    @abstractmethod
+    def use_level(self, venue: Venue, day: date) -> float: ...
+
+    @abstractmethod
+    def how_many(self, spec: SpaceSpec, level: float, day: date) -> int: ...
