@@ -20,6 +20,11 @@ def booking(book, room):
     return made
 
 
+@pytest.fixture
+def hall(venue):
+    return SpaceFactory(venue=venue, name="Hall", slug="hall", requires_approval=True)
+
+
 def snapshot(booking: Booking) -> tuple:
     booking.refresh_from_db()
     return (booking.space_id, booking.starts_at, booking.ends_at, booking.status, booking.sequence)
@@ -95,9 +100,8 @@ def test_it_does_not_move_to_another_venue(booking, member):
 
 
 def test_moved_into_a_space_that_needs_approval_it_goes_back_to_pending(
-    booking, member, venue, manager, django_capture_on_commit_callbacks
+    booking, member, hall, manager, django_capture_on_commit_callbacks
 ):
-    hall = SpaceFactory(venue=venue, name="Hall", slug="hall", requires_approval=True)
     with django_capture_on_commit_callbacks(execute=True):
         move_booking(
             booking=booking, by=member, space=hall, starts_at=at(10), ends_at=at(11), now=NOW
@@ -107,9 +111,8 @@ def test_moved_into_a_space_that_needs_approval_it_goes_back_to_pending(
 
 
 def test_a_managers_move_stands_as_confirmed_and_the_booker_is_told(
-    booking, member, venue, manager, django_capture_on_commit_callbacks
+    booking, member, hall, manager, django_capture_on_commit_callbacks
 ):
-    hall = SpaceFactory(venue=venue, name="Hall", slug="hall", requires_approval=True)
     with django_capture_on_commit_callbacks(execute=True):
         move_booking(
             booking=booking, by=manager, space=hall, starts_at=at(12), ends_at=at(13), now=NOW
