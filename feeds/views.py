@@ -23,7 +23,6 @@ from django.utils.http import (
     http_date,
     parse_etags,
     parse_http_date_safe,
-    url_has_allowed_host_and_scheme,
 )
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +30,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bookings.ical import build_booking_file
 from bookings.models import Booking
-from members.http import AuthenticatedHttpRequest
+from members.http import AuthenticatedHttpRequest, next_url
 from spaces.models import CalendarImport, Space, Venue
 
 from .builders import Validators, build_feed, feed_validators, feed_window
@@ -201,18 +200,10 @@ def my_feeds(request: AuthenticatedHttpRequest) -> HttpResponse:
     return response
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return redirect(default)
-
-
 @login_required
 @require_POST
 def create_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
+    back = next_url(request, reverse("feeds:mine"))
     scope, _sep, target = request.POST.get("feed", "").partition(":")
     try:
         create_feed_token(
@@ -224,7 +215,7 @@ def create_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     messages.success(
         request, _("Your calendar feed is ready. Copy its address into your calendar app.")
     )
-    return _back(request, "feeds:mine")
+    return HttpResponseRedirect(back)
 
 
 def _own_token(request: AuthenticatedHttpRequest, pk: int) -> FeedToken:

@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from members import permissions
+from members.http import configure_tables
 from spaces.models import Space, Venue
 
 from . import charts
@@ -61,9 +61,7 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
     stats = compute_stats(venue, form.period, space=space, with_before=True)
     proxies = list(venue.proxy_values.all())
     tables = build_tables(stats, estimates(stats, proxies))
-    config = RequestConfig(request, paginate=False)
-    for table in tables.values():
-        config.configure(table)
+    configure_tables(request, *tables.values(), per_page=None)
     export_format = request.GET.get("_export")
     if export_format is not None:
         name = request.GET.get("_table", "")

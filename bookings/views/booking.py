@@ -3,16 +3,15 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from members import permissions
-from members.http import AuthenticatedHttpRequest
+from members.http import AuthenticatedHttpRequest, configure_tables, next_url
 from members.models import Member
 from spaces.models import Space
 
@@ -118,11 +117,9 @@ def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) ->
 def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     mine = Booking.objects.for_member(request.user).select_related("space__venue")
-    upcoming = MyBookingsTable(mine.filter(ends_at__gt=now), prefix="upcoming-", request=request)
-    past = PastBookingsTable(mine.filter(ends_at__lte=now), prefix="past-", request=request)
-    config = RequestConfig(request, paginate={"per_page": 10})
-    config.configure(upcoming)
-    config.configure(past)
+    upcoming = MyBookingsTable(mine.filter(ends_at__gt=now), prefix="upcoming-")
+    past = PastBookingsTable(mine.filter(ends_at__lte=now), prefix="past-")
+    configure_tables(request, upcoming, past, per_page=10)
     return render(
         request, "bookings/my_bookings.html", {"upcoming": upcoming, "past": past, "now": now}
     )
@@ -146,19 +143,11 @@ def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
-
-
 @require_POST
 @login_required
 def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = booking_for(request.user, pk)
+    back = next_url(request, booking.get_absolute_url())
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
@@ -173,7 +162,7 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("Cancelled: %(title)s, %(when)s.")
             % {"title": booking.title, "when": when_in_words(booking)},
         )
-    return _back(request, booking.get_absolute_url())
+    return HttpResponseRedirect(back)
 
 
 def _requests_page(
@@ -195,11 +184,9 @@ def _requests_page(
             setattr(booking, name, value)
     recently = now - timedelta(days=30)
     decided = managed.filter(decided_at__gte=recently)
-    pending_table = RequestsTable(pending, prefix="pending-", request=request)
-    decided_table = DecidedTable(decided, prefix="decided-", request=request)
-    config = RequestConfig(request, paginate={"per_page": 20})
-    config.configure(pending_table)
-    config.configure(decided_table)
+    pending_table = RequestsTable(pending, prefix="pending-")
+    decided_table = DecidedTable(decided, prefix="decided-")
+    configure_tables(request, pending_table, decided_table, per_page=20)
     status = 400 if decline_errors else 200
     return render(
         request,
@@ -226,6 +213,7 @@ def _managed_booking(request: AuthenticatedHttpRequest, pk: int) -> Booking:
 @login_required
 def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = _managed_booking(request, pk)
+    back = next_url(request, reverse("bookings:requests"))
     try:
         approve_booking(booking=booking, by=request.user)
     except BookingError as error:
@@ -236,13 +224,14 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("Approved: %(title)s for %(booker)s, %(when)s.")
             % {"title": booking.title, "booker": booking.booker, "when": when_in_words(booking)},
         )
-    return _back(request, "bookings:requests")
+    return HttpResponseRedirect(back)
 
 
 @require_POST
 @login_required
 def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = _managed_booking(request, pk)
+    back = next_url(request, reverse("bookings:requests"))
     form = DeclineForm(request.POST)
     if not form.is_valid():
         errors = [str(error) for error in form.errors.get("reason", [])]
@@ -259,4 +248,4 @@ def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("Declined: %(title)s for %(booker)s. They have been told why.")
             % {"title": booking.title, "booker": booking.booker},
         )
-    return _back(request, "bookings:requests")
+    return HttpResponseRedirect(back)
