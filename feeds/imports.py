@@ -222,6 +222,9 @@ def _check_shape(text: str) -> None:
         raise ImportFailed(
             _("The calendar is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
         )
+    if "\x00" in text:
+        # No calendar holds one, and PostgreSQL cannot store one: refuse before anything is kept.
+        raise ImportFailed(_("The calendar holds a NUL character, so it is not a text calendar."))
     if "BEGIN:VCALENDAR" not in text.upper():
         raise ImportFailed(_("This is not an iCalendar file (no BEGIN:VCALENDAR)."))
     depth = components = 0

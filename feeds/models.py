@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django.conf import settings
@@ -9,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 def new_token() -> str:
     """256 random bits, URL-safe: 43 characters of [A-Za-z0-9_-]."""
     return secrets.token_urlsafe(32)
+
+
+# What any token could look like (new_token's alphabet, within the column's length); anything
+# else in a feed address is refused before it reaches the database.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class FeedTokenQuerySet(models.QuerySet["FeedToken"]):

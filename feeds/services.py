@@ -23,6 +23,20 @@ class FeedError(Exception):
         self.message = message
 
 
+# Database ids are 64-bit; 18 digits always fit, and a longer "id" is no feed of ours.
+MAX_TARGET_DIGITS = 18
+
+
+def parse_target_id(text: str) -> int | None:
+    """The id after `scope:` in the feed picker: ASCII digits only, or None (then no feed matches).
+
+    str.isdigit alone would let through "²" (which int() refuses) and 5,000-digit numbers.
+    """
+    if text.isascii() and text.isdigit() and len(text) <= MAX_TARGET_DIGITS:
+        return int(text)
+    return None
+
+
 def _target(scope: str, target_id: int | None) -> dict[str, int | None]:
     fields: dict[str, str] = {
         FeedToken.Scope.ORGANISATION: "organisation_id",

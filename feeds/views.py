@@ -35,7 +35,7 @@ from spaces.models import CalendarImport, Space, Venue
 
 from .builders import Validators, build_feed, feed_validators, feed_window
 from .imports import MAX_BYTES, ImportResult, import_calendar, import_upload
-from .models import FeedToken
+from .models import TOKEN_SHAPE, FeedToken
 from .scopes import (
     Feed,
     busy_feed_for_space,
@@ -48,6 +48,7 @@ from .services import (
     FeedError,
     create_feed_token,
     note_token_used,
+    parse_target_id,
     regenerate_feed_token,
     revoke_feed_token,
 )
@@ -109,6 +110,9 @@ def serve_feed(request: HttpRequest, feed: Feed, *, now: datetime) -> HttpRespon
 
 @require_safe
 def token_feed(request: HttpRequest, token: str) -> HttpResponse:
+    if not TOKEN_SHAPE.fullmatch(token):
+        # Not a token we could have made (a NUL byte, say, which PostgreSQL refuses): no query.
+        return _gone()
     now = timezone.now()
     found = (
         FeedToken.objects.live()
@@ -206,9 +210,7 @@ def create_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     back = next_url(request, reverse("feeds:mine"))
     scope, _sep, target = request.POST.get("feed", "").partition(":")
     try:
-        create_feed_token(
-            owner=request.user, scope=scope, target_id=int(target) if target.isdigit() else None
-        )
+        create_feed_token(owner=request.user, scope=scope, target_id=parse_target_id(target))
     except FeedError as exc:
         messages.error(request, exc.message)
         return redirect("feeds:mine")

@@ -140,17 +140,11 @@ class PeriodForm(forms.Form):
 
 def parse_open_data_range(start: str | None, end: str | None, *, today: date) -> Period:
     """`?start=&end=` of the open data; the last 30 days by default. Raises ValueError with a readable message."""
-    try:
-        last = date.fromisoformat(end) if end else today
-        first = date.fromisoformat(start) if start else last - timedelta(days=29)
-    except ValueError:
-        raise ValueError(_("Dates must be written as YYYY-MM-DD, e.g. 2026-03-29.")) from None
-    for value in (first, last):
-        if not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise ValueError(
-                _("Choose dates between the years %(first)d and %(last)d.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR}
-            )
+    # Each given date is checked before any arithmetic: a day before 0001-01-30 or near 9999-12-31
+    # would overflow when the default start or the window's end is worked out.
+    given_first = _open_data_date("start", start) if start else None
+    last = _open_data_date("end", end) if end else today
+    first = given_first or last - timedelta(days=29)
     if last < first:
         raise ValueError(_("The end date must be on or after the start date."))
     if (last - first).days + 1 > MAX_OPEN_DATA_DAYS:
@@ -158,6 +152,19 @@ def parse_open_data_range(start: str | None, end: str | None, *, today: date) ->
             _("Ask for at most %(days)d days at a time.") % {"days": MAX_OPEN_DATA_DAYS}
         )
     return Period(first, last)
+
+
+def _open_data_date(name: str, value: str) -> date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("Dates must be written as YYYY-MM-DD, e.g. 2026-03-29.")) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(
+            _("Choose dates between the years %(first)d and %(last)d (%(name)s=%(value)s).")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR, "name": name, "value": day.isoformat()}
+        )
+    return day
 
 
 def local_today(zone: ZoneInfo, now: datetime) -> date:

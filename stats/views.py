@@ -3,6 +3,7 @@
 import csv
 from typing import Any
 
+import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -53,6 +54,13 @@ def _period_form(request: HttpRequest, venue: Venue, default_kind: str = "month"
     return form
 
 
+def export_formats() -> list[str]:
+    """The table export formats that work here: django-tables2 offers xlsx, ods, yaml and xls too,
+    but tablib only writes them when their optional libraries are installed."""
+    installed = {fmt.title for fmt in tablib.formats.registry.formats()}
+    return [name for name in TableExport.FORMATS if name in installed]
+
+
 def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> HttpResponse:
     form = _period_form(request, venue)
     context: dict[str, Any] = {"venue": venue, "space": space, "form": form}
@@ -65,10 +73,14 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
     export_format = request.GET.get("_export")
     if export_format is not None:
         name = request.GET.get("_table", "")
-        if not TableExport.is_valid_format(export_format) or name not in tables:
+        formats = export_formats()
+        if export_format not in formats or name not in tables:
             return HttpResponseBadRequest(
-                _("Unknown export: choose _export=csv and one of _table=%(names)s.")
-                % {"names": ", ".join(tables)}
+                _(
+                    "Unknown export: choose _export= one of %(formats)s and _table= one of %(names)s."
+                )
+                % {"formats": ", ".join(formats), "names": ", ".join(tables)},
+                content_type="text/plain; charset=utf-8",
             )
         prefix = space.slug if space else venue.slug
         filename = f"{prefix}-{name}-{form.period.first}-{form.period.last}.{export_format}"

@@ -419,3 +419,59 @@ def test_managers_find_the_imports_page_from_their_feeds_page(client, manager, m
     assert link in client.get(reverse("feeds:mine")).content.decode()
     client.force_login(member)
     assert link not in client.get(reverse("feeds:mine")).content.decode()
+
+
+# A NUL byte inside an otherwise good calendar: PostgreSQL cannot store it in a text column.
+WITH_NUL = SERVICES.replace("SUMMARY:Just a note", "SUMMARY:Just a\x00note").encode()
+
+
+def test_an_upload_holding_a_nul_byte_records_an_error_and_keeps_the_last_good_copy(source):
+    import_upload(source, SERVICES.encode(), now=NOW)
+    before = blocks(source)
+
+    result = import_upload(source, WITH_NUL, now=NOW + timedelta(hours=1))
+
+    assert not result.ok and "NUL character" in result.error
+    source.refresh_from_db()
+    assert source.last_error == result.error
+    assert source.last_good_ics == SERVICES and source.uploaded_ics == SERVICES
+    assert blocks(source) == before
+
+
+def test_a_fetched_calendar_holding_a_nul_byte_records_an_error_and_keeps_the_last_good_copy(
+    url_source, public_dns, monkeypatch
+):
+    serve(monkeypatch, FakeResponse(body=SERVICES.encode()))
+    import_calendar(url_source, now=NOW)
+    before = blocks(url_source)
+    serve(monkeypatch, FakeResponse(body=WITH_NUL))
+
+    result = import_calendar(url_source, now=NOW + timedelta(hours=1))
+
+    assert not result.ok and "NUL character" in result.error
+    url_source.refresh_from_db()
+    assert url_source.last_error == result.error and url_source.last_good_ics == SERVICES
+    assert blocks(url_source) == before
+
+
+def test_the_venue_page_refuses_a_file_holding_a_nul_byte_and_saves_nothing(
+    client, manager, venue, source
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(manager)
+    url = reverse("feeds:venue_calendars", kwargs={"venue_slug": venue.slug})
+    upload = SimpleUploadedFile("nul.ics", WITH_NUL, content_type="text/calendar")
+    response = client.post(url, {"name": "Nul", "file": upload})
+    assert response.status_code == 200
+    assert "NUL character" in response.content.decode()
+    assert list(CalendarImport.objects.all()) == [source]
+
+    upload = SimpleUploadedFile("nul.ics", WITH_NUL, content_type="text/calendar")
+    response = client.post(
+        reverse("feeds:refresh_calendar", kwargs={"pk": source.pk}), {"file": upload}, follow=True
+    )
+    assert "NUL character" in response.content.decode()
+    source.refresh_from_db()
+    assert "NUL character" in source.last_error and source.uploaded_ics == ""
+    assert not Unavailability.objects.exists()

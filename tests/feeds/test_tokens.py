@@ -52,6 +52,16 @@ def test_an_unknown_token_is_a_404(client, db):
     assert client.get("/feeds/not-a-real-token.ics").status_code == 404
 
 
+@pytest.mark.parametrize("token", ["%00", "abc%00def", "%C3%A9t%C3%A9", "a.b", "a" * 65])
+def test_a_token_outside_the_token_alphabet_is_a_404_without_a_query(
+    client, db, token, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get(f"/feeds/{token}.ics")
+    assert response.status_code == 404
+    assert "No such calendar feed." in response.content.decode()
+
+
 def test_a_revoked_token_is_a_404_at_once(client, member_token, member, room):
     BookingFactory(space=room, booker=member, starts_at=NOW + timedelta(days=1))
     assert client.get(feed_url(member_token)).status_code == 200
@@ -228,6 +238,19 @@ def test_making_a_feed_one_may_not_see_changes_nothing(client, member, venue):
     for junk in ("", "venue:abc", "nonsense:1", "member:1:2"):
         client.post(reverse("feeds:create"), {"feed": junk})
     assert not FeedToken.objects.exclude(scope="member").exists()
+
+
+@pytest.mark.parametrize(
+    "feed", ["venue:\u00b2", "venue:\u0663", "venue:" + "9" * 5000, "venue:99999999999999999999"]
+)
+def test_making_a_feed_with_a_malformed_id_says_so_and_changes_nothing(
+    client, manager, venue, feed
+):
+    client.force_login(manager)
+    response = client.post(reverse("feeds:create"), {"feed": feed}, follow=True)
+    assert response.status_code == 200
+    assert "Choose a feed from the list." in response.content.decode()
+    assert not FeedToken.objects.exists()
 
 
 def test_making_the_member_feed_returns_to_the_booking_page(client, member):

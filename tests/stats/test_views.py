@@ -1,5 +1,7 @@
 import csv
+import html
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -222,6 +224,42 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_bookings(
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def test_only_the_export_formats_that_work_here_are_accepted(client, manager, venue, room):
+    client.force_login(manager)
+    offered = views.export_formats()
+    assert "csv" in offered
+
+    for export_format in ("csv", "json", "xlsx", "ods", "yaml", "xls", "latex", "tsv"):
+        response = client.get(
+            stats_url(venue), {**JANUARY, "_export": export_format, "_table": "space"}
+        )
+        if export_format in offered:
+            assert response.status_code == 200, export_format
+        else:
+            assert response.status_code == 400, export_format
+            assert "choose _export= one of csv" in response.content.decode()
+
+
+def test_an_export_whose_library_is_missing_is_a_400_with_a_message(
+    client, manager, venue, room, monkeypatch
+):
+    monkeypatch.setattr(views, "export_formats", lambda: ["csv"])
+    client.force_login(manager)
+    response = client.get(stats_url(venue), {**JANUARY, "_export": "json", "_table": "space"})
+    assert response.status_code == 400
+    assert "choose _export= one of csv and _table= one of" in response.content.decode()
+
+
+def test_every_export_link_on_the_stats_page_works(client, manager, venue, scene):
+    client.force_login(manager)
+    page = client.get(stats_url(venue), JANUARY).content.decode()
+    links = set(re.findall(r'href="(\?[^"]*_export=[^"]*)"', page))
+    assert len(links) >= 6
+    for link in links:
+        response = client.get(stats_url(venue) + html.unescape(link))
+        assert response.status_code == 200, link
+
+
 # Open data -----------------------------------------------------------------------------------
 
 
@@ -294,8 +332,13 @@ def test_open_data_defaults_to_the_last_thirty_days(client, venue, room, frozen_
         ({"start": "99999-01-01"}, "Dates must be written as YYYY-MM-DD"),
         (
             {"start": "9999-01-01", "end": "9999-01-02"},
-            "Choose dates between the years 2000 and 2100.",
+            "Choose dates between the years 2000 and 2100 (start=9999-01-01).",
         ),
+        ({"end": "0001-01-01"}, "Choose dates between the years 2000 and 2100 (end=0001-01-01)."),
+        ({"start": "0001-01-01"}, "(start=0001-01-01)"),
+        ({"end": "9999-12-31"}, "(end=9999-12-31)"),
+        ({"start": "9999-12-31", "end": "9999-12-31"}, "(start=9999-12-31)"),
+        ({"start": "0001-01-01", "end": "0001-01-01"}, "(start=0001-01-01)"),
         ({"start": "2025-01-01", "end": "2027-01-01"}, "Ask for at most 366 days at a time."),
     ],
 )
