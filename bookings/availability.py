@@ -102,7 +102,14 @@ def free_intervals(
     start, end = max(window.start, bookable.start), min(window.end, bookable.end)
     if end <= start:
         return []
-    window = Interval(start, end)
+    return unbooked_intervals(space, Interval(start, end), known=known)
+
+
+def unbooked_intervals(
+    space: Space, window: Interval, *, known: Known | None = None
+) -> list[Interval]:
+    """When `space` is open inside `window` and not taken (a seat left in a desk pool, buffers
+    kept), whatever the notice and horizon: the free time a manager sees on the venue's day."""
     return subtract(
         open_intervals(space, window, known.open if known else None),
         full_intervals(space, window, buffer=space.buffer_after, known=known),
@@ -110,11 +117,14 @@ def free_intervals(
 
 
 def venue_free_intervals(
-    venue: Venue, window: Interval, *, now: datetime
+    venue: Venue, window: Interval, *, now: datetime | None
 ) -> dict[Space, list[Interval]]:
-    """`free_intervals` for every bookable space of a venue (a fixed number of queries)."""
+    """`free_intervals` for every bookable space of a venue (a fixed number of queries); with
+    `now=None`, `unbooked_intervals` (no notice or horizon)."""
     spaces = list(venue.spaces.filter(is_active=True).select_related("venue"))
     known = prefetch(spaces, window)
+    if now is None:
+        return {space: unbooked_intervals(space, window, known=known) for space in spaces}
     return {space: free_intervals(space, window, now=now, known=known) for space in spaces}
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import booking, find
+from .views import booking, find, manage
 
 app_name = "bookings"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("manage/requests/", booking.requests, name="requests"),
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
+    path("manage/venues/<slug:venue_slug>/day/", manage.venue_day, name="venue_day"),
+    path("manage/venues/<slug:venue_slug>/closures/", manage.venue_closures, name="venue_closures"),
     # Last of the /venues/<venue>/<slug>/ pages: feeds and stats name theirs (calendars, stats...).
     path("venues/<slug:venue_slug>/<slug:space_slug>/", find.space_detail, name="space"),
 ]

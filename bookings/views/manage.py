@@ -1,0 +1,171 @@
+"""The venue manager's pages for running a venue: the day of the whole venue, and closures."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from members.http import AuthenticatedHttpRequest
+from spaces.intervals import Interval
+from spaces.models import Venue
+from spaces.timezones import wall_time_to_utc
+
+from ..availability import venue_free_intervals
+from ..closures import add_closure, bookings_hit
+from ..manage_forms import ClosureForm
+from ..models import Booking
+from ..rules import BookingError
+
+SERVICE_FIELDS = {"starts_at": "starts_time", "ends_at": "ends_time"}
+
+
+def managed_venue(request: AuthenticatedHttpRequest, venue_slug: str) -> Venue:
+    """The venue if the member manages it (members.permissions); otherwise a 404."""
+    return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)
+
+
+def _day(request: AuthenticatedHttpRequest, venue: Venue) -> dt.date:
+    today = timezone.now().astimezone(venue.zone).date()
+    raw = request.GET.get("date", "")
+    try:
+        day = dt.date.fromisoformat(raw) if raw else today
+    except ValueError:
+        messages.warning(
+            request,
+            _("“%(date)s” is not a date like 2027-01-04, so here is today.") % {"date": raw[:40]},
+        )
+        return today
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
+        messages.warning(
+            request, _("Choose a date between the years 2000 and 2100; here is today.")
+        )
+        return today
+    return day
+
+
+@login_required
+def venue_day(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
+    """Every space of the venue on one day: each booking with who booked it, for whom, what, how
+    many and its status (requests marked), and the free time left. Managers only."""
+    venue = managed_venue(request, venue_slug)
+    day = _day(request, venue)
+    window = Interval(
+        wall_time_to_utc(day, dt.time(0), venue.zone),
+        wall_time_to_utc(day + dt.timedelta(days=1), dt.time(0), venue.zone),
+    )
+    free = venue_free_intervals(venue, window, now=None)  # a manager may book at short notice
+    bookings = (
+        Booking.objects.active()
+        .filter(space__venue=venue)
+        .between(window.start, window.end)
+        .select_related("booker", "organisation", "space")
+        .order_by("starts_at")
+    )
+    by_space: dict[int, list[Booking]] = {}
+    for booking in bookings:
+        by_space.setdefault(booking.space_id, []).append(booking)
+    columns = [
+        {
+            "space": space,
+            "bookings": by_space.get(space.pk, []),
+            "free": [
+                (piece.start.astimezone(venue.zone), piece.end.astimezone(venue.zone))
+                for piece in pieces
+            ],
+        }
+        for space, pieces in sorted(free.items(), key=lambda item: item[0].name)
+    ]
+    return render(
+        request,
+        "bookings/manage/day.html",
+        {
+            "venue": venue,
+            "day": day,
+            "columns": columns,
+            "previous": day - dt.timedelta(days=1),
+            "next": day + dt.timedelta(days=1),
+            "pending": sum(b.status == Booking.Status.PENDING for b in bookings),
+        },
+    )
+
+
+@login_required
+def venue_closures(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
+    """Add a closure. Before it is saved the page lists the active bookings it would hit, and the
+    manager chooses to cancel them (each booker is told) or keep them."""
+    venue = managed_venue(request, venue_slug)
+    now = timezone.now()
+    form = ClosureForm(request.POST or None, venue=venue)
+    hit: list[Booking] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            hit = list(
+                bookings_hit(
+                    venue=venue,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    space=data["space"],
+                    now=now,
+                )
+            )
+            seen = ",".join(str(b.pk) for b in hit)
+            if hit and (not data["decision"] or data["seen"] != seen):
+                # First the list, then the choice; asked again if the list changed meanwhile.
+                chose_nothing = data["seen"] == seen
+                form = ClosureForm({**request.POST.dict(), "seen": seen}, venue=venue)
+                form.is_valid()
+                if chose_nothing:
+                    form.add_error(
+                        "decision", _("Choose what happens to the bookings it would hit.")
+                    )
+                    status = 400
+            else:
+                try:
+                    _closure, done = add_closure(
+                        venue=venue,
+                        by=request.user,
+                        space=data["space"],
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        reason=data["reason"],
+                        cancel_hit=data["decision"] == ClosureForm.CANCEL,
+                        now=now,
+                    )
+                except BookingError as error:
+                    form.add_error(
+                        SERVICE_FIELDS.get(error.field or "", error.field), error.message
+                    )
+                    status = 400
+                else:
+                    if done and data["decision"] == ClosureForm.CANCEL:
+                        text = ngettext(
+                            "Closed, and %(count)d booking cancelled; its booker has been told why.",
+                            "Closed, and %(count)d bookings cancelled; each booker has been told why.",
+                            len(done),
+                        )
+                    elif done:
+                        text = ngettext(
+                            "Closed; %(count)d booking kept.",
+                            "Closed; %(count)d bookings kept.",
+                            len(done),
+                        )
+                    else:
+                        text = _("Closed. No booking was affected.")
+                    messages.success(request, text % {"count": len(done)})
+                    return redirect("bookings:venue_closures", venue_slug=venue.slug)
+        else:
+            status = 400
+    coming = venue.closures.filter(ends_at__gt=now).select_related("space").order_by("starts_at")
+    return render(
+        request,
+        "bookings/manage/closures.html",
+        {"venue": venue, "form": form, "hit": hit, "coming": coming},
+        status=status,
+    )
