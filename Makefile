@@ -7,8 +7,11 @@ PIP := $(VENV)/bin/pip
 PYTHON ?= $(shell command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/null || command -v python3.13 || command -v python3)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address emails, .ics files and feed links point at: the one `make run` serves, unless
+# SITE_URL is set (in the environment or on the command line).
+SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint typecheck format demo messages clean help
+.PHONY: run test lint typecheck format demo messages clean help no-npm
 
 help:
 	@echo "make run    - set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
@@ -24,22 +27,27 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e '.[dev]'
 	@touch $@
 
-# JavaScript used only by tests (ical.js, axe-core); skipped with a note where npm is missing.
-NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed,)
+# JavaScript used only by tests (ical.js, axe-core), installed by npm ci. Without npm it is not
+# installed: the feed tests that read calendars with ical.js then fail, saying to install Node.js
+# and run npm ci, and the axe-core checks of the browser tests are skipped with a note.
+NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed,no-npm)
+
+no-npm:
+	@echo "npm was not found: install Node.js 20+ and npm, or the feed tests (ical.js) will fail." >&2
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed $(NODE_DEPS)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	SITE_URL='$(SITE_URL)' $(PY) manage.py load_demo
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

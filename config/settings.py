@@ -153,14 +153,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Caches: allauth's rate limits live here, so several app servers need a shared cache.
+# Caches: allauth's login and sign-up rate limits live here, so every worker of every app server
+# must share one cache: Redis when REDIS_URL is set, else a table in the database (created by
+# `migrate`, see members/apps.py). Never each process's own memory: `check` warns about that.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "commonshare_cache",
+        }
+    }
 
 # allauth 65: email is the login; no usernames.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -174,11 +181,15 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Commonshare] "
+# Failed logins are limited per client address (10 a minute) and per account (5 in 5 minutes).
+# A stranger guessing can lock an account only for 5 minutes at a time, and the owner is never
+# shut out: a password reset by email (limited on its own) still works while it is locked, and
+# setting a new password clears the account's count.
+COMMONSHARE_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
 # False switches allauth's rate limits off (an empty dict would keep its defaults, e.g. one
-# confirmation email per address per 3 minutes, which tests signing up twice would trip).
-ACCOUNT_RATE_LIMITS = (
-    False if TESTING else {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
-)
+# confirmation email per address per 3 minutes, which tests signing up twice would trip). A test
+# of the limits turns them on with override_settings(ACCOUNT_RATE_LIMITS=COMMONSHARE_RATE_LIMITS).
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else COMMONSHARE_RATE_LIMITS
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_REDIRECT_URL = "bookings:mine"
 LOGIN_URL = "account_login"
@@ -200,10 +211,14 @@ if EMAIL_SMTP_HOST:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # 8-bit text, long lines unbroken: the links in a printed email can be clicked as they are.
+    MAILERS = {"default": {"BACKEND": "config.mail.ConsoleEmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Commonshare <bookings@commonshare.localhost>")
 
 LANGUAGE_CODE = "en-gb"
+# Only the languages Commonshare ships (locale/): a browser asking for another gets British
+# English throughout, labelled as such, never English pages with Django's own words in Urdu.
+LANGUAGES = [("en-gb", "English")]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 if TIME_ZONE not in zoneinfo.available_timezones():
     raise ImproperlyConfigured(

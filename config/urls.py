@@ -6,6 +6,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="bookings:venues", permanent=False), name="home"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("members.urls")),
     # Feeds and stats name their /venues/<venue>/<page>/ paths before bookings' catch-all
     # /venues/<venue>/<space>/ (the week of a space).
     path("", include("feeds.urls")),

@@ -177,6 +177,7 @@ MAIN_PAGES = [
     MainPage("signup", None, lambda scene: "/accounts/signup/", screenshots=("phone",)),
     MainPage("stats", "manager", a_month_of_use, screenshots=("desktop", "phone")),
     MainPage("calendar-feeds", "member", lambda scene: "/account/calendar-feeds/"),
+    MainPage("account", "member", lambda scene: "/account/"),
     MainPage("impact", None, a_published_impact_page, screenshots=("desktop",)),
     MainPage("proxy-values", "manager", a_proxy_value),
 ]

@@ -1,6 +1,12 @@
+import re
+
+import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.test import override_settings
 
 from members.models import Member
+from tests.factories import OrganisationFactory, OrganisationMembershipFactory
 
 PASSWORD = "correct horse battery staple"  # tests/factories.py
 
@@ -174,3 +180,103 @@ def test_account_emails_are_in_the_site_words_and_carry_their_links(client, memb
     assert reset.subject == "[Commonshare] Choose a new password"
     assert "http://testserver/accounts/password/reset/key/" in reset.body
     assert "your password stays as it is" in reset.body
+
+
+# --- One language: the languages Commonshare ships, nothing half-translated ---------------------
+
+
+@pytest.mark.parametrize("language", ["ur", "pl", "ur,pl;q=0.8,en;q=0.5"])
+def test_a_browser_asking_for_another_language_gets_one_language_and_is_told_so(
+    client, db, language
+):
+    response = client.post(
+        "/accounts/login/", {"login": "", "password": ""}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 200
+    assert '<html lang="en-gb">' in response.text
+    assert "This field is required." in response.text
+    assert response.headers["Content-Language"] == "en-gb"
+
+
+# --- The account page -----------------------------------------------------------------------------
+
+
+def test_the_account_page_needs_a_login(client, db):
+    response = client.get("/account/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/?next=/account/")
+
+
+def test_the_account_page_links_to_email_password_feeds_and_lists_the_members_organisations(
+    client, member, other_member
+):
+    food_bank = OrganisationFactory(name="Ladywood Food Bank", slug="food-bank")
+    choir = OrganisationFactory(name="Ladywood Community Choir", slug="choir")
+    secret = OrganisationFactory(name="Someone Else's Charity", slug="someone-else")
+    OrganisationMembershipFactory(organisation=food_bank, member=member, role="admin")
+    OrganisationMembershipFactory(organisation=choir, member=member, role="member")
+    OrganisationMembershipFactory(organisation=secret, member=other_member, role="admin")
+    client.force_login(member)
+    response = client.get("/account/")
+    assert response.status_code == 200
+    assert in_our_layout(response)
+    page = response.text
+    assert "<title>Your account · Commonshare</title>" in page
+    assert member.email in page
+    for url in ["/accounts/email/", "/accounts/password/change/", "/account/calendar-feeds/"]:
+        assert f'href="{url}"' in page, url
+    assert 'href="/account/" aria-current="page">Account</a>' in page
+    assert 'Ladywood Community Choir <span class="muted">(Member)</span>' in page
+    assert 'Ladywood Food Bank <span class="muted">(Organisation admin)</span>' in page
+    assert page.index("Ladywood Community Choir") < page.index("Ladywood Food Bank")
+    assert "Someone Else" not in page
+    assert "will appear here later" in page
+
+
+def test_a_member_of_no_organisation_is_told_so(client, member):
+    client.force_login(member)
+    assert "You do not belong to an organisation yet." in client.get("/account/").text
+
+
+def test_the_header_account_link_goes_to_the_account_page(client, member):
+    client.force_login(member)
+    page = client.get("/accounts/email/").text
+    assert '<a href="/account/">Account</a>' in page
+
+
+# --- Login limits ---------------------------------------------------------------------------------
+
+TOO_MANY = "Too many failed login attempts. Try again later."
+
+
+def test_six_wrong_passwords_lock_the_account_but_a_reset_by_email_lets_its_owner_back_in(
+    client, member, mailoutbox
+):
+    verified(member)
+    with override_settings(ACCOUNT_RATE_LIMITS=settings.COMMONSHARE_RATE_LIMITS):
+        for attempt in range(6):
+            response = client.post("/accounts/login/", {"login": member.email, "password": "wrong"})
+            assert response.status_code == 200, attempt
+        assert TOO_MANY in response.text
+        response = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+        assert TOO_MANY in response.text
+        assert "_auth_user_id" not in client.session
+
+        client.post("/accounts/password/reset/", {"email": member.email})
+        assert len(mailoutbox) == 1 and mailoutbox[0].to == [member.email]
+        link = re.search(
+            r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[0].body
+        )
+        assert link
+        form = client.get(link.group(1), follow=True)
+        client.post(
+            form.redirect_chain[-1][0] if form.redirect_chain else link.group(1),
+            {"password1": "a new pass phrase 43", "password2": "a new pass phrase 43"},
+        )
+        member.refresh_from_db()
+        assert member.check_password("a new pass phrase 43")
+        response = client.post(
+            "/accounts/login/", {"login": member.email, "password": "a new pass phrase 43"}
+        )
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(member.pk)
