@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from spaces.models import Space, Venue
+from spaces.models import OpeningHours, Space, Venue
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
 
@@ -82,3 +82,167 @@ class ClosureForm(forms.Form):
             self.add_error("ends_on", gettext_lazy("The closure must end after it starts."))
         data["starts_at"], data["ends_at"] = starts, ends
         return data
+
+
+class VenueForm(forms.ModelForm):
+    """A venue's details and publishing choices; a new time zone is confirmed first."""
+
+    confirm_zone = forms.BooleanField(
+        label=gettext_lazy("Yes, change the time zone"),
+        required=False,
+    )
+
+    class Meta:
+        model = Venue
+        fields = [
+            "name",
+            "description",
+            "address",
+            "postcode",
+            "accessibility_notes",
+            "time_zone",
+            "publish_busy_times",
+            "publish_impact",
+            "opened_for_sharing_on",
+            "baseline_weekly_hours",
+            "baseline_notes",
+            "peak_starts",
+            "peak_ends",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
+            "baseline_notes": forms.Textarea(attrs={"rows": 2}),
+            "opened_for_sharing_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "peak_starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "peak_ends": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args, future_bookings: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.future_bookings = future_bookings
+        self.zone_was = self.instance.time_zone
+
+    @property
+    def zone_changes(self) -> bool:
+        return self.is_bound and self.data.get("time_zone", self.zone_was) != self.zone_was
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if self.zone_changes and not self.cleaned_data.get("confirm_zone"):
+            self.add_error(
+                "confirm_zone",
+                gettext_lazy(
+                    "Confirm the new time zone: bookings keep their moment in time, so their "
+                    "local times move by the difference between the zones."
+                ),
+            )
+        starts, ends = self.cleaned_data.get("peak_starts"), self.cleaned_data.get("peak_ends")
+        if starts is not None and ends is not None and ends <= starts:
+            self.add_error("peak_ends", gettext_lazy("Peak hours must end after they start."))
+        return self.cleaned_data
+
+
+class OpeningHoursForm(forms.ModelForm):
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+        widgets = {
+            "opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        opens, closes = self.cleaned_data.get("opens"), self.cleaned_data.get("closes")
+        if opens is not None and closes is not None and closes <= opens:
+            self.add_error("closes", gettext_lazy("It must close after it opens."))
+        return self.cleaned_data
+
+
+class BaseOpeningHoursFormSet(forms.BaseModelFormSet):
+    """The week: several intervals a day are fine, overlapping ones are not."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = []
+        for form in self.forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            if form.cleaned_data.get("weekday") is not None and form.cleaned_data.get("opens"):
+                kept.append(form)
+        by_day: dict[int, list[forms.ModelForm]] = {}
+        for form in kept:
+            by_day.setdefault(form.cleaned_data["weekday"], []).append(form)
+        for forms_of_day in by_day.values():
+            forms_of_day.sort(key=lambda f: f.cleaned_data["opens"])
+            for earlier, later in zip(forms_of_day, forms_of_day[1:], strict=False):
+                if later.cleaned_data["opens"] < earlier.cleaned_data["closes"]:
+                    later.add_error(
+                        "opens",
+                        gettext_lazy("It overlaps another interval of the same day."),
+                    )
+                    raise forms.ValidationError(
+                        gettext_lazy("Two intervals of one day overlap: see the marked row.")
+                    )
+
+
+OpeningHoursFormSet = forms.modelformset_factory(
+    OpeningHours,
+    form=OpeningHoursForm,
+    formset=BaseOpeningHoursFormSet,
+    extra=3,
+    can_delete=True,
+)
+
+
+class SpaceForm(forms.ModelForm):
+    """A space and its rules. Seats change through bookings.services.save_space."""
+
+    class Meta:
+        model = Space
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "capacity",
+            "seats",
+            "amenities",
+            "step_free",
+            "hearing_loop",
+            "accessible_toilet",
+            "quiet",
+            "is_active",
+            "min_duration",
+            "max_duration",
+            "slot_step",
+            "min_notice",
+            "horizon",
+            "buffer_after",
+            "requires_approval",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "amenities": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "min_duration": gettext_lazy("Hours and minutes, e.g. 1:00:00 for an hour."),
+            "horizon": gettext_lazy("Days, e.g. 90 days, 0:00:00."),
+        }
+
+    def __init__(self, *args, venue: Venue, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.venue = venue
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        taken = Space.objects.filter(venue=self.instance.venue, slug=slug).exclude(
+            pk=self.instance.pk
+        )
+        if taken.exists():
+            raise forms.ValidationError(
+                gettext_lazy("Another space of this venue already has this slug.")
+            )
+        return slug

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import booking, find, manage
+from .views import booking, find, manage, manage_venue
 
 app_name = "bookings"
 urlpatterns = [
@@ -14,6 +14,15 @@ urlpatterns = [
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
     path("manage/venues/<slug:venue_slug>/day/", manage.venue_day, name="venue_day"),
     path("manage/venues/<slug:venue_slug>/closures/", manage.venue_closures, name="venue_closures"),
+    path("manage/venues/<slug:venue_slug>/details/", manage_venue.venue_edit, name="venue_edit"),
+    path("manage/venues/<slug:venue_slug>/hours/", manage_venue.venue_hours, name="venue_hours"),
+    path("manage/venues/<slug:venue_slug>/spaces/", manage_venue.venue_spaces, name="venue_spaces"),
+    path("manage/venues/<slug:venue_slug>/spaces/new/", manage_venue.space_edit, name="space_new"),
+    path(
+        "manage/venues/<slug:venue_slug>/spaces/<slug:space_slug>/",
+        manage_venue.space_edit,
+        name="space_edit",
+    ),
     # Last of the /venues/<venue>/<slug>/ pages: feeds and stats name theirs (calendars, stats...).
     path("venues/<slug:venue_slug>/<slug:space_slug>/", find.space_detail, name="space"),
 ]

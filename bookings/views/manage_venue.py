@@ -1,0 +1,102 @@
+"""The venue manager's pages for the venue itself: its details, weekly opening hours and spaces."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.http import AuthenticatedHttpRequest
+from spaces.models import OpeningHours, Space
+from spaces.tables import OpeningHoursTable
+
+from ..manage_forms import OpeningHoursFormSet, SpaceForm, VenueForm
+from ..models import Booking
+from ..rules import BookingError
+from ..services import save_space
+from .manage import managed_venue
+
+
+@login_required
+def venue_edit(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
+    venue = managed_venue(request, venue_slug)
+    future = Booking.objects.active().filter(space__venue=venue, ends_at__gt=timezone.now())
+    form = VenueForm(request.POST or None, instance=venue, future_bookings=future.count())
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved the details of %(venue)s.") % {"venue": venue.name})
+            return redirect("bookings:venue_edit", venue_slug=venue.slug)
+        return render(
+            request, "bookings/manage/venue_edit.html", {"venue": venue, "form": form}, status=400
+        )
+    return render(request, "bookings/manage/venue_edit.html", {"venue": venue, "form": form})
+
+
+@login_required
+def venue_hours(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
+    """The weekly opening hours: several intervals a day, none overlapping. Bookings already made
+    outside new hours stay; the page says how to find them (the day view)."""
+    venue = managed_venue(request, venue_slug)
+    hours = OpeningHours.objects.filter(venue=venue).order_by("weekday", "opens")
+    formset = OpeningHoursFormSet(request.POST or None, queryset=hours, prefix="hours")
+    if request.method == "POST":
+        if formset.is_valid():
+            with transaction.atomic():
+                for row in formset.save(commit=False):
+                    row.venue = venue
+                    row.save()
+                for row in formset.deleted_objects:
+                    row.delete()
+            messages.success(request, _("Saved the opening hours."))
+            return redirect("bookings:venue_hours", venue_slug=venue.slug)
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "bookings/manage/venue_hours.html",
+        {"venue": venue, "formset": formset, "table": OpeningHoursTable.for_venue(venue)},
+        status=status,
+    )
+
+
+@login_required
+def venue_spaces(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
+    venue = managed_venue(request, venue_slug)
+    spaces = venue.spaces.order_by("-is_active", "name")
+    return render(request, "bookings/manage/spaces.html", {"venue": venue, "spaces": spaces})
+
+
+@login_required
+def space_edit(
+    request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str | None = None
+) -> HttpResponse:
+    """Add a space, or change one and its rules; seats change through save_space, under the
+    space's lock. A space is retired by making it not bookable: its history stays."""
+    venue = managed_venue(request, venue_slug)
+    space = (
+        get_object_or_404(Space.objects.select_related("venue"), venue=venue, slug=space_slug)
+        if space_slug
+        else Space(venue=venue)
+    )
+    form = SpaceForm(request.POST or None, instance=space, venue=venue)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = save_space(space=form.instance)
+            except BookingError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, _("Saved %(space)s.") % {"space": saved.name})
+                return redirect("bookings:venue_spaces", venue_slug=venue.slug)
+        status = 400
+    return render(
+        request,
+        "bookings/manage/space_edit.html",
+        {"venue": venue, "space": space, "form": form},
+        status=status,
+    )
