@@ -30,6 +30,7 @@ def venue_detail(request: HttpRequest, venue_slug: str) -> HttpResponse:
             "hours_table": OpeningHoursTable.for_venue(venue),
             "closures": closures,
             "is_manager": permissions.may_manage(request.user, venue),
+            "may_see_impact": permissions.may_see_impact_page(request.user, venue),
             "other_zone": venue.time_zone != settings.TIME_ZONE,
         },
     )

@@ -30,9 +30,29 @@ STYLE = Style(
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart; `legend` names its series in order, each drawn in the STYLE colour of its index.
+
+    The legend is written as an HTML list below the SVG rather than by pygal: pygal's legend
+    shrinks with the drawing and its long labels run into each other on a phone.
+    """
+
     svg: SafeString
     title: str
     summary: str
+    legend: tuple[tuple[int, str], ...] = ()  # (colour index, series title)
+
+
+def _legend(chart: pygal.graph.graph.Graph, *, fewest: int = 2) -> tuple[tuple[int, str], ...]:
+    """The series of a chart (with at least `fewest` of them), with the index of the STYLE
+    colour pygal gives each. Charts whose series are the things compared (one bar per space)
+    need the legend even for one series: the bar has no other label."""
+    if len(chart.raw_series) < fewest:
+        return ()
+    colours = len(STYLE.colors)
+    return tuple(
+        (n % colours, str(options["title"]))
+        for n, (_values, options) in enumerate(chart.raw_series)
+    )
 
 
 def _render(chart: pygal.graph.graph.Graph) -> SafeString:
@@ -49,7 +69,7 @@ def _config(title: str, **extra) -> dict:
         "style": STYLE,
         "height": 360,
         "width": 800,
-        "legend_at_bottom": True,
+        "show_legend": False,  # an HTML legend below the chart instead (see Chart)
         "print_values": False,
         "truncate_label": -1,  # whole labels: "Before sharing (manager's estimate)", not "Before sh…"
         "truncate_legend": -1,
@@ -70,36 +90,57 @@ def occupancy_by_month(stats: Stats) -> Chart:
     if busiest is None or not stats.months:
         summary = _("No open hours in this period.")
     else:
+        parts = []
+        if stats.room_spaces:
+            parts.append(
+                _("rooms and halls %(occupancy).1f%%") % {"occupancy": stats.rooms.occupancy}
+            )
+        if stats.desk_pools:
+            parts.append(_("desk pools %(occupancy).1f%%") % {"occupancy": stats.desks.occupancy})
         summary = _(
-            "Over the period the venue was %(total).1f%% occupied; the busiest space was %(space)s at %(busiest).1f%%."
+            "Over the period occupancy was: %(parts)s; the busiest space was %(space)s at %(busiest).1f%%."
         ) % {
-            "total": stats.total.occupancy,
+            "parts": ", ".join(parts),
             "space": busiest.name,
             "busiest": stats.by_space[busiest.pk].occupancy,
         }
-    return Chart(_render(chart), title, summary)
+    return Chart(_render(chart), title, summary, _legend(chart))
 
 
-def hours_by_hirer_kind(stats: Stats, labels: dict[str, str]) -> Chart:
-    title = _("Booked hours per month, by kind of hirer")
-    chart = pygal.StackedBar(**_config(title, x_title=_("Month"), y_title=_("Hours")))
+def hours_by_hirer_kind(stats: Stats, labels: dict[str, str], *, desks: bool = False) -> Chart:
+    """Booked room hours (or, with `desks`, desk seat-hours) per month, stacked by kind of hirer."""
+    if desks:
+        title = _("Booked desk seat-hours per month, by kind of hirer")
+        by_month, unit, total = stats.desk_kind_by_month, _("Seat-hours"), stats.desks.booked_hours
+    else:
+        title = _("Booked room hours per month, by kind of hirer")
+        by_month, unit, total = stats.kind_by_month, _("Hours"), stats.rooms.booked_hours
+    chart = pygal.StackedBar(**_config(title, x_title=_("Month"), y_title=unit))
     chart.x_labels = [date_format(month, "M Y") for month in stats.months]
-    kinds = sorted({kind for _month, kind in stats.kind_by_month})
-    for kind in kinds:
+    hours_of_kind: dict[str, float] = {}
+    for (_month, kind), hours in by_month.items():
+        hours_of_kind[kind] = hours_of_kind.get(kind, 0.0) + hours
+    for kind in sorted(hours_of_kind):
         chart.add(
             labels.get(kind, kind),
-            [round(stats.kind_by_month.get((m, kind), 0.0), 1) for m in stats.months],
+            [round(by_month.get((m, kind), 0.0), 1) for m in stats.months],
         )
-    top = max(stats.by_kind.values(), key=lambda mix: mix.hours, default=None)
-    if top is None or top.hours == 0:
+    top = max(hours_of_kind, key=lambda kind: hours_of_kind[kind], default=None)
+    if top is None or hours_of_kind[top] == 0:
         summary = _("No booked hours in this period.")
-    else:
-        summary = _("%(kind)s booked the most: %(hours).1f of %(total).1f hours.") % {
-            "kind": top.label,
-            "hours": top.hours,
-            "total": stats.total.booked_hours,
+    elif desks:
+        summary = _("%(kind)s booked the most: %(hours).1f of %(total).1f seat-hours.") % {
+            "kind": labels.get(top, top),
+            "hours": hours_of_kind[top],
+            "total": total,
         }
-    return Chart(_render(chart), title, summary)
+    else:
+        summary = _("%(kind)s booked the most: %(hours).1f of %(total).1f room hours.") % {
+            "kind": labels.get(top, top),
+            "hours": hours_of_kind[top],
+            "total": total,
+        }
+    return Chart(_render(chart), title, summary, _legend(chart))
 
 
 def busy_hours(stats: Stats) -> Chart:
@@ -144,16 +185,19 @@ def _before_and_after(
     recorded_period: tuple | None,
     format_hours,
 ) -> Chart:
-    """Hours in an average week: the manager's estimate and the recorded use before sharing (each
-    when there is one) beside the chosen period; `format_hours` writes a figure for the summary."""
-    title = _("Hours of use in an average week: before sharing and in this period")
-    chart = pygal.Bar(**_config(title, y_title=_("Hours a week")))
+    """Room hours in an average week: the manager's estimate (of rooms) and the recorded use
+    before sharing (each when there is one) beside the chosen period; `format_hours` writes a
+    figure for the summary. Desk pools are left out: their seat-hours are not room hours."""
+    title = _("Room hours booked in an average week: before sharing and in this period")
+    chart = pygal.Bar(**_config(title, y_title=_("Room hours a week")))
     labels, values, parts = [], [], []
     if estimate is not None:
         labels.append(_("Before sharing (manager's estimate)"))
         values.append(estimate)
         parts.append(
-            _("the managers estimate its use before sharing at about %(hours)s hours a week")
+            _(
+                "the managers estimate their rooms' use before sharing at about %(hours)s hours a week"
+            )
             % {"hours": format_hours(estimate)}
         )
     if recorded is not None and recorded_period is not None:
@@ -164,12 +208,12 @@ def _before_and_after(
         )
         values.append(recorded)
         parts.append(
-            _("bookings recorded before sharing come to %(hours)s hours a week")
+            _("room bookings recorded before sharing come to %(hours)s hours a week")
             % {"hours": format_hours(recorded)}
         )
     chart.x_labels = [*labels, _("This period")]
-    chart.add(_("Hours a week"), [*values, after])
-    summary = _("In this period the venue was booked %(after)s hours in an average week") % {
+    chart.add(_("Room hours a week"), [*values, after])
+    summary = _("In this period the rooms were booked %(after)s hours in an average week") % {
         "after": format_hours(after)
     }
     if parts:
@@ -179,12 +223,15 @@ def _before_and_after(
     return Chart(_render(chart), title, summary)
 
 
-def before_and_after(stats: Stats) -> Chart:
+def before_and_after(stats: Stats) -> Chart | None:
+    """None when the stats have no rooms (a desk pool's page): there is nothing to compare."""
+    if not stats.room_spaces:
+        return None
     before = stats.before
     return _before_and_after(
-        round(stats.weekly_booked_hours, 1),
+        round(stats.weekly_room_hours, 1),
         float(stats.baseline_weekly_hours) if stats.baseline_weekly_hours is not None else None,
-        round(before.weekly_booked_hours, 1) if before is not None else None,
+        round(before.weekly_room_hours, 1) if before is not None else None,
         (before.period.first, before.period.last) if before is not None else None,
         lambda hours: f"{hours:.1f}",
     )
@@ -212,7 +259,9 @@ def public_occupancy_by_space(figures: PublicFigures) -> Chart | None:
         for space in shown
     )
     hidden = [space.name for space in figures.spaces if space.occupancy is None]
-    return Chart(_render(chart), title, summary + "." + _hidden_note(hidden))
+    return Chart(
+        _render(chart), title, summary + "." + _hidden_note(hidden), _legend(chart, fewest=1)
+    )
 
 
 def public_hours_by_hirer_kind(figures: PublicFigures) -> Chart | None:
@@ -227,17 +276,19 @@ def public_hours_by_hirer_kind(figures: PublicFigures) -> Chart | None:
         _("%(kind)s %(hours)s hours") % {"kind": cell.label, "hours": cell.hours} for cell in shown
     )
     hidden = [cell.label for cell in figures.hirer_mix.cells if cell.count is None]
-    return Chart(_render(chart), title, summary + "." + _hidden_note(hidden))
+    return Chart(
+        _render(chart), title, summary + "." + _hidden_note(hidden), _legend(chart, fewest=1)
+    )
 
 
 def public_before_and_after(figures: PublicFigures) -> Chart | None:
     """Only when the period's hours may be shown and there is something from before to show."""
     estimate = figures.baseline_weekly_hours
-    recorded = figures.recorded_before_weekly_hours
-    if figures.weekly_hours_after is None or (estimate is None and recorded is None):
+    recorded = figures.recorded_before_weekly_room_hours
+    if figures.weekly_room_hours is None or (estimate is None and recorded is None):
         return None
     return _before_and_after(
-        figures.weekly_hours_after,
+        figures.weekly_room_hours,
         float(estimate) if estimate is not None else None,
         recorded,
         (figures.recorded_before_first, figures.recorded_before_last),

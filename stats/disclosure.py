@@ -142,16 +142,28 @@ def protect_spaces(stats: "Stats") -> list[PublicSpace]:
 
 @dataclass(frozen=True)
 class PublicFigures:
-    """What the public impact page may show of a Stats: nothing under 10, nothing by name."""
+    """What the public impact page may show of a Stats: nothing under 10, nothing by name.
+
+    Rooms (in hours) and desk pools (in seat-hours) are published apart, each group's use only
+    when its own hirings reach 10; `has_rooms` / `has_desks` say whether the venue has any.
+    The weekly figures and the managers' baseline are of the rooms.
+    """
 
     period_first: date
     period_last: date
-    open_hours: int
-    booked_hours: int | None
-    occupancy: int | None
-    weekly_hours_after: int | None
+    has_rooms: bool
+    has_desks: bool
+    room_open_hours: int
+    room_booked_hours: int | None
+    room_occupancy: int | None
+    desk_open_seat_hours: int
+    desk_booked_seat_hours: int | None
+    desk_occupancy: int | None
+    weekly_room_hours: int | None
     baseline_weekly_hours: Decimal | None
-    recorded_before_weekly_hours: int | None  # from bookings before sharing, if 10 or more
+    recorded_before_weekly_room_hours: (
+        int | None
+    )  # from room bookings before sharing, if 10 or more
     recorded_before_first: date | None
     recorded_before_last: date | None
     hirings: int | None
@@ -169,21 +181,29 @@ def public_figures(stats: "Stats") -> PublicFigures:
     from .figures import activity_labels, kind_labels
 
     enough = stats.hirings >= THRESHOLD
+    rooms_enough = stats.room_hirings >= THRESHOLD
+    desks_enough = stats.desk_hirings >= THRESHOLD
+    before = stats.before
     return PublicFigures(
         period_first=stats.period.first,
         period_last=stats.period.last,
-        open_hours=round(stats.total.capacity_hours),
-        booked_hours=rounded(stats.total.booked_hours) if enough else None,
-        occupancy=safe_percent(stats.total.occupancy, stats.hirings),
-        weekly_hours_after=round(stats.weekly_booked_hours) if enough else None,
-        baseline_weekly_hours=stats.baseline_weekly_hours,
-        recorded_before_weekly_hours=(
-            round(stats.before.weekly_booked_hours)
-            if stats.before is not None and stats.before.hirings >= THRESHOLD
+        has_rooms=bool(stats.room_spaces),
+        has_desks=bool(stats.desk_pools),
+        room_open_hours=round(stats.rooms.capacity_hours),
+        room_booked_hours=rounded(stats.rooms.booked_hours) if rooms_enough else None,
+        room_occupancy=safe_percent(stats.rooms.occupancy, stats.room_hirings),
+        desk_open_seat_hours=round(stats.desks.capacity_hours),
+        desk_booked_seat_hours=rounded(stats.desks.booked_hours) if desks_enough else None,
+        desk_occupancy=safe_percent(stats.desks.occupancy, stats.desk_hirings),
+        weekly_room_hours=round(stats.weekly_room_hours) if rooms_enough else None,
+        baseline_weekly_hours=stats.baseline_weekly_hours if stats.room_spaces else None,
+        recorded_before_weekly_room_hours=(
+            round(before.weekly_room_hours)
+            if before is not None and before.room_hirings >= THRESHOLD
             else None
         ),
-        recorded_before_first=stats.before.period.first if stats.before else None,
-        recorded_before_last=stats.before.period.last if stats.before else None,
+        recorded_before_first=before.period.first if before else None,
+        recorded_before_last=before.period.last if before else None,
         hirings=safe_count(stats.hirings),
         participant_visits=safe_count(stats.participant_visits) if enough else None,
         hirers=protect(

@@ -117,7 +117,8 @@ class Stats:
     """Every figure of docs/occupancy.md for a venue (or one space) over a period.
 
     `daily` is keyed by (day, space id), `monthly` by (first of the month, space id), `heatmap` by
-    (weekday, local hour) and `kind_by_month` by (first of the month, kind of hirer).
+    (weekday, local hour) and `kind_by_month` (rooms) and `desk_kind_by_month` (desk pools) by
+    (first of the month, kind of hirer).
     """
 
     venue: Venue
@@ -129,7 +130,8 @@ class Stats:
     monthly: dict[tuple[date, int], Use] = field(default_factory=dict)
     heatmap: dict[tuple[int, int], Use] = field(default_factory=dict)
     by_kind: dict[str, Mix] = field(default_factory=dict)
-    kind_by_month: dict[tuple[date, str], float] = field(default_factory=dict)
+    kind_by_month: dict[tuple[date, str], float] = field(default_factory=dict)  # rooms, hours
+    desk_kind_by_month: dict[tuple[date, str], float] = field(default_factory=dict)  # seat-hours
     by_activity: dict[str, Mix] = field(default_factory=dict)
     hirings: int = 0
     participant_visits: int = 0
@@ -141,6 +143,12 @@ class Stats:
     returning_hirers: int = 0
     hirers_by_district: dict[str, int] = field(default_factory=dict)
     hirings_by_space: dict[int, int] = field(default_factory=dict)
+    # Rooms (exclusive spaces) in hours, desk pools in seat-hours: added up apart, because an
+    # hour of a room and a seat-hour of a desk are not the same use (docs/occupancy.md).
+    rooms: Use = field(default_factory=Use)
+    desks: Use = field(default_factory=Use)
+    # False on the stats of one space: the managers' baseline is of the whole venue's rooms.
+    whole_venue: bool = True
     # Use recorded in Commonshare before the venue opened for sharing (see recorded_before).
     before: "Stats | None" = None
 
@@ -150,16 +158,43 @@ class Stats:
         return percent(self.cancelled, self.cancelled + self.hirings)
 
     @property
-    def weekly_booked_hours(self) -> float:
-        return self.total.booked_hours * 7 / self.period.days
+    def room_spaces(self) -> list[Space]:
+        return [space for space in self.spaces if not is_desk_pool(space)]
+
+    @property
+    def desk_pools(self) -> list[Space]:
+        return [space for space in self.spaces if is_desk_pool(space)]
+
+    @property
+    def room_hirings(self) -> int:
+        return sum(self.hirings_by_space.get(space.pk, 0) for space in self.room_spaces)
+
+    @property
+    def desk_hirings(self) -> int:
+        return sum(self.hirings_by_space.get(space.pk, 0) for space in self.desk_pools)
+
+    @property
+    def weekly_room_hours(self) -> float:
+        """Booked room hours in an average week: what the managers' baseline is compared with."""
+        return self.rooms.booked_hours * 7 / self.period.days
+
+    @property
+    def weekly_desk_seat_hours(self) -> float:
+        return self.desks.booked_hours * 7 / self.period.days
 
     @property
     def baseline_weekly_hours(self) -> Decimal | None:
-        return self.venue.baseline_weekly_hours
+        """The managers' estimate of room hours a week before sharing; only beside the whole venue."""
+        return self.venue.baseline_weekly_hours if self.whole_venue else None
 
     @property
     def months(self) -> list[date]:
         return sorted({month for month, _space in self.monthly})
+
+
+def is_desk_pool(space: Space) -> bool:
+    """A desk pool has several interchangeable seats; its use is counted in seat-hours."""
+    return space.seats > 1
 
 
 def kind_labels() -> dict[str, str]:

@@ -215,7 +215,7 @@ def compute_stats(
     spaces = (
         [space] if space is not None else list(venue.spaces.filter(is_active=True).order_by("name"))
     )
-    stats = Stats(venue=venue, period=period, spaces=spaces)
+    stats = Stats(venue=venue, period=period, spaces=spaces, whole_venue=space is None)
     for each in spaces:
         stats.by_space[each.pk] = Use()
     if not spaces:
@@ -301,8 +301,9 @@ def _add_booked_hours(
     booked_rows: list[tuple[int, str, str, float]],
 ) -> None:
     """Add each row's booked hours to its segment's daily and heatmap cells, to the hirer mix and
-    the activities, and to the hours by month and kind of hirer."""
+    the activities, and to the hours by month and kind of hirer (rooms and desk pools apart)."""
     kinds, activities = kind_labels(), activity_labels()
+    desk_pools = {each.pk for each in stats.desk_pools}
     for idx, kind, activity, seconds in booked_rows:
         segment = segments[int(idx)]
         hours = float(seconds) / 3600
@@ -314,14 +315,22 @@ def _add_booked_hours(
             activity, Mix(activity, activities.get(activity, activity))
         ).hours += hours
         key = (_first_of_month(segment.day), kind)
-        stats.kind_by_month[key] = stats.kind_by_month.get(key, 0.0) + hours
+        by_month = (
+            stats.desk_kind_by_month if segment.space_id in desk_pools else stats.kind_by_month
+        )
+        by_month[key] = by_month.get(key, 0.0) + hours
 
 
 def _add_up_days(stats: Stats) -> None:
-    """Sum the daily cells, in date order, into the total, each space and each month of each
-    space: run once every open and booked hour is in them."""
+    """Sum the daily cells, in date order, into the total, rooms and desk pools, each space and
+    each month of each space: run once every open and booked hour is in them."""
+    desk_pools = {each.pk for each in stats.desk_pools}
     for (day, space_id), use in sorted(stats.daily.items()):
         stats.total += use
+        if space_id in desk_pools:
+            stats.desks += use
+        else:
+            stats.rooms += use
         space_use = stats.by_space[space_id]
         space_use += use
         month_use = stats.monthly.setdefault((_first_of_month(day), space_id), Use())
@@ -412,6 +421,16 @@ def recorded_before(venue: Venue, period: Period, *, space: Space | None = None)
         first_recorded.astimezone(venue.zone).date(),
     )
     return compute_stats(venue, Period(first, opened - timedelta(days=1)), space=space)
+
+
+def first_recorded_day(venue: Venue, *, space: Space | None = None) -> date | None:
+    """The local day of the venue's (or the space's) first confirmed booking, or None: before it
+    nothing was recorded, so a default period does not count those days as empty."""
+    confirmed = Booking.objects.filter(space__venue=venue, status=Booking.Status.CONFIRMED)
+    if space is not None:
+        confirmed = confirmed.filter(space=space)
+    first = confirmed.aggregate(first=Min("starts_at"))["first"]
+    return first.astimezone(venue.zone).date() if first is not None else None
 
 
 def daily_rows(stats: Stats) -> list[dict]:

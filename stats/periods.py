@@ -66,6 +66,54 @@ def period_containing(kind: str, day: date) -> Period:
     return Period(first, following - timedelta(days=1))
 
 
+def _add_months(first: date, months: int) -> date:
+    """The first of the month `months` after (or before, if negative) the month of `first`."""
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def last_complete_months(today: date, months: int = 3) -> Period:
+    """The `months` whole calendar months before the month of `today`."""
+    this_month = today.replace(day=1)
+    return Period(_add_months(this_month, -months), this_month - timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class DefaultPeriod:
+    """The period a stats page opens on when none is asked for, and why (`reason`).
+
+    Reasons: "months" (the last three complete months), "since_opening" / "since_first_booking"
+    (every complete day since then, when that is shorter), "nothing_recorded" (no complete day
+    with records yet: the last three complete months, which show opening hours only).
+    """
+
+    period: Period
+    reason: str
+    since: date | None = None
+
+
+def default_period(
+    *, today: date, opened_on: date | None, first_booking_on: date | None
+) -> DefaultPeriod:
+    """The most recent complete period with data: never today or later (not yet recorded), and
+    never the days before the first booking or the opening day (nothing was recorded then)."""
+    months = last_complete_months(today)
+    if first_booking_on is None:
+        return DefaultPeriod(months, "nothing_recorded")
+    # Bookings recorded before the opening day are the "before" of before-and-after, not the
+    # period itself.
+    if opened_on is not None and opened_on > first_booking_on:
+        since, reason = opened_on, "since_opening"
+    else:
+        since, reason = first_booking_on, "since_first_booking"
+    yesterday = today - timedelta(days=1)
+    if since <= months.first:
+        return DefaultPeriod(months, "months")
+    if since > yesterday:
+        return DefaultPeriod(months, "nothing_recorded")
+    return DefaultPeriod(Period(since, yesterday), reason, since)
+
+
 def check_year(value: date) -> None:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise forms.ValidationError(

@@ -178,10 +178,16 @@ CAPTIONS = {
     ),
     "space": _("Open, booked and spare hours, occupancy and hirings of each space."),
     "month": _("Open and booked hours and occupancy of each space, month by month."),
-    "kind": _("Booked hours, share, hirings and participant visits by kind of hirer."),
-    "activity": _("Booked hours, share, hirings and participant visits by activity."),
+    "kind": _(
+        "Booked hours, share, hirings and participant visits by kind of hirer; hours are room hours and desk seat-hours together."
+    ),
+    "activity": _(
+        "Booked hours, share, hirings and participant visits by activity; hours are room hours and desk seat-hours together."
+    ),
     "reach": _("Hirers by the postcode district of their organisation."),
-    "heatmap": _("Occupancy % by weekday (rows) and hour of the day (columns)."),
+    "heatmap": _(
+        "Occupancy % by weekday (rows) and hour of the day (columns), of rooms and desk seats together."
+    ),
 }
 
 

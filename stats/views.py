@@ -1,6 +1,7 @@
 """Stats pages for venue managers, and the open data of venues that publish their impact."""
 
 import csv
+from datetime import date
 from typing import Any
 
 import tablib
@@ -10,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tables2.export import TableExport
 
@@ -22,14 +24,15 @@ from .disclosure import public_figures
 from .figures import kind_labels
 from .forms import ProxyValueForm
 from .models import ProxyValue
-from .occupancy import compute_stats, daily_rows
+from .occupancy import compute_stats, daily_rows, first_recorded_day
 from .periods import (
     MAX_OPEN_DATA_DAYS,
+    DefaultPeriod,
     Period,
     PeriodForm,
+    default_period,
     local_today,
     parse_open_data_range,
-    period_containing,
 )
 from .tables import ProxyValueTable, build_tables
 from .values import estimates
@@ -42,16 +45,83 @@ def managed_venue(request: HttpRequest, venue_slug: str) -> Venue:
     return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)
 
 
-def _period_form(request: HttpRequest, venue: Venue, default_kind: str = "month") -> PeriodForm:
-    """The period picker bound to the query string; without one, the month (or year) around today."""
+class PeriodChoice:
+    """The period picker of a page, and, when the query string chose no period, the default and why."""
+
+    def __init__(self, form: PeriodForm, default: DefaultPeriod | None, today: date) -> None:
+        self.form = form
+        self.default = default
+        self.today = today
+
+    @property
+    def period(self) -> Period | None:
+        return self.form.period
+
+    @property
+    def explanation(self) -> str:
+        """The sentence saying which period is shown and why ('' for a period asked for)."""
+        if self.default is None:
+            return ""
+        period = self.default.period
+        if self.default.reason in {"months", "nothing_recorded"}:
+            values = {"months": month_range(period)}
+            if self.default.reason == "months":
+                return _("Showing %(months)s, the last three complete months.") % values
+            return (
+                _(
+                    "Showing %(months)s, the last three complete months: no booking is recorded before today yet, so only opening hours count."
+                )
+                % values
+            )
+        values = {
+            "first": date_format(period.first, "j F Y"),
+            "last": date_format(period.last, "j F Y"),
+        }
+        if self.default.reason == "since_opening":
+            return (
+                _(
+                    "Showing %(first)s to %(last)s: every complete day since the venue opened for sharing."
+                )
+                % values
+            )
+        return (
+            _("Showing %(first)s to %(last)s: every complete day since the first booking.") % values
+        )
+
+    @property
+    def reaches_past_today(self) -> bool:
+        """An asked-for period that includes today or later: its figures are not final."""
+        return self.period is not None and self.period.last >= self.today
+
+
+def month_range(period: Period) -> str:
+    """ "September–November 2026", or "November 2026 – January 2027" across a new year."""
+    if period.first.year == period.last.year:
+        if period.first.month == period.last.month:
+            return date_format(period.first, "F Y")
+        return f"{date_format(period.first, 'F')}–{date_format(period.last, 'F Y')}"
+    return f"{date_format(period.first, 'F Y')} – {date_format(period.last, 'F Y')}"
+
+
+def _period_form(request: HttpRequest, venue: Venue, space: Space | None = None) -> PeriodChoice:
+    """The period picker bound to the query string; without one, the most recent complete period
+    with data (see default_period), shown in the picker as custom dates."""
     today = local_today(venue.zone, timezone.now())
     if any(name in request.GET for name in PERIOD_FIELDS):
         form = PeriodForm(request.GET, today=today)
         form.is_valid()
-    else:
-        form = PeriodForm(initial={"kind": default_kind, "on": today}, today=today)
-        form.period = period_containing(default_kind, today)
-    return form
+        return PeriodChoice(form, None, today)
+    default = default_period(
+        today=today,
+        opened_on=venue.opened_for_sharing_on,
+        first_booking_on=first_recorded_day(venue, space=space),
+    )
+    form = PeriodForm(
+        initial={"kind": "custom", "start": default.period.first, "end": default.period.last},
+        today=today,
+    )
+    form.period = default.period
+    return PeriodChoice(form, default, today)
 
 
 def export_formats() -> list[str]:
@@ -62,8 +132,9 @@ def export_formats() -> list[str]:
 
 
 def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> HttpResponse:
-    form = _period_form(request, venue)
-    context: dict[str, Any] = {"venue": venue, "space": space, "form": form}
+    choice = _period_form(request, venue, space)
+    form = choice.form
+    context: dict[str, Any] = {"venue": venue, "space": space, "form": form, "choice": choice}
     if form.period is None:
         return render(request, "stats/stats.html", context, status=400)
     stats = compute_stats(venue, form.period, space=space, with_before=True)
@@ -89,9 +160,16 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
         stats=stats,
         tables=tables,
         charts=[
-            charts.occupancy_by_month(stats),
-            charts.hours_by_hirer_kind(stats, kind_labels()),
-            charts.before_and_after(stats),
+            chart
+            for chart in (
+                charts.occupancy_by_month(stats),
+                charts.hours_by_hirer_kind(stats, kind_labels()) if stats.room_spaces else None,
+                charts.hours_by_hirer_kind(stats, kind_labels(), desks=True)
+                if stats.desk_pools
+                else None,
+                charts.before_and_after(stats),
+            )
+            if chart is not None
         ],
         busy_chart=charts.busy_hours(stats),
         print_mode=request.GET.get("print") == "1",
@@ -136,7 +214,7 @@ def _csv_response(rows: list[dict], filename: str) -> HttpResponse:
 def daily_csv(request: HttpRequest, venue_slug: str) -> HttpResponse:
     """The raw daily figures behind the venue's stats page, for the period picked there."""
     venue = managed_venue(request, venue_slug)
-    form = _period_form(request, venue)
+    form = _period_form(request, venue).form
     if form.period is None:
         problems = [str(error) for errors in form.errors.values() for error in errors]
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
@@ -196,8 +274,9 @@ def impact(request: HttpRequest, venue_slug: str) -> HttpResponse:
     venue = get_object_or_404(Venue, slug=venue_slug)
     if not permissions.may_see_impact_page(request.user, venue):
         raise Http404(_("This venue does not publish an impact page."))
-    form = _period_form(request, venue, default_kind="year")
-    context: dict = {"venue": venue, "form": form}
+    choice = _period_form(request, venue)
+    form = choice.form
+    context: dict = {"venue": venue, "form": form, "choice": choice}
     if form.period is None:
         return render(request, "stats/impact.html", context, status=400)
     figures = public_figures(compute_stats(venue, form.period, with_before=True))

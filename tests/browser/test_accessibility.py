@@ -129,7 +129,7 @@ def a_published_impact_page(scene: Scene) -> str:
     give_the_venue_a_month_of_use(scene)
     scene.venue.publish_impact = True
     scene.venue.save()
-    return f"{scene.venue.get_absolute_url()}impact/?kind=month"
+    return f"{scene.venue.get_absolute_url()}impact/"
 
 
 def a_proxy_value(scene: Scene) -> str:

@@ -155,7 +155,7 @@ def test_the_public_impact_page_shows_protected_figures_and_no_names(client, ven
     assert "Ladywood Lunch Club" not in page and "Acme" not in page
     figures = response.context["figures"]
     assert figures.hirings == 15  # 17 rounded
-    assert figures.booked_hours == 35  # 34 rounded
+    assert figures.room_booked_hours == 35  # 34 rounded
     assert figures.participant_visits == 285  # 14 x 20 + 3 = 283 rounded
     mix = {cell.key: cell.count for cell in figures.hirer_mix.cells}
     assert mix["charity"] is None  # 14, hidden so the business's 3 cannot be subtracted from 15
@@ -238,17 +238,20 @@ def test_the_impact_page_draws_charts_only_from_published_figures(client, venue,
     assert titles == [
         "Occupancy by space over the period (%)",
         "Booked hours by kind of hirer (rounded to 5)",
-        "Hours of use in an average week: before sharing and in this period",
+        "Room hours booked in an average week: before sharing and in this period",
     ]
     occupancy = charts[0]
     # The studio's 4 hirings are suppressed, and the hall's 12 with them (36 - 20 - 12 = 4):
     # only the meeting room is drawn, and the chart says which spaces it leaves out.
-    assert "Meeting room" in occupancy.svg and "Main hall" not in occupancy.svg
+    assert [label for _colour, label in occupancy.legend] == ["Meeting room"]
+    assert "Main hall" not in occupancy.svg
     assert occupancy.summary.startswith("Meeting room ")
     assert occupancy.summary.endswith("Not shown, to protect small numbers: Main hall, Studio.")
     page = response.content.decode()
     assert page.count('role="img"') == 3
-    assert "the managers estimate its use before sharing at about 6 hours a week" in page
+    assert (
+        "the managers estimate their rooms&#x27; use before sharing at about 6 hours a week" in page
+    )
 
 
 @pytest.mark.django_db
@@ -282,14 +285,14 @@ def test_use_recorded_before_sharing_is_public_only_when_based_on_ten_or_more_hi
     april = {"kind": "custom", "start": "2027-04-01", "end": "2027-06-30"}
 
     figures = client.get(impact_url(venue), april).context["figures"]
-    assert figures.recorded_before_weekly_hours is None
+    assert figures.recorded_before_weekly_room_hours is None
 
     day = start + timedelta(weeks=9)  # a tenth, on 9 March
     BookingFactory(space=room, starts_at=day, ends_at=day + timedelta(hours=2))
     response = client.get(impact_url(venue), april)
     figures = response.context["figures"]
     # 5 January (the first record) to 31 March: 86 days, 20 hours.
-    assert figures.recorded_before_weekly_hours == round(20 * 7 / 86)
+    assert figures.recorded_before_weekly_room_hours == round(20 * 7 / 86)
     assert any(
         "bookings recorded before sharing" in chart.summary for chart in response.context["charts"]
     )

@@ -306,7 +306,7 @@ def test_the_average_week_is_compared_with_the_managers_baseline(venue, room):
 
     stats = compute_stats(venue, Period(TUESDAY, TUESDAY + timedelta(days=13)))
 
-    assert stats.weekly_booked_hours == pytest.approx(21)
+    assert stats.weekly_room_hours == pytest.approx(21)
     assert stats.baseline_weekly_hours == Decimal("6.0")
 
 
@@ -365,7 +365,7 @@ def test_use_before_sharing_is_measured_over_as_many_days_just_before_opening(
     # 31 days before 1 March: 29 Jan to 28 Feb, with the Tuesdays of 2, 9, 16 and 23 Feb.
     assert stats.before.period == Period(date(2027, 1, 29), date(2027, 2, 28))
     assert stats.before.total.booked_hours == pytest.approx(8)  # the cancelled 6 hours are not use
-    assert stats.before.weekly_booked_hours == pytest.approx(8 * 7 / 31)
+    assert stats.before.weekly_room_hours == pytest.approx(8 * 7 / 31)
 
 
 def test_a_long_period_looks_back_no_further_than_the_first_recorded_booking(
@@ -375,7 +375,7 @@ def test_a_long_period_looks_back_no_further_than_the_first_recorded_booking(
 
     # A year back would reach March 2026; the record starts on 5 January 2027.
     assert stats.before.period == Period(TUESDAY, date(2027, 2, 28))
-    assert stats.before.weekly_booked_hours == pytest.approx(16 * 7 / 55)
+    assert stats.before.weekly_room_hours == pytest.approx(16 * 7 / 55)
 
 
 def test_nothing_is_compared_for_a_period_before_opening_or_without_records(venue, room):
@@ -408,7 +408,7 @@ def test_the_before_and_after_chart_shows_the_estimate_the_record_and_the_period
 
     assert "Recorded before sharing (29 Jan 2027 – 28 Feb 2027)" in chart.svg
     assert chart.summary == (
-        "In this period the venue was booked 1.4 hours in an average week; the managers estimate"
-        " its use before sharing at about 6.0 hours a week; bookings recorded before sharing come"
-        " to 1.8 hours a week."
+        "In this period the rooms were booked 1.4 hours in an average week; the managers estimate"
+        " their rooms' use before sharing at about 6.0 hours a week; room bookings recorded before"
+        " sharing come to 1.8 hours a week."
     )

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from stats import views
+from stats.periods import Period
 from tests.factories import BookingFactory, DeskPoolFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -362,11 +363,126 @@ def test_the_venue_page_links_render_for_managers(rf, venue, room):
     )
 
 
-def test_the_default_period_is_the_current_month(client, manager, venue, room, frozen_now):
+def book_on(space, day: date, hours: tuple[int, int] = (10, 12), **kwargs):
+    return BookingFactory(
+        space=space,
+        starts_at=datetime(day.year, day.month, day.day, hours[0], tzinfo=UTC),
+        ends_at=datetime(day.year, day.month, day.day, hours[1], tzinfo=UTC),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def past_and_future(venue, room):
+    """Today is 4 January 2027: bookings since September 2026, and some still to come."""
+    for day in (date(2026, 9, 15), date(2026, 10, 6), date(2026, 11, 10), date(2026, 12, 8)):
+        book_on(room, day)
+    for day in (date(2027, 1, 5), date(2027, 1, 12), date(2027, 2, 2)):
+        book_on(room, day, (9, 17))
+
+
+def test_the_default_period_is_the_last_three_complete_months(
+    client, manager, venue, past_and_future, frozen_now
+):
     client.force_login(manager)
-    stats = client.get(stats_url(venue)).context["stats"]
-    assert stats.period.first == date(2027, 1, 1)
-    assert stats.period.last == date(2027, 1, 31)
+
+    default = client.get(stats_url(venue))
+    asked = client.get(
+        stats_url(venue), {"kind": "custom", "start": "2026-10-01", "end": "2026-12-31"}
+    )
+
+    stats = default.context["stats"]
+    assert stats.period == Period(date(2026, 10, 1), date(2026, 12, 31))
+    # Nothing from today on (the 9:00-17:00 bookings of January and February) is counted.
+    assert stats.hirings == 3
+    assert stats.rooms.booked_hours == pytest.approx(6)
+    assert stats.rooms.occupancy == pytest.approx(asked.context["stats"].rooms.occupancy)
+    assert stats.rooms.capacity_hours == asked.context["stats"].rooms.capacity_hours == 92 * 8
+    page = default.content.decode()
+    assert "Showing October–December 2026, the last three complete months." in page
+    assert "Choose another period below." in page
+    # The picker shows the period on screen, as custom dates.
+    assert 'value="2026-10-01"' in page and 'value="2026-12-31"' in page
+
+
+def test_a_venue_whose_records_started_three_weeks_ago_defaults_to_those_three_weeks(
+    client, manager, venue, room, frozen_now
+):
+    book_on(room, date(2026, 12, 14))
+    book_on(room, date(2027, 1, 11))  # still to come
+    client.force_login(manager)
+
+    response = client.get(stats_url(venue))
+
+    stats = response.context["stats"]
+    assert stats.period == Period(date(2026, 12, 14), date(2027, 1, 3))
+    assert stats.period.days == 21
+    assert stats.hirings == 1
+    assert stats.rooms.occupancy == pytest.approx(100 * 2 / (21 * 8))
+    assert (
+        "Showing 14 December 2026 to 3 January 2027: every complete day since the first booking."
+        in response.content.decode()
+    )
+
+
+def test_the_default_period_starts_on_the_opening_day_not_with_the_bookings_before_it(
+    client, manager, venue, room, frozen_now
+):
+    venue.opened_for_sharing_on = date(2026, 11, 16)
+    venue.save()
+    book_on(room, date(2026, 6, 2))  # recorded before sharing: the "before", not the period
+    book_on(room, date(2026, 11, 17))
+    client.force_login(manager)
+
+    response = client.get(stats_url(venue))
+
+    stats = response.context["stats"]
+    assert stats.period == Period(date(2026, 11, 16), date(2027, 1, 3))
+    assert stats.before is not None
+    assert "every complete day since the venue opened for sharing." in response.content.decode()
+
+
+def test_an_asked_for_period_wins_and_is_flagged_when_it_is_not_over(
+    client, manager, venue, past_and_future, frozen_now
+):
+    client.force_login(manager)
+
+    response = client.get(stats_url(venue), {"kind": "month", "on": "2027-01-04"})
+
+    assert response.context["stats"].period == Period(date(2027, 1, 1), date(2027, 1, 31))
+    page = response.content.decode()
+    assert "Showing" not in page
+    assert "This period runs to today or later" in page
+
+
+def test_a_venue_with_no_bookings_yet_says_so_over_the_last_three_months(
+    client, manager, venue, room, frozen_now
+):
+    client.force_login(manager)
+
+    response = client.get(stats_url(venue))
+
+    assert response.context["stats"].period == Period(date(2026, 10, 1), date(2026, 12, 31))
+    assert "no booking is recorded before today yet" in response.content.decode()
+
+
+def test_the_daily_csv_of_the_default_period_matches_the_page(
+    client, manager, venue, past_and_future, frozen_now
+):
+    client.force_login(manager)
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    reverse("stats:daily_csv", kwargs={"venue_slug": venue.slug})
+                ).content.decode()
+            )
+        )
+    )
+
+    assert rows[0]["date"] == "2026-10-01" and rows[-1]["date"] == "2026-12-31"
+    assert sum(float(row["booked_hours"]) for row in rows) == pytest.approx(6)
 
 
 def test_a_venue_without_spaces_shows_zero_rather_than_failing(client):
@@ -406,8 +522,6 @@ def test_the_period_picker_writes_dates_as_a_date_input_reads_them(
     client, manager, venue, room, frozen_now
 ):
     client.force_login(manager)
-    page = client.get(stats_url(venue)).content.decode()
-    assert 'value="2027-01-04"' in page
     page = client.get(
         stats_url(venue), {"kind": "custom", "start": "2027-01-02", "end": "2027-01-09"}
     ).content.decode()
@@ -448,3 +562,99 @@ def test_the_funder_report_is_the_page_without_its_controls_with_definitions(
         assert section in page
     # The way back keeps the period and drops only print=1.
     assert 'href="?kind=month&amp;on=2027-01-15"' in page
+
+
+# Rooms and desk pools are reported apart ---------------------------------------------------
+
+
+@pytest.fixture
+def room_and_twenty_desks(venue, room):
+    """Week of 4-10 January 2027, open 09:00-17:00 daily: the room booked 4 hours on the 5th,
+    and 5 of the 20 desks booked all day on the 5th (40 seat-hours)."""
+    pool = DeskPoolFactory(venue=venue, name="Hot desks", slug="hot-desks", seats=20)
+    venue.baseline_weekly_hours = 6
+    venue.save()
+    BookingFactory(space=room, starts_at=at(5, 9), ends_at=at(5, 13))
+    for _ in range(5):
+        BookingFactory(space=pool, starts_at=at(5, 9), ends_at=at(5, 17))
+    return pool
+
+
+WEEK = {"kind": "custom", "start": "2027-01-04", "end": "2027-01-10"}
+
+
+def test_rooms_and_desk_pools_are_counted_apart_with_hand_computed_figures(
+    client, manager, venue, room_and_twenty_desks
+):
+    client.force_login(manager)
+
+    response = client.get(stats_url(venue), WEEK)
+
+    stats = response.context["stats"]
+    # The room: 7 days x 8 h = 56 open hours, 4 booked. The desks: 20 x 56 = 1,120 open
+    # seat-hours, 5 x 8 = 40 booked.
+    assert stats.rooms.capacity_hours == pytest.approx(56)
+    assert stats.rooms.booked_hours == pytest.approx(4)
+    assert stats.rooms.occupancy == pytest.approx(100 * 4 / 56)
+    assert stats.desks.capacity_hours == pytest.approx(1120)
+    assert stats.desks.booked_hours == pytest.approx(40)
+    assert stats.desks.occupancy == pytest.approx(100 * 40 / 1120)
+    assert stats.weekly_room_hours == pytest.approx(4)
+    assert stats.weekly_desk_seat_hours == pytest.approx(40)
+    page = response.content.decode()
+    assert "Rooms and halls: 1 space, in hours" in page
+    assert "Desk pools: 1 pool, in seat-hours" in page
+    headline = page[page.index('id="headline"') : page.index('id="charts"')]
+    assert "Open room hours</dt><dd>56.0</dd>" in headline
+    assert "Booked room hours</dt><dd>4.0</dd>" in headline
+    assert "Open seat-hours (seats x open hours)</dt><dd>1,120.0</dd>" in headline
+    assert "Booked seat-hours</dt><dd>40.0</dd>" in headline
+    assert "Occupancy</dt><dd>7.1%" in headline and "Occupancy</dt><dd>3.6%" in headline
+    # No line adds the two: 44 booked "hours" of 1,176 appear nowhere.
+    assert "44.0" not in headline and "1,176" not in headline
+
+
+def test_before_and_after_compares_room_hours_with_the_room_baseline(
+    client, manager, venue, room_and_twenty_desks
+):
+    client.force_login(manager)
+
+    response = client.get(stats_url(venue), WEEK)
+
+    headline = response.content.decode()
+    headline = headline[headline.index('id="headline"') : headline.index('id="charts"')]
+    assert "Booked room hours in an average week</dt><dd>4.0" in headline
+    assert "about 6 before sharing, the managers' estimate" in headline
+    chart = next(c for c in response.context["charts"] if "before sharing" in c.title)
+    assert chart.summary == (
+        "In this period the rooms were booked 4.0 hours in an average week; the managers estimate"
+        " their rooms' use before sharing at about 6.0 hours a week."
+    )
+
+
+def test_the_stats_of_one_space_leave_the_venues_baseline_out(
+    client, manager, venue, room, room_and_twenty_desks
+):
+    client.force_login(manager)
+    url = reverse("stats:space", kwargs={"venue_slug": venue.slug, "space_slug": room.slug})
+
+    response = client.get(url, WEEK)
+
+    assert response.context["stats"].baseline_weekly_hours is None
+    assert "the managers' estimate)" not in response.content.decode()
+
+
+def test_the_impact_page_publishes_rooms_and_desk_pools_apart(client, venue, room_and_twenty_desks):
+    venue.publish_impact = True
+    venue.save()
+
+    response = client.get(reverse("stats:impact", kwargs={"venue_slug": venue.slug}), WEEK)
+
+    figures = response.context["figures"]
+    assert figures.room_open_hours == 56
+    assert figures.desk_open_seat_hours == 1120
+    # Fewer than 10 hirings of each kind: their use is suppressed, the open hours are not.
+    assert figures.room_booked_hours is None and figures.desk_booked_seat_hours is None
+    page = response.content.decode()
+    assert "Rooms: open hours</dt><dd>56</dd>" in page
+    assert "Desk pools: open seat-hours</dt><dd>1120</dd>" in page
