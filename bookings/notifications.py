@@ -36,10 +36,12 @@ def _send(*, booking: Booking, to: list[str], template: str, invitation: bool = 
     if not to:
         return
     context = {"booking": booking, "site_url": settings.SITE_URL}
-    subject = (
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-        + render_to_string(f"bookings/email/{template}_subject.txt", context).strip()
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_to_string(
+        f"bookings/email/{template}_subject.txt", context
     )
+    # A title or name holding a newline would make the Subject header invalid, and the email
+    # would fail after commit: one line, single spaces.
+    subject = " ".join(subject.split())
     body = render_to_string(f"bookings/email/{template}.txt", context)
     message = EmailMessage(subject=subject, body=body, to=to)
     if invitation:

@@ -24,7 +24,7 @@ from spaces.intervals import Interval
 from .scopes import Feed
 
 # Bump when the shape of the output changes, so cached copies are refetched.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 # The window filter also bounds starts_at from below so the database walks only the window's
 # part of the (space|booker, starts_at) index; no booking is longer than this.
 LONGEST_BOOKING = timedelta(days=31)
