@@ -252,7 +252,11 @@ def _own_token(request: AuthenticatedHttpRequest, pk: int) -> FeedToken:
 @login_required
 @require_POST
 def regenerate_feed(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    regenerate_feed_token(token=_own_token(request, pk), by=request.user)
+    try:
+        regenerate_feed_token(token=_own_token(request, pk), by=request.user)
+    except FeedError as exc:  # a second click that arrived while the first was regenerating
+        messages.error(request, exc.message)
+        return redirect("feeds:mine")
     messages.success(
         request, _("New address made; the old one no longer works. Update your calendar app.")
     )

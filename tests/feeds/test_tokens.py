@@ -11,6 +11,7 @@ from feeds.services import FeedError, create_feed_token
 from members.models import OrganisationMembership
 from tests.factories import (
     BookingFactory,
+    MemberFactory,
     OrganisationFactory,
     OrganisationMembershipFactory,
     SpaceFactory,
@@ -42,9 +43,9 @@ def organisation(member, other_member):
     return organisation
 
 
-def test_tokens_are_long_unguessable_and_unique(member):
+def test_tokens_are_long_unguessable_and_unique(db):
     tokens = {
-        FeedToken.objects.create(owner=member, scope=FeedToken.Scope.MEMBER).token
+        FeedToken.objects.create(owner=MemberFactory(), scope=FeedToken.Scope.MEMBER).token
         for _ in range(20)
     }
     assert len(tokens) == 20
