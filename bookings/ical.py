@@ -123,7 +123,14 @@ def new_calendar(*, name: str, key: str, method: str, subscription: bool = True)
             "UID"
         ]  # Calendar.new adds a random one; an invitation is identified by its VEVENT
         return calendar
-    calendar.calendar_name = name  # NAME and X-WR-CALNAME
+    # NAME (RFC 7986) and X-WR-CALNAME are TEXT, but icalendar 7 does not know them and would
+    # write a plain str unescaped ("Hot desks, Hub" reads as two values, a newline breaks the
+    # line). vText escapes `,` `;` `\` and newlines; VALUE=TEXT makes ical.js, which types
+    # unknown properties as raw "unknown", unescape them too.
+    for prop in ("NAME", "X-WR-CALNAME"):
+        text = vText(name)
+        text.params["VALUE"] = "TEXT"
+        calendar[prop] = text
     calendar.uid = f"{key}@{site_host()}"
     # RFC 7986 requires VALUE=DURATION on REFRESH-INTERVAL; icalendar leaves it out.
     refresh = vDuration(REFRESH)

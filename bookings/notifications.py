@@ -5,6 +5,7 @@ booking is cancelled or declined) with the booking's stable UID and rising SEQUE
 Gmail and Apple Mail add, update and remove the event.
 """
 
+from email.message import EmailMessage as PyEmailMessage
 from email.message import MIMEPart
 
 from django.conf import settings
@@ -32,19 +33,51 @@ def invitation_part(booking: Booking) -> MIMEPart:
     return part
 
 
+class InvitationEmail(EmailMessage):
+    """An email whose body is multipart/alternative: the text, then the same invitation as
+    text/calendar with its METHOD, which is where Outlook and Gmail look for an iTIP message to
+    show as an invitation. The invitation is attached as invite.ics too, for clients that only
+    offer attachments:
+
+        multipart/mixed
+            multipart/alternative
+                text/plain
+                text/calendar; method=REQUEST (or CANCEL)
+            text/calendar; method=...  (attachment; filename="invite.ics")
+    """
+
+    def __init__(self, *, booking: Booking, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # Built now, inside the transaction, from the booking as it is being saved.
+        self.invitation = build_invitation(booking).decode("utf-8")
+        self.method = invitation_method(booking)
+        self.attach(invitation_part(booking))
+
+    def _add_bodies(self, msg: PyEmailMessage) -> None:
+        # Django's hook for the body parts (EmailMultiAlternatives overrides it the same way; the
+        # stubs do not list it); attach_alternative() cannot give the part a `method` parameter.
+        # tests/feeds/test_invitations.py checks the resulting MIME tree.
+        super()._add_bodies(msg)  # type: ignore[misc]
+        msg.add_alternative(
+            self.invitation, subtype="calendar", charset="utf-8", params={"method": self.method}
+        )
+
+
 def _send(*, booking: Booking, to: list[str], template: str, invitation: bool = False) -> None:
     if not to:
         return
     context = {"booking": booking, "site_url": settings.SITE_URL}
-    subject = (
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-        + render_to_string(f"bookings/email/{template}_subject.txt", context).strip()
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_to_string(
+        f"bookings/email/{template}_subject.txt", context
     )
+    # A title or name holding a newline would make the Subject header invalid, and the email
+    # would fail after commit: one line, single spaces.
+    subject = " ".join(subject.split())
     body = render_to_string(f"bookings/email/{template}.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=to)
     if invitation:
-        # Built now, inside the transaction, from the booking as it is being saved.
-        message.attach(invitation_part(booking))
+        message: EmailMessage = InvitationEmail(booking=booking, subject=subject, body=body, to=to)
+    else:
+        message = EmailMessage(subject=subject, body=body, to=to)
     # robust: a mail server failing after commit must not turn a saved booking into a 500.
     transaction.on_commit(message.send, robust=True)
 

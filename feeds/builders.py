@@ -24,7 +24,7 @@ from spaces.intervals import Interval
 from .scopes import Feed
 
 # Bump when the shape of the output changes, so cached copies are refetched.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 # The window filter also bounds starts_at from below so the database walks only the window's
 # part of the (space|booker, starts_at) index; no booking is longer than this.
 LONGEST_BOOKING = timedelta(days=31)
@@ -64,20 +64,27 @@ class Validators:
 def feed_validators(feed: Feed, window: Interval) -> Validators:
     """ETag and Last-Modified from one aggregate query, without building the feed.
 
-    Any change to a booking, or to its space or venue, bumps an updated_at; a booking leaving the
-    feed changes the count; the day
-    (window), the language and the feed's name are part of the tag too.
+    The ETag follows the content: any change to a shown booking, or to its space or venue, bumps
+    an updated_at; a booking leaving the feed changes the count; the day (window), the language
+    and the feed's name are part of it too. Last-Modified also counts the bookings of the scope
+    the feed does not show: a booking cancelled out of a busy feed leaves it, and without its
+    updated_at the newest remaining one could be older than the client's copy, which would then
+    get a 304 to If-Modified-Since and keep the cancelled event. So it never goes backwards when
+    a booking leaves, and it moves whenever the content does.
     """
+    # A renamed or moved venue or space changes the events' titles and locations too.
+    changed = Greatest("updated_at", "space__updated_at", "space__venue__updated_at")
     summary = (
         windowed(feed.bookings, window)
         .order_by()
         .aggregate(
-            # A renamed or moved venue or space changes the events' titles and locations too.
-            latest=Max(Greatest("updated_at", "space__updated_at", "space__venue__updated_at")),
-            count=Count("pk"),
+            latest_shown=Max(changed, filter=feed.shown),
+            count=Count("pk", filter=feed.shown),
+            latest=Max(changed),
         )
     )
-    latest = summary["latest"] or window.start
+    latest_shown = summary["latest_shown"] or window.start
+    latest = max(summary["latest"] or window.start, latest_shown)
     parts = [
         FORMAT_VERSION,
         feed.key,
@@ -86,17 +93,39 @@ def feed_validators(feed: Feed, window: Interval) -> Validators:
         get_language() or "",
         settings.SITE_URL,
     ]
-    parts += [latest.isoformat(), str(summary["count"])]
+    parts += [latest_shown.isoformat(), str(summary["count"])]
     etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     # The window moves at midnight UTC, which changes the content even if no booking changed.
     today = window.start + timedelta(days=days_back())
     return Validators(etag=f'"{etag}"', last_modified=max(latest, today).replace(microsecond=0))
 
 
+def booking_validators(booking: Booking) -> Validators:
+    """ETag and Last-Modified of one booking's .ics file (bookings.ical.build_booking_file), from
+    the rows already loaded: everything the file shows, hashed; the newest of their updated_ats."""
+    space, venue = booking.space, booking.space.venue
+    inputs = (
+        FORMAT_VERSION,
+        settings.SITE_URL,
+        get_language(),
+        str(booking.uid),
+        booking.sequence,
+        booking.updated_at.isoformat(),
+        space.updated_at.isoformat(),
+        venue.updated_at.isoformat(),
+        # The organisation's name is in the DESCRIPTION; it has no updated_at of its own.
+        booking.organisation.name if booking.organisation is not None else "",
+    )
+    etag = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
+    latest = max(booking.updated_at, space.updated_at, venue.updated_at)
+    return Validators(etag=f'"{etag}"', last_modified=latest.replace(microsecond=0))
+
+
 def feed_bookings(feed: Feed, window: Interval) -> QuerySet[Booking]:
     """The feed's bookings inside `window`, with everything an event needs, in one query."""
     return (
         windowed(feed.bookings, window)
+        .filter(feed.shown)
         .select_related("space__venue", "booker", "organisation")
         .order_by("starts_at", "pk")
     )

@@ -3,7 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -95,6 +96,17 @@ class FeedToken(models.Model):
                     )
                 ),
                 name="feed_token_scope_matches_target",
+            ),
+            # One live token per owner and feed, whatever the concurrency (two clicks, ten
+            # requests): the services turn the loser's IntegrityError into the winner's token.
+            # The target is one key so member feeds (no target: NULLs, which a plain unique
+            # constraint treats as all different) are covered too, on SQLite and PostgreSQL.
+            models.UniqueConstraint(
+                "owner",
+                "scope",
+                Coalesce("organisation", "venue", "space", Value(0)),
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_feed_token_per_feed",
             ),
         ]
 

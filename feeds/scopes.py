@@ -4,9 +4,9 @@ A token is only a pointer to a feed; the owner's right to that feed (membership 
 organisation, managing the venue) is checked again each time a calendar app polls it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking
@@ -19,7 +19,12 @@ from .models import FeedToken
 
 @dataclass(frozen=True)
 class Feed:
-    """One calendar to publish: its bookings (not yet windowed), its name and how much it reveals."""
+    """One calendar to publish: its bookings (not yet windowed), its name and how much it reveals.
+
+    `bookings` is every booking of the feed's scope whatever its status; `shown` picks the ones
+    the feed lists. A booking that stops being shown (a cancellation in a busy feed) is still in
+    `bookings`, so its updated_at still moves the feed's Last-Modified forward.
+    """
 
     key: str  # stable and unique per feed; goes into the calendar UID and the ETag
     name: str
@@ -27,6 +32,7 @@ class Feed:
     detail: bool  # False: busy-only, "Booked" with no names or purposes
     show_booker: bool  # manager and organisation feeds say who booked
     public: bool
+    shown: Q = field(default_factory=Q)  # Q(): every one of `bookings`
 
 
 def may_use_token(token: FeedToken) -> bool:
@@ -112,7 +118,8 @@ def busy_feed_for_space(space: Space) -> Feed:
     return Feed(
         key=f"busy-space-{space.pk}",
         name=_("%(space)s: busy times") % {"space": str(space)},
-        bookings=Booking.objects.active().filter(space=space),
+        bookings=Booking.objects.filter(space=space),
+        shown=Q(status__in=Booking.ACTIVE_STATUSES),
         detail=False,
         show_booker=False,
         public=True,
@@ -123,7 +130,8 @@ def busy_feed_for_venue(venue: Venue) -> Feed:
     return Feed(
         key=f"busy-venue-{venue.pk}",
         name=_("%(venue)s: busy times") % {"venue": venue.name},
-        bookings=Booking.objects.active().filter(space__venue=venue),
+        bookings=Booking.objects.filter(space__venue=venue),
+        shown=Q(status__in=Booking.ACTIVE_STATUSES),
         detail=False,
         show_booker=False,
         public=True,

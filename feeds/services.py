@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,9 +61,25 @@ def create_feed_token(*, owner: Member, scope: str, target_id: int | None = None
     if existing is not None:
         return existing
     token = FeedToken(owner=owner, scope=scope, **target)
-    token.full_clean()
-    token.save()
+    try:
+        _save_new(token)
+    except IntegrityError:
+        # A concurrent request for the same feed saved its token first (the database allows one
+        # live token per feed): the member gets that one, so one click makes one address.
+        existing = FeedToken.objects.live().filter(owner=owner, scope=scope, **target).first()
+        if existing is None:
+            raise FeedError(_("Your feed could not be made just now. Please try again.")) from None
+        return existing
     return token
+
+
+def _save_new(token: FeedToken) -> None:
+    """Insert a new token in a savepoint, so that losing the race for the feed
+    (one_live_feed_token_per_feed) rolls back only this insert. The database checks the
+    constraints: validating them here first would only add queries and a second race."""
+    token.full_clean(validate_constraints=False)
+    with transaction.atomic():
+        token.save()
 
 
 @transaction.atomic
@@ -81,9 +97,14 @@ def revoke_feed_token(*, token: FeedToken, by: Member, now: datetime | None = No
 def regenerate_feed_token(
     *, token: FeedToken, by: Member, now: datetime | None = None
 ) -> FeedToken:
-    """Revoke a token and give its owner a new one for the same feed (a new URL to subscribe to)."""
+    """Revoke a token and give its owner a new one for the same feed (a new URL to subscribe to).
+
+    The token's row is locked first, so of concurrent regenerations (a double click) only the
+    first finds it live and makes a new token; the others say it was already revoked.
+    """
     if token.owner_id != by.pk:
         raise FeedError(_("That is not your feed."))
+    token = FeedToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         raise FeedError(_("That feed address was already revoked."))
     revoke_feed_token(token=token, by=by, now=now)
@@ -94,8 +115,11 @@ def regenerate_feed_token(
         venue_id=token.venue_id,
         space_id=token.space_id,
     )
-    fresh.full_clean()
-    fresh.save()
+    try:
+        _save_new(fresh)
+    except IntegrityError:
+        # "Create feed" for the same feed won the moment the old token was revoked.
+        raise FeedError(_("That feed address was already replaced.")) from None
     return fresh
 
 

@@ -1,5 +1,6 @@
 """Feed, download and account pages. Feed tokens are secrets: their 404s are not logged (see _gone)."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +34,13 @@ from bookings.models import Booking
 from members.http import AuthenticatedHttpRequest, next_url
 from spaces.models import CalendarImport, Space, Venue
 
-from .builders import Validators, build_feed, feed_validators, feed_window
+from .builders import (
+    Validators,
+    booking_validators,
+    build_feed,
+    feed_validators,
+    feed_window,
+)
 from .imports import MAX_BYTES, ImportResult, import_calendar, import_upload
 from .models import TOKEN_SHAPE, FeedToken
 from .scopes import (
@@ -89,19 +96,37 @@ def _calendar_response(body: bytes, *, public: bool, filename: str | None = None
     return response
 
 
-def serve_feed(request: HttpRequest, feed: Feed, *, now: datetime) -> HttpResponse:
-    """A feed with ETag and Last-Modified, or 304 when the client's copy is current (one query)."""
-    window = feed_window(now)
-    validators = feed_validators(feed, window)
+def _conditional_calendar(
+    request: HttpRequest,
+    validators: Validators,
+    build: Callable[[], bytes],
+    *,
+    public: bool,
+    filename: str | None = None,
+) -> HttpResponse:
+    """The calendar `build` makes, or a 304 without building it when the client's copy is
+    current; both carry the ETag and Last-Modified."""
     if _not_modified(request, validators):
         response = HttpResponse(status=304)
         patch_cache_control(
-            response, max_age=MAX_AGE, **({"public": True} if feed.public else {"private": True})
+            response, max_age=MAX_AGE, **({"public": True} if public else {"private": True})
         )
     else:
-        response = _calendar_response(build_feed(feed, window), public=feed.public)
+        response = _calendar_response(build(), public=public, filename=filename)
     response["ETag"] = validators.etag
     response["Last-Modified"] = http_date(validators.last_modified.timestamp())
+    return response
+
+
+def serve_feed(request: HttpRequest, feed: Feed, *, now: datetime) -> HttpResponse:
+    """A feed with ETag and Last-Modified, or 304 when the client's copy is current (one query)."""
+    window = feed_window(now)
+    response = _conditional_calendar(
+        request,
+        feed_validators(feed, window),
+        lambda: build_feed(feed, window),
+        public=feed.public,
+    )
     if not feed.public:
         response["X-Robots-Tag"] = "noindex"
         response["Referrer-Policy"] = "no-referrer"
@@ -158,13 +183,13 @@ def _booking_for(request: AuthenticatedHttpRequest, pk: int) -> Booking:
 @require_safe
 def booking_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = _booking_for(request, pk)
-    response = _calendar_response(
-        build_booking_file(booking), public=False, filename=f"booking-{booking.pk}.ics"
+    return _conditional_calendar(
+        request,
+        booking_validators(booking),
+        lambda: build_booking_file(booking),
+        public=False,
+        filename=f"booking-{booking.pk}.ics",
     )
-    response["ETag"] = (
-        f'"{booking.uid.hex}-{booking.sequence}-{int(booking.updated_at.timestamp())}"'
-    )
-    return response
 
 
 # --- The member's feeds ---------------------------------------------------------------------------
@@ -227,7 +252,11 @@ def _own_token(request: AuthenticatedHttpRequest, pk: int) -> FeedToken:
 @login_required
 @require_POST
 def regenerate_feed(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    regenerate_feed_token(token=_own_token(request, pk), by=request.user)
+    try:
+        regenerate_feed_token(token=_own_token(request, pk), by=request.user)
+    except FeedError as exc:  # a second click that arrived while the first was regenerating
+        messages.error(request, exc.message)
+        return redirect("feeds:mine")
     messages.success(
         request, _("New address made; the old one no longer works. Update your calendar app.")
     )

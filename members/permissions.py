@@ -11,8 +11,9 @@ kinds of answer:
   a sentence a member can read, for the services to raise.
 
 The roles today: a member (their own bookings), a member of an organisation (may book on its
-behalf), a venue manager (everything about the venues they manage) and a superuser (staff: every
-venue). A new role (an organisation admin booking on behalf, a venue's staff) is added here.
+behalf), an organisation admin (also follows the organisation's calendar feed), a venue manager
+(everything about the venues they manage) and a superuser (staff: every venue). A new role (a
+venue's staff, say) is added here.
 
 This module sits in the lowest layer (members): it names fields of the other apps' models in
 lookups but imports none of them, so any app may use it.
@@ -24,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Member, OrganisationMembership
@@ -184,11 +185,19 @@ def may_approve(member: Person, booking: Booking, *, now: datetime) -> bool:
 
 
 def followable_organisations_filter(member: Person) -> Q:
-    """Organisations whose bookings' calendar `member` may follow (may_follow_organisation), as a
-    filter on Organisation: those they belong to."""
+    """Organisations whose bookings' calendar `member` may follow, as a filter on Organisation:
+    those they are an admin of. The organisation feed names every booker and shows every title
+    and purpose, which the site shows a plain member only for their own bookings."""
     if not _signed_in(member):
         return NOTHING
-    return Q(pk__in=OrganisationMembership.objects.filter(member=member).values("organisation"))
+    return Q(pk__in=_feed_memberships(member).values("organisation"))
+
+
+def _feed_memberships(member: Member) -> QuerySet[OrganisationMembership]:
+    """The memberships that carry the organisation's feed: admin ones."""
+    return OrganisationMembership.objects.filter(
+        member=member, role=OrganisationMembership.Role.ADMIN
+    )
 
 
 def _belongs_to(member: Person, organisation_id: int) -> bool:
@@ -205,8 +214,11 @@ def may_book_for(member: Person, organisation: Organisation) -> bool:
 
 
 def may_follow_organisation(member: Person, organisation_id: int) -> bool:
-    """May `member` subscribe to the calendar of the organisation's bookings? Any of its members."""
-    return _belongs_to(member, organisation_id)
+    """May `member` subscribe to the calendar of the organisation's bookings? Only its admins
+    (followable_organisations_filter); checked again on every fetch of the feed."""
+    return _signed_in(member) and (
+        _feed_memberships(member).filter(organisation_id=organisation_id).exists()
+    )
 
 
 # --- Feeds -------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 import pytest
 from django.core import mail
@@ -18,11 +19,23 @@ def invitations(message) -> list:
 
 
 def only_invitation(message):
-    parts = invitations(message)
-    assert len(parts) == 1
-    part = parts[0]
-    body = part.get_payload(decode=True)
-    return part, body, Calendar.from_ical(body)
+    """The invitation's attachment part, its bytes and its calendar; the email carries the same
+    invitation once more, inline in its multipart/alternative body (mime_tree checks where)."""
+    inline, attached = invitations(message)
+    body = attached.get_payload(decode=True)
+    assert inline.get_payload(decode=True) == body
+    assert inline.get_param("method") == attached.get_param("method")
+    return attached, body, Calendar.from_ical(body)
+
+
+def mime_tree(part) -> tuple:
+    """(content type with method, disposition, children) for each part, e.g.
+    ("multipart/mixed", None, (("multipart/alternative", None, (...)), ...))."""
+    content_type = part.get_content_type()
+    if part.get_param("method"):
+        content_type += f"; method={part.get_param('method')}"
+    children = tuple(mime_tree(child) for child in part.iter_parts())
+    return (content_type, part.get_content_disposition(), children)
 
 
 @pytest.fixture
@@ -59,6 +72,47 @@ def test_a_confirmed_booking_email_carries_a_request_invitation(book, member):
     parsed = ical_js(body)
     assert parsed["method"] == "REQUEST"
     assert parsed["events"][0]["start"] == iso(START) and parsed["events"][0]["end"] == iso(END)
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+def test_the_invitation_is_an_alternative_of_the_text_and_an_attachment(
+    book, member, django_capture_on_commit_callbacks, method
+):
+    booking = book()
+    if method == "CANCEL":
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            cancel_booking(booking=booking, by=member, now=NOW)
+    (message,) = mail.outbox
+    sent = message.message()
+    assert mime_tree(sent) == (
+        "multipart/mixed",
+        None,
+        (
+            (
+                "multipart/alternative",
+                None,
+                (
+                    ("text/plain", None, ()),
+                    (f"text/calendar; method={method}", None, ()),
+                ),
+            ),
+            (f"text/calendar; method={method}", "attachment", ()),
+        ),
+    )
+    alternative, attachment = sent.iter_parts()
+    text, inline = alternative.iter_parts()
+    assert "invite.ics" in text.get_content()
+    assert inline.get_content_charset() == "utf-8" and inline.get_filename() is None
+    assert attachment.get_filename() == "invite.ics"
+    calendar = Calendar.from_ical(inline.get_payload(decode=True))
+    assert calendar["METHOD"] == method
+    assert str(calendar.walk("VEVENT")[0]["UID"]) == f"{booking.uid}@127.0.0.1"
+    # As a mail server receives it: the same tree, and the header says the method.
+    received = message_from_bytes(sent.as_bytes(), policy=policy.default)
+    assert mime_tree(received) == mime_tree(sent)
+    (_text, received_inline) = next(received.iter_parts()).iter_parts()
+    assert received_inline["Content-Type"].params == {"charset": "utf-8", "method": method}
 
 
 def test_a_pending_request_is_a_tentative_invitation_and_the_manager_gets_none(book, room, manager):

@@ -96,8 +96,8 @@ def test_feed_has_the_calendar_properties_clients_need(client, clock, member_tok
         "PRODID:-//Commonshare//Calendar feeds//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        "X-WR-CALNAME:My bookings (Commonshare)",
-        "NAME:My bookings (Commonshare)",
+        "X-WR-CALNAME;VALUE=TEXT:My bookings (Commonshare)",
+        "NAME;VALUE=TEXT:My bookings (Commonshare)",
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
         "X-PUBLISHED-TTL:PT1H",
     ):

@@ -11,6 +11,7 @@ from feeds.services import FeedError, create_feed_token
 from members.models import OrganisationMembership
 from tests.factories import (
     BookingFactory,
+    MemberFactory,
     OrganisationFactory,
     OrganisationMembershipFactory,
     SpaceFactory,
@@ -33,15 +34,18 @@ def feed_url(token: FeedToken) -> str:
 
 @pytest.fixture
 def organisation(member, other_member):
+    """`member` is an admin of the food bank, `other_member` a plain member of it."""
     organisation = OrganisationFactory(name="Ladywood Food Bank")
-    OrganisationMembershipFactory(organisation=organisation, member=member)
+    OrganisationMembershipFactory(
+        organisation=organisation, member=member, role=OrganisationMembership.Role.ADMIN
+    )
     OrganisationMembershipFactory(organisation=organisation, member=other_member)
     return organisation
 
 
-def test_tokens_are_long_unguessable_and_unique(member):
+def test_tokens_are_long_unguessable_and_unique(db):
     tokens = {
-        FeedToken.objects.create(owner=member, scope=FeedToken.Scope.MEMBER).token
+        FeedToken.objects.create(owner=MemberFactory(), scope=FeedToken.Scope.MEMBER).token
         for _ in range(20)
     }
     assert len(tokens) == 20
@@ -76,7 +80,7 @@ def test_a_deactivated_members_feeds_are_404(client, member_token, member):
     assert client.get(feed_url(member_token)).status_code == 404
 
 
-def test_organisation_feed_shows_the_organisations_bookings_by_any_member(
+def test_organisation_feed_shows_its_admin_the_organisations_bookings_by_any_member(
     client, organisation, member, other_member, third_member, room
 ):
     token = create_feed_token(
@@ -105,6 +109,43 @@ def test_a_member_who_leaves_the_organisation_loses_its_feed(client, organisatio
     )
     assert client.get(feed_url(token)).status_code == 200
     OrganisationMembership.objects.filter(organisation=organisation, member=member).delete()
+    assert client.get(feed_url(token)).status_code == 404
+
+
+def test_a_plain_member_is_neither_offered_nor_given_the_organisation_feed(
+    client, organisation, other_member
+):
+    client.force_login(other_member)
+    page = client.get(reverse("feeds:mine")).content.decode()
+    assert f'value="organisation:{organisation.pk}"' not in page
+    with pytest.raises(FeedError):
+        create_feed_token(
+            owner=other_member, scope=FeedToken.Scope.ORGANISATION, target_id=organisation.pk
+        )
+    response = client.post(reverse("feeds:create"), {"feed": f"organisation:{organisation.pk}"})
+    assert response.status_code == 302
+    assert not FeedToken.objects.exists()
+
+
+def test_a_plain_members_existing_organisation_token_is_a_404(
+    client, organisation, other_member, room
+):
+    # Made before only admins could have one.
+    token = FeedToken.objects.create(
+        owner=other_member, scope=FeedToken.Scope.ORGANISATION, organisation=organisation
+    )
+    BookingFactory(space=room, organisation=organisation, starts_at=NOW + timedelta(days=1))
+    assert client.get(feed_url(token)).status_code == 404
+
+
+def test_an_admin_made_a_plain_member_loses_the_feed_at_once(client, organisation, member):
+    token = create_feed_token(
+        owner=member, scope=FeedToken.Scope.ORGANISATION, target_id=organisation.pk
+    )
+    assert client.get(feed_url(token)).status_code == 200
+    OrganisationMembership.objects.filter(organisation=organisation, member=member).update(
+        role=OrganisationMembership.Role.MEMBER
+    )
     assert client.get(feed_url(token)).status_code == 404
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from bookings.models import Booking
 from members import permissions
+from members.models import Organisation, OrganisationMembership
 from spaces.models import Venue
 from tests.bookings.conftest import at
 from tests.conftest import NOW
@@ -127,8 +128,21 @@ def test_booking_for_an_organisation_needs_belonging_to_it(member, other_member)
     OrganisationMembershipFactory(organisation=charity, member=member)
     assert permissions.may_book_for(member, charity)
     assert not permissions.may_book_for(other_member, charity)
-    assert permissions.may_follow_organisation(member, charity.pk)
+
+
+def test_only_an_organisations_admins_may_follow_its_calendar_feed(member, other_member):
+    # The feed shows every booker's name, title and purpose: more than a plain member may see.
+    charity = OrganisationFactory()
+    OrganisationMembershipFactory(organisation=charity, member=member)
+    OrganisationMembershipFactory(
+        organisation=charity, member=other_member, role=OrganisationMembership.Role.ADMIN
+    )
+    assert not permissions.may_follow_organisation(member, charity.pk)
+    assert permissions.may_follow_organisation(other_member, charity.pk)
     assert not permissions.may_follow_organisation(AnonymousUser(), charity.pk)
+    followable = Organisation.objects.filter
+    assert not followable(permissions.followable_organisations_filter(member)).exists()
+    assert list(followable(permissions.followable_organisations_filter(other_member))) == [charity]
 
 
 def test_open_data_before_publishing_is_for_managers_and_the_impact_page_for_nobody(

@@ -1,6 +1,6 @@
 // Read an iCalendar document on stdin with ical.js (Thunderbird's parser) and print, as JSON,
 // what a calendar client would see: the calendar's METHOD and each event's UID, UTC start/end,
-// STATUS, SEQUENCE and SUMMARY. Used by tests/feeds/test_ical_js.py.
+// STATUS, SEQUENCE, SUMMARY, LOCATION and DESCRIPTION. Used by tests/feeds/test_ical_js.py.
 import ICAL from "ical.js";
 
 let input = "";
@@ -17,10 +17,13 @@ const events = calendar.getAllSubcomponents("vevent").map((component) => {
     status: component.getFirstPropertyValue("status"),
     sequence: event.sequence,
     summary: event.summary,
+    location: event.location,
+    description: event.description,
   };
 });
 process.stdout.write(JSON.stringify({
   method: calendar.getFirstPropertyValue("method"),
   name: calendar.getFirstPropertyValue("x-wr-calname"),
+  rfc7986_name: calendar.getFirstPropertyValue("name"),
   events,
 }));
