@@ -42,16 +42,16 @@ def test_the_grid_marks_my_booking_yours_and_shows_nothing_of_anyone_elses(conte
 
 
 def test_the_time_asked_for_in_the_filter_reaches_the_booking_form(contexts, scene, log_in):
-    context = contexts.new()
+    context = contexts.new(phone=True)
     log_in(context, scene.charity_member)
     page = context.new_page()
     page.goto("/venues/")
-    page.get_by_text("Filter spaces", exact=True).click()
+    page.get_by_text("Filter spaces", exact=True).tap()
     field(page, "Free on").fill(scene.tuesday.isoformat())
     field(page, "From").fill("14:00")
     field(page, "To").fill("16:00")
-    page.get_by_role("button", name="Show spaces").click()
-    page.get_by_role("main").get_by_role("link", name="Garden room", exact=True).click()
+    page.get_by_role("button", name="Show spaces").tap()
+    page.get_by_role("main").get_by_role("link", name="Garden room", exact=True).tap()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Garden room")
     # The space opens on the week asked for, and says what was asked.
@@ -61,7 +61,8 @@ def test_the_time_asked_for_in_the_filter_reaches_the_booking_form(contexts, sce
     expect(page.get_by_role("main")).to_contain_text(
         f"You asked for {scene.tuesday:%A} {scene.tuesday.day} {scene.tuesday:%B %Y}, 14:00–16:00."
     )
-    page.get_by_role("link", name="Book 14:00–16:00").click()
+    screenshot(page, "phone-space-week-asked")
+    page.get_by_role("link", name="Book 14:00–16:00").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Book Garden room")
     expect(field(page, "Date")).to_have_value(scene.tuesday.isoformat())
     expect(field(page, "Starts at")).to_have_value(re.compile(r"^14:00"))
@@ -133,6 +134,7 @@ def test_a_desk_pool_form_books_one_desk_and_refuses_a_second_at_the_same_time(
     expect(form).to_contain_text("One desk per booking; each person books their own.")
     expect(form).not_to_contain_text("How many people")
     expect(form).not_to_contain_text("At most 20")
+    form.get_by_text("One desk per booking").scroll_into_view_if_needed()
     screenshot(page, "desktop-book-desk")
     field(page, "Title").fill("Desk day")
     page.get_by_role("button", name="Book", exact=True).click()
