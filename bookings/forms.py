@@ -4,7 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from members.models import Member, Organisation
 from spaces.models import Space
@@ -93,11 +93,22 @@ class BookingForm(forms.Form):
         step = int(space.slot_step.total_seconds())
         for name in ("start_time", "end_time"):
             self.fields[name].widget.attrs["step"] = step
-        self.fields["attendees"].widget.attrs["max"] = space.capacity
         self.repeated_fields = self._label_repeated_times()
-        self.fields["attendees"].help_text = _("At most %(capacity)d.") % {
-            "capacity": space.capacity
-        }
+        if space.is_desk_pool:
+            # A booking holds one desk for one person (bookings.rules): nothing to choose.
+            self.fields["attendees"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=1
+            )
+        else:
+            self.fields["attendees"].widget.attrs["max"] = space.capacity
+            self.fields["attendees"].help_text = ngettext(
+                "At most %(capacity)d person.", "At most %(capacity)d people.", space.capacity
+            ) % {"capacity": space.capacity}
+
+    def clean_attendees(self) -> int | None:
+        if self.space.is_desk_pool:
+            return 1
+        return self.cleaned_data.get("attendees")
 
     @property
     def repeated_times(self) -> list[forms.BoundField]:

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from members.models import Member
 from spaces.intervals import Interval, clip, merge
 from spaces.models import Space
 from spaces.open_hours import Blocked, closed_times, opening_intervals
@@ -22,11 +23,13 @@ from spaces.rules import duration_in_words
 from spaces.timezones import wall_time_to_utc
 
 from .availability import bookable_window, free_intervals, seats_taken
+from .models import Booking
 
 
 class State:
     FREE = "free"
     BOOKED = "booked"
+    YOURS = "yours"  # the member's own booking: the only booking whose details the grid shows
     CLOSED = "closed"
     UNAVAILABLE = "unavailable"
     PAST = "past"
@@ -42,6 +45,7 @@ class Cell:
     detail: str = ""
     book_url: str = ""
     when: str = ""  # "Tuesday 5 January, 10:00": context for a screen reader's list of links
+    booking_url: str = ""  # the member's own booking in this slot
 
 
 @dataclass
@@ -141,8 +145,29 @@ def _meeting(intervals: list[Interval], slot: Interval) -> bool:
     return any(interval.overlaps(slot) for interval in intervals)
 
 
-def build_week_grid(space: Space, monday: date, *, now: datetime) -> WeekGrid:
-    """The week of `space` from `monday` (a Monday in the venue's zone) to Sunday, slot by slot."""
+def _own_bookings(
+    space: Space, week: Interval, member: Member | None
+) -> list[tuple[Interval, Booking]]:
+    """The member's own active bookings of `space` meeting `week` (one query; none for a visitor)."""
+    if member is None or not member.is_authenticated:
+        return []
+    mine = (
+        Booking.objects.active()
+        .for_member(member)
+        .filter(space_id=space.pk, starts_at__lt=week.end, ends_at__gt=week.start)
+        .order_by("starts_at")
+    )
+    return [(Interval(booking.starts_at, booking.ends_at), booking) for booking in mine]
+
+
+def build_week_grid(
+    space: Space, monday: date, *, now: datetime, member: Member | None = None
+) -> WeekGrid:
+    """The week of `space` from `monday` (a Monday in the venue's zone) to Sunday, slot by slot.
+
+    A slot of `member`'s own booking reads "Yours" and links to it; anyone else's is only
+    "Booked": the grid never shows another member's title or name.
+    """
     zone = space.venue.zone
     dates = [monday + timedelta(days=n) for n in range(7)]
     week = Interval(
@@ -155,6 +180,7 @@ def build_week_grid(space: Space, monday: date, *, now: datetime) -> WeekGrid:
     taken = seats_taken(space, week)
     bookable = bookable_window(space, now=now)
     booked = merge(piece for piece, count in taken if count >= space.seats)
+    own = _own_bookings(space, week, member)
 
     # Rows span the earliest opening to the latest closing wall time of the week (whole slots).
     spans = [_wall_minutes(interval, zone) for interval in opening]
@@ -170,7 +196,7 @@ def build_week_grid(space: Space, monday: date, *, now: datetime) -> WeekGrid:
                 continue
             key = (local_start.time().replace(tzinfo=None), bool(local_start.fold))
             row = cells.setdefault(key, [None] * 7)
-            cell = _cell(
+            cell = _own_cell(slot, own, now) or _cell(
                 space, slot, opening, closed, free, taken, booked, bookable, now, repeated=key[1]
             )
             cell.when = f"{date_format(day.date, 'l j F')}, {local_start:%H:%M}"
@@ -194,6 +220,20 @@ def build_week_grid(space: Space, monday: date, *, now: datetime) -> WeekGrid:
         for key, row in sorted(cells.items())
     ]
     return WeekGrid(space=space, monday=monday, days=days, rows=rows)
+
+
+def _own_cell(slot: Interval, own: list[tuple[Interval, Booking]], now: datetime) -> Cell | None:
+    if slot.start < now:
+        return None
+    for interval, booking in own:
+        if interval.overlaps(slot):
+            return Cell(
+                State.YOURS,
+                _("Yours"),
+                booking.title,
+                booking_url=booking.get_absolute_url(),
+            )
+    return None
 
 
 def _cell(
@@ -269,3 +309,31 @@ def parse_week(raw: str | None, *, today: date) -> tuple[date, bool]:
 
 def local_today(space: Space, now: datetime) -> date:
     return now.astimezone(space.venue.zone).date()
+
+
+def parse_wall_time(raw: str | None) -> datetime | None:
+    """A naive wall time from a link (`2027-01-05T10:00`), or None when it is missing or not one."""
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.strip()[:16])
+    except ValueError:
+        return None
+    if value.tzinfo is not None or not (2000 <= value.year <= 2999):
+        return None
+    return value
+
+
+def parse_wanted(start: str | None, end: str | None) -> tuple[datetime, datetime] | None:
+    """The wall-clock time asked for in the venues' "free then" filter, carried by its links."""
+    starts, ends = parse_wall_time(start), parse_wall_time(end)
+    if starts is None or ends is None or ends.date() != starts.date() or ends <= starts:
+        return None
+    return starts, ends
+
+
+def wanted_query(wanted: tuple[datetime, datetime]) -> str:
+    """`start=...&end=...` for links that carry the wanted time on to the space and the booking form."""
+    return urlencode(
+        {"start": wanted[0].strftime("%Y-%m-%dT%H:%M"), "end": wanted[1].strftime("%Y-%m-%dT%H:%M")}
+    )

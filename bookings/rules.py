@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from members.models import Member
 from spaces.intervals import Interval
 from spaces.models import Space
 from spaces.open_hours import closed_times, opening_intervals
@@ -200,6 +201,47 @@ def check_free(
         raise BookingError(
             _("%(space)s is already booked then. Try another time.") % {"space": space.name}
         )
+
+
+def check_one_seat_each(
+    *,
+    space: Space,
+    booker: Member,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude_booking_id: int | None = None,
+    for_themselves: bool = True,
+) -> None:
+    """Raise BookingError if `booker` already holds a seat of desk pool `space` during
+    [starts_at, ends_at) and the pool gives one seat per person. Call with the space locked."""
+    if not (space.is_desk_pool and space.one_seat_per_person):
+        return
+    held = (
+        Booking.objects.active()
+        .for_member(booker)
+        .filter(space_id=space.pk, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    )
+    if exclude_booking_id is not None:
+        held = held.exclude(pk=exclude_booking_id)
+    first = held.order_by("starts_at").first()
+    if first is None:
+        return
+    words = {
+        "space": space.name,
+        "when": _local(space, first.starts_at),
+        "until": date_format(first.ends_at.astimezone(space.venue.zone), "H:i"),
+    }
+    if for_themselves:
+        message = _(
+            "You already have a desk in %(space)s for some of that time (from %(when)s to "
+            "%(until)s). One desk per person: each person books their own."
+        )
+    else:
+        message = _(
+            "The booker already has a desk in %(space)s for some of that time (from %(when)s "
+            "to %(until)s). One desk per person: each person books their own."
+        )
+    raise BookingError(message % words, field="starts_at")
 
 
 def seats_refusal(*, space: Space, seats: int, now: datetime) -> str | None:

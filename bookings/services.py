@@ -18,7 +18,7 @@ from spaces.models import Space
 
 from . import mirror, notifications
 from .models import Booking
-from .rules import BookingError, check_free, check_rules, seats_refusal
+from .rules import BookingError, check_free, check_one_seat_each, check_rules, seats_refusal
 
 # Named in the error raised by the PostgreSQL trigger of migration 0003 (desk pool seats).
 SEATS_GUARD = "booking_seats_within_pool"
@@ -93,6 +93,7 @@ def request_booking(
         )
     check_rules(space=space, starts_at=starts_at, ends_at=ends_at, attendees=attendees, now=now)
     check_free(space=space, starts_at=starts_at, ends_at=ends_at)
+    check_one_seat_each(space=space, booker=booker, starts_at=starts_at, ends_at=ends_at)
 
     booking = Booking(
         space=space,
@@ -260,6 +261,14 @@ def move_booking(
         space=target, starts_at=starts_at, ends_at=ends_at, attendees=booking.attendees, now=now
     )
     check_free(space=target, starts_at=starts_at, ends_at=ends_at, exclude_booking_id=booking.pk)
+    check_one_seat_each(
+        space=target,
+        booker=booking.booker,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        exclude_booking_id=booking.pk,
+        for_themselves=permissions.is_booker(by, booking),
+    )
     booking.space = target
     booking.starts_at = starts_at
     booking.ends_at = ends_at

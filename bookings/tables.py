@@ -74,6 +74,8 @@ class MyBookingsTable(tables.Table):
         per_page = 10
         empty_text = _("Nothing here yet.")
         attrs = {"class": "bookings-table"}
+        # Cancelled and declined rows are greyed and struck through; the Status column says why.
+        row_attrs = {"class": lambda record: "" if record.is_active else f"booking-{record.status}"}
 
 
 class PastBookingsTable(MyBookingsTable):

@@ -223,6 +223,14 @@ class Space(models.Model):
         help_text=_("Time kept free after each booking, e.g. to tidy."),
     )
     requires_approval = models.BooleanField(_("requires approval"), default=False)
+    one_seat_per_person = models.BooleanField(
+        _("one seat per person"),
+        default=True,
+        help_text=_(
+            "For a desk pool: a member may hold only one of its seats at a time; "
+            "each person books their own."
+        ),
+    )
     calendar = models.OneToOneField(
         "schedule.Calendar",
         on_delete=models.SET_NULL,

@@ -1,8 +1,9 @@
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from members.models import Member
 from spaces.models import Space
 
 from ..forms import BookingForm, CancelForm, DeclineForm
+from ..grid import parse_wall_time
 from ..models import Booking
 from ..services import (
     BookingError,
@@ -37,21 +39,11 @@ def booking_for(member: Member, pk: int) -> Booking:
     )
 
 
-def _parse_wall_time(raw: str | None) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(raw.strip()[:16])
-    except ValueError:
-        return None
-    return value if value.tzinfo is None else None
-
-
 def _initial_from_link(request: HttpRequest) -> dict:
     """Pre-fill date and times from a grid link (?start=2027-01-05T10:00&end=2027-01-05T11:00)."""
     start, end = (
-        _parse_wall_time(request.GET.get("start")),
-        _parse_wall_time(request.GET.get("end")),
+        parse_wall_time(request.GET.get("start")),
+        parse_wall_time(request.GET.get("end")),
     )
     initial: dict = {"attendees": 1}
     if start:
@@ -117,8 +109,11 @@ def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) ->
 def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     mine = Booking.objects.for_member(request.user).select_related("space__venue")
-    upcoming = MyBookingsTable(mine.filter(ends_at__gt=now), prefix="upcoming-")
-    past = PastBookingsTable(mine.filter(ends_at__lte=now), prefix="past-")
+    # Only what still holds its time is "coming up"; a cancelled or declined booking, however
+    # far ahead, is listed with the past ones, its status in words.
+    coming_up = Q(ends_at__gt=now, status__in=Booking.ACTIVE_STATUSES)
+    upcoming = MyBookingsTable(mine.filter(coming_up), prefix="upcoming-")
+    past = PastBookingsTable(mine.exclude(coming_up), prefix="past-")
     configure_tables(request, upcoming, past, per_page=10)
     return render(
         request, "bookings/my_bookings.html", {"upcoming": upcoming, "past": past, "now": now}

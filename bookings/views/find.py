@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,14 @@ from spaces.rules import space_rules
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
 from ..availability import free_intervals, prefetch
-from ..grid import build_week_grid, local_today, monday_of, parse_week
+from ..grid import (
+    build_week_grid,
+    local_today,
+    monday_of,
+    parse_wanted,
+    parse_week,
+    wanted_query,
+)
 
 
 def _free_for_whole_time(
@@ -57,6 +65,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         Space.objects.filter(is_active=True).select_related("venue").order_by("venue__name", "name")
     )
     filtering = False
+    carried = ""  # the wanted time, carried by the links to each space and on to its booking form
     matching: Iterable[Space] = spaces
     if form.is_bound and form.is_valid():
         filtering = any(value not in (None, "", False) for value in form.cleaned_data.values())
@@ -65,6 +74,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         if wanted:
             now = timezone.now()
             matching = _free_for_whole_time(list(spaces), wanted, now)
+            carried = wanted_query(wanted)
     elif form.is_bound:
         messages.error(
             request, _("Some of the filters could not be used: see the notes by the form.")
@@ -82,7 +92,13 @@ def venue_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bookings/venue_list.html",
-        {"form": form, "venues": listed, "filtering": filtering, "count": count},
+        {
+            "form": form,
+            "venues": listed,
+            "filtering": filtering,
+            "count": count,
+            "wanted_query": carried,
+        },
     )
 
 
@@ -92,14 +108,21 @@ def space_detail(request: HttpRequest, venue_slug: str, space_slug: str) -> Http
     )
     now = timezone.now()
     today = local_today(space, now)
-    monday, understood = parse_week(request.GET.get("week"), today=today)
+    wanted = parse_wanted(request.GET.get("start"), request.GET.get("end"))
+    # Coming from the "free then" filter: open on the week of the time asked for.
+    week = request.GET.get("week") or (wanted[0].date().isoformat() if wanted else None)
+    monday, understood = parse_week(week, today=today)
     if not understood:
         messages.warning(
             request,
             _("“%(week)s” is not a date like 2027-01-04, so here is this week.")
             % {"week": request.GET.get("week", "")[:40]},
         )
-    grid = build_week_grid(space, monday, now=now)
+    member = request.user if request.user.is_authenticated else None
+    grid = build_week_grid(space, monday, now=now, member=member)
+    book_url = reverse(
+        "bookings:book", kwargs={"venue_slug": space.venue.slug, "space_slug": space.slug}
+    )
     return render(
         request,
         "bookings/space_detail.html",
@@ -110,5 +133,10 @@ def space_detail(request: HttpRequest, venue_slug: str, space_slug: str) -> Http
             "this_monday": monday_of(today),
             "rules": space_rules(space),
             "other_zone": space.venue.time_zone != settings.TIME_ZONE,
+            "wanted": wanted,
+            # Kept by the week links, and given to the booking form to pre-fill.
+            "keep": f"&{wanted_query(wanted)}" if wanted else "",
+            "book_url": book_url,
+            "wanted_book_url": f"{book_url}?{wanted_query(wanted)}" if wanted else "",
         },
     )

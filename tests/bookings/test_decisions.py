@@ -214,7 +214,7 @@ def test_a_pool_booking_confirmed_meanwhile_stops_the_approval_once_a_seat_is_go
 
 def test_a_pool_request_is_approved_while_its_seat_is_still_there(book, venue, manager):
     pool = DeskPoolFactory(venue=venue, seats=2, capacity=2, requires_approval=True)
-    first, second = book(pool, at(10), at(12)), book(pool, at(10), at(12))
+    first, second = book(pool, at(10), at(12)), book(pool, at(10), at(12), booker=MemberFactory())
     for request in (first, second):
         assert approve_booking(booking=request, by=manager, now=NOW).status == "confirmed"
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 
 import pytest
+from schedule.models import Event
 
 from bookings.models import Booking
 from bookings.services import BookingError, cancel_booking
@@ -35,7 +36,7 @@ def test_a_freed_seat_can_be_booked_again(book, pool, member):
 
 
 def test_staggered_bookings_that_never_exceed_the_seats_are_accepted(book, venue):
-    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2)
+    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2, one_seat_per_person=False)
     book(pool, at(9), at(11), title="A")
     book(pool, at(12), at(14), title="B")
     book(pool, at(10), at(13), title="C")  # overlaps A and B, but never both at once
@@ -53,7 +54,7 @@ def test_staggered_bookings_that_never_exceed_the_seats_are_accepted(book, venue
 
 
 def test_back_to_back_bookings_do_not_stack_on_a_seat(book, venue):
-    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2)
+    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2, one_seat_per_person=False)
     book(pool, at(9), at(11))
     book(pool, at(9), at(11))
     book(pool, at(11), at(13))
@@ -78,7 +79,9 @@ def test_pool_bookings_are_not_marked_exclusive_but_rooms_are(book, pool, room):
 
 
 def test_a_pending_pool_booking_holds_a_seat(book, venue):
-    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2, requires_approval=True)
+    pool = DeskPoolFactory(
+        venue=venue, seats=2, capacity=2, requires_approval=True, one_seat_per_person=False
+    )
     book(pool, at(9), at(11))
     book(pool, at(9), at(11))
     with pytest.raises(BookingError):
@@ -86,7 +89,13 @@ def test_a_pending_pool_booking_holds_a_seat(book, venue):
 
 
 def test_a_pool_with_a_buffer_counts_seats_held_at_the_same_instant(book, venue):
-    pool = DeskPoolFactory(venue=venue, seats=2, capacity=2, buffer_after=timedelta(minutes=30))
+    pool = DeskPoolFactory(
+        venue=venue,
+        seats=2,
+        capacity=2,
+        buffer_after=timedelta(minutes=30),
+        one_seat_per_person=False,
+    )
     book(pool, at(9, 30), at(10), title="A")  # holds 09:30–10:30
     book(pool, at(10, 30), at(11), title="B")  # holds 10:30–11:30
     # Holds 10:00–11:00: with A until 10:30, then with B; never three at once.
@@ -98,7 +107,9 @@ def test_a_pool_with_a_buffer_counts_seats_held_at_the_same_instant(book, venue)
 def test_a_pool_never_holds_more_than_its_seats_in_a_long_run_of_requests(book, venue):
     """A seeded run of 300 requests: every refusal was needed, and no instant is ever over-full."""
     seats, buffer = 3, timedelta(minutes=30)
-    pool = DeskPoolFactory(venue=venue, seats=seats, capacity=seats, buffer_after=buffer)
+    pool = DeskPoolFactory(
+        venue=venue, seats=seats, capacity=seats, buffer_after=buffer, one_seat_per_person=False
+    )
     rng = random.Random(2027)
     holds: list[tuple[datetime, datetime]] = []
 
@@ -129,3 +140,76 @@ def test_a_desk_pool_booking_is_for_one_person(book, pool):
     assert caught.value.field == "attendees"
     assert Booking.objects.count() == before
     assert book(pool, at(9), at(17), attendees=1).attendees == 1
+
+
+def test_the_same_member_cannot_hold_two_seats_of_a_pool_at_once(book, pool):
+    book(pool, at(10), at(12))
+    before = (Booking.objects.count(), Event.objects.count())
+    with pytest.raises(BookingError) as caught:
+        book(pool, at(11), at(13))
+    assert_readable(caught.value.message)
+    assert caught.value.message == (
+        "You already have a desk in Hot desks for some of that time (from Tue 5 Jan 2027 10:00 "
+        "to 12:00). One desk per person: each person books their own."
+    )
+    assert caught.value.field == "starts_at"
+    assert (Booking.objects.count(), Event.objects.count()) == before == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "allowed"),
+    [
+        ((9, 0), (10, 0), True),  # right before
+        ((9, 0), (10, 30), False),  # runs into it
+        ((10, 0), (12, 0), False),  # the same time
+        ((10, 30), (11, 0), False),  # inside it
+        ((12, 0), (13, 0), True),  # right after
+    ],
+)
+def test_one_seat_per_person_compares_half_open_times(book, pool, starts, ends, allowed):
+    book(pool, at(10), at(12))
+    if allowed:
+        book(pool, at(*starts), at(*ends))
+    else:
+        with pytest.raises(BookingError):
+            book(pool, at(*starts), at(*ends))
+    assert Booking.objects.filter(space=pool).count() == (2 if allowed else 1)
+
+
+def test_one_seat_per_person_ignores_other_members_cancelled_bookings_and_other_pools(
+    book, pool, member, venue
+):
+    book(pool, at(10), at(12), booker=MemberFactory())  # someone else's seat
+    other_pool = DeskPoolFactory(venue=venue, name="Quiet desks", seats=3, capacity=3)
+    book(other_pool, at(10), at(12))  # a desk in another pool
+    cancelled = book(pool, at(10), at(12))
+    cancel_booking(booking=cancelled, by=member, now=at(8))
+    assert book(pool, at(10), at(12)).status == Booking.Status.CONFIRMED
+
+
+def test_a_pool_may_let_one_member_book_several_seats(book, venue):
+    pool = DeskPoolFactory(venue=venue, seats=3, capacity=3, one_seat_per_person=False)
+    book(pool, at(10), at(12))
+    book(pool, at(10), at(12))
+    assert Booking.objects.filter(space=pool).count() == 2
+
+
+def test_a_new_desk_pool_gives_one_seat_per_person_by_default(venue):
+    assert DeskPoolFactory(venue=venue).one_seat_per_person is True
+
+
+def test_moving_a_desk_onto_the_members_other_desk_is_refused_and_changes_nothing(
+    book, pool, member
+):
+    from bookings.services import move_booking
+
+    book(pool, at(10), at(12))
+    later = book(pool, at(14), at(15))
+    with pytest.raises(BookingError) as caught:
+        move_booking(booking=later, by=member, starts_at=at(11), ends_at=at(12), now=at(8))
+    assert "You already have a desk in Hot desks" in caught.value.message
+    later.refresh_from_db()
+    assert (later.starts_at, later.ends_at) == (at(14), at(15))
+    # Moving within its own time is fine: a booking never clashes with itself.
+    moved = move_booking(booking=later, by=member, starts_at=at(14), ends_at=at(16), now=at(8))
+    assert moved.ends_at == at(16)

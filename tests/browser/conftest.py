@@ -122,7 +122,12 @@ class Contexts:
         self.opened = []
         self.page_errors: list[str] = []
 
-    def new(self, *, phone: bool = False, reduced_motion: bool = True):
+    def new(self, *, phone: bool = False, reduced_motion: bool = True, size: dict | None = None):
+        """A context; `size` (with `phone`) is the phone's screen, e.g. {"width": 320, "height": 640}.
+
+        Resizing a phone context's viewport later keeps its screen, so the page is laid out for
+        the old device-width and zoomed out to fit: use `size` to test a narrower phone.
+        """
         options = {
             "base_url": self.base_url,
             "locale": "en-GB",
@@ -130,8 +135,13 @@ class Contexts:
             "reduced_motion": "reduce" if reduced_motion else "no-preference",
         }
         if phone:
+            screen = size or PHONE
             options.update(
-                viewport=PHONE, screen=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1
+                viewport=screen,
+                screen=screen,
+                is_mobile=True,
+                has_touch=True,
+                device_scale_factor=1,
             )
         else:
             options.update(viewport=DESKTOP, device_scale_factor=1)

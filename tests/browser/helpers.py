@@ -201,9 +201,14 @@ def focus_report(page) -> dict:
 
 
 def page_overflow(page) -> int:
-    """How many CSS pixels the page is wider than the viewport (0 when nothing scrolls sideways)."""
+    """How many CSS pixels the page is wider than the viewport (0 when nothing scrolls sideways).
+
+    Measured against the layout viewport (`clientWidth`) too: a phone lays out an overflowing
+    page wider than its screen and zooms out, and then `innerWidth` grows with the page.
+    """
     return page.evaluate(
-        "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
+        """() => Math.max(0, document.documentElement.scrollWidth
+                 - Math.min(window.innerWidth, document.documentElement.clientWidth))"""
     )
 
 

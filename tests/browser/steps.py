@@ -29,7 +29,9 @@ def free_cell_link(page: Page, day: date, wall_time: str):
 
 
 def show_week_of(page: Page, day: date, *, tap: bool = False) -> None:
-    if week_needs_next(day):
+    """Go to the week of `day` unless the grid shows it already (a link from the filter opens it)."""
+    shown = page.locator("table.week-grid thead").inner_text()
+    if not re.search(rf"\b{day.day} {day:%b}\b", shown) and week_needs_next(day):
         link = page.get_by_role("link", name=re.compile("Next week"))
         link.tap() if tap else link.click()
         expect(page).to_have_url(re.compile(r"week="))

@@ -171,3 +171,35 @@ def test_an_autumn_time_that_happens_twice_books_the_first_and_says_so(client, m
     )
     assert "01:30 happens twice on 25 October 2026 in Europe/London" in response.text
     assert "we booked the first 01:30 (BST" in response.text
+
+
+POOL_BOOK = "/venues/st-lukes/hot-desks/book/"
+
+
+def test_a_desk_pool_form_says_one_desk_per_booking_instead_of_asking_how_many(
+    member_client, pool, room
+):
+    text = member_client.get(POOL_BOOK).text
+    assert "One desk per booking; each person books their own." in text
+    assert "How many people" not in text and "At most" not in text
+    assert '<input type="hidden" name="attendees" value="1"' in text
+    room_form = member_client.get(BOOK).text
+    assert "How many people" in room_form and "At most 6 people." in room_form
+
+
+def test_a_desk_pool_booking_is_for_one_person_whatever_the_form_sends(member_client, member, pool):
+    member_client.post(POOL_BOOK, form_data(attendees="4"))
+    assert Booking.objects.get().attendees == 1
+
+
+def test_a_second_desk_at_the_same_time_is_a_form_error_and_nothing_is_saved(
+    member_client, member, pool
+):
+    member_client.post(POOL_BOOK, form_data())
+    response = member_client.post(POOL_BOOK, form_data(start_time="10:30", end_time="12:00"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["start_time"] == [
+        "You already have a desk in Hot desks for some of that time (from Tue 5 Jan 2027 10:00 "
+        "to 11:00). One desk per person: each person books their own."
+    ]
+    assert Booking.objects.count() == 1

@@ -1,3 +1,5 @@
+import re
+
 from bookings.models import Booking
 from tests.factories import BookingFactory, SpaceFactory, VenueFactory
 from tests.web.conftest import utc
@@ -32,8 +34,8 @@ def test_my_bookings_splits_upcoming_and_past_and_shows_only_mine(
     response = member_client.get("/bookings/")
     upcoming = [row.record.title for row in response.context["upcoming"].rows]
     past = [row.record.title for row in response.context["past"].rows]
-    assert upcoming == ["Next week", "Called off"]
-    assert past == ["Last month"]
+    assert upcoming == ["Next week"]
+    assert past == ["Called off", "Last month"]
     assert "Not mine" not in response.text
     assert "Mon 11 Jan 2027, 10:00–11:00" in response.text
     assert "Cancelled" in response.text
@@ -108,3 +110,38 @@ def test_the_table_does_not_grow_queries_with_rows(
     with django_assert_max_num_queries(10):
         member_client.get("/bookings/")
     assert Booking.objects.count() == 10
+
+
+def test_a_cancelled_or_declined_future_booking_is_not_listed_as_coming_up(
+    member_client, member, room
+):
+    BookingFactory(space=room, booker=member, title="On", starts_at=utc(2027, 1, 11, 10))
+    BookingFactory(
+        space=room,
+        booker=member,
+        title="Called off",
+        starts_at=utc(2027, 1, 12, 10),
+        status="cancelled",
+    )
+    BookingFactory(
+        space=room,
+        booker=member,
+        title="Turned down",
+        starts_at=utc(2027, 1, 13, 10),
+        status="declined",
+    )
+    response = member_client.get("/bookings/")
+    assert [row.record.title for row in response.context["upcoming"].rows] == ["On"]
+    assert [row.record.title for row in response.context["past"].rows] == [
+        "Turned down",
+        "Called off",
+    ]
+    text = response.text
+    assert "Past, cancelled or declined" in text
+    assert re.search(r'<tr [^>]*class="[^"]*\bbooking-cancelled\b', text)
+    assert re.search(r'<tr [^>]*class="[^"]*\bbooking-declined\b', text)
+    past_part = text.split('id="past-heading"', 1)[1]
+    assert '<span class="status status-cancelled">Cancelled</span>' in past_part
+    assert '<span class="status status-declined">Declined</span>' in past_part
+    upcoming_part = text.split('id="past-heading"', 1)[0]
+    assert "Called off" not in upcoming_part and "Turned down" not in upcoming_part

@@ -219,3 +219,101 @@ def test_a_free_slot_too_short_for_the_shortest_booking_has_no_link(frozen_now, 
     assert cell(response, "09:30", 1).book_url.endswith(
         "start=2027-01-05T09%3A30&end=2027-01-05T10%3A30"
     )
+
+
+def test_a_members_own_booking_reads_yours_and_links_to_it(frozen_now, client, room, member):
+    mine = BookingFactory(
+        space=room,
+        booker=member,
+        title="My workshop",
+        starts_at=utc(2027, 1, 5, 10),
+        ends_at=utc(2027, 1, 5, 11),
+    )
+    client.force_login(member)
+    response = client.get(ROOM)
+    yours = cell(response, "10:00", 1)
+    assert (yours.state, yours.label, yours.booking_url) == (
+        "yours",
+        "Yours",
+        f"/bookings/{mine.pk}/",
+    )
+    assert cell(response, "10:30", 1).state == "yours"
+    assert cell(response, "11:00", 1).state == "free"
+    assert f'<a href="/bookings/{mine.pk}/">Yours' in response.text
+    assert "your booking, Tuesday 5 January, 10:00" in response.text
+
+
+def test_other_members_bookings_are_only_booked_with_no_title_or_name(
+    frozen_now, client, room, member, other_member
+):
+    BookingFactory(
+        space=room,
+        booker=other_member,
+        title="Secret support group",
+        purpose="Private",
+        starts_at=utc(2027, 1, 5, 10),
+        ends_at=utc(2027, 1, 5, 11),
+    )
+    for logged_in in (member, None):
+        if logged_in:
+            client.force_login(logged_in)
+        else:
+            client.logout()
+        response = client.get(ROOM)
+        booked = cell(response, "10:00", 1)
+        assert (booked.state, booked.label, booked.detail, booked.booking_url) == (
+            "booked",
+            "Booked",
+            "",
+            "",
+        )
+        for private in ("Secret support group", "Private", "Otto", "other@example.org"):
+            assert private not in response.text
+
+
+def test_a_desk_pool_marks_the_members_own_seat(frozen_now, client, pool, member, other_member):
+    BookingFactory(space=pool, booker=other_member, starts_at=utc(2027, 1, 5, 9))
+    mine = BookingFactory(space=pool, booker=member, starts_at=utc(2027, 1, 5, 10))
+    client.force_login(member)
+    response = client.get("/venues/st-lukes/hot-desks/")
+    assert cell(response, "10:00", 1).booking_url == f"/bookings/{mine.pk}/"
+    assert cell(response, "09:00", 1).state == "free"  # 4 of 5 desks still free
+
+
+def test_the_wanted_time_from_the_filter_opens_its_week_and_prefills_the_booking_form(
+    frozen_now, client, room
+):
+    response = client.get(ROOM, {"start": "2027-01-12T14:00", "end": "2027-01-12T16:00"})
+    assert response.context["grid"].monday.isoformat() == "2027-01-11"
+    text = response.text
+    assert "You asked for Tuesday 12 January 2027, 14:00–16:00." in text
+    book = "/venues/st-lukes/meeting-room/book/?start=2027-01-12T14%3A00&amp;end=2027-01-12T16%3A00"
+    assert f'<a class="button" href="{book}">Book 14:00–16:00</a>' in text
+    # The week links keep it, so moving about the weeks does not lose it.
+    assert "?week=2027-01-18&amp;start=2027-01-12T14%3A00&amp;end=2027-01-12T16%3A00" in text
+    # A week chosen by hand wins over the wanted time's week.
+    chosen = client.get(
+        ROOM, {"week": "2027-01-18", "start": "2027-01-12T14:00", "end": "2027-01-12T16:00"}
+    )
+    assert chosen.context["grid"].monday.isoformat() == "2027-01-18"
+
+
+def test_a_garbage_wanted_time_is_ignored(frozen_now, client, room):
+    for start, end in [
+        ("2027-01-12T16:00", "2027-01-12T14:00"),
+        ("2027-01-12T14:00", "2027-01-13T16:00"),
+        ("soon", "later"),
+        ("9999-01-12T14:00", "9999-01-12T16:00"),
+    ]:
+        response = client.get(ROOM, {"start": start, "end": end})
+        assert response.status_code == 200
+        assert response.context["wanted"] is None
+        assert "You asked for" not in response.text
+
+
+def test_the_grid_has_a_skip_link_to_the_free_times_and_a_hint_to_swipe(frozen_now, client, room):
+    text = client.get(ROOM).text
+    assert '<a class="skip-past" href="#free-list-heading">' in text
+    assert '<h2 id="free-list-heading" tabindex="-1">' in text
+    assert text.index('class="skip-past"') < text.index('class="table-wrap grid-wrap"')
+    assert "Swipe sideways to see the whole week." in text

@@ -143,3 +143,12 @@ def test_the_free_then_filter_costs_the_same_queries_for_three_spaces_or_fifteen
     many, listed = count()
     assert listed == 12
     assert many == few
+
+
+def test_the_free_then_filter_carries_the_wanted_time_to_each_space(frozen_now, client, room):
+    response = client.get("/venues/?date=2027-01-12&from_time=14:00&to_time=16:00")
+    wanted = "?start=2027-01-12T14%3A00&amp;end=2027-01-12T16%3A00"
+    assert f'href="/venues/st-lukes/meeting-room/{wanted}"' in response.text
+    # Without a time asked for, the links are plain.
+    plain = client.get("/venues/?step_free=on").text + client.get("/venues/").text
+    assert "start=" not in plain
