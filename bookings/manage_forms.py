@@ -222,6 +222,7 @@ class SpaceForm(forms.ModelForm):
             "horizon",
             "buffer_after",
             "requires_approval",
+            "one_seat_per_person",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -125,6 +125,7 @@ class SpaceAdminBase(admin.ModelAdmin):
                     "horizon",
                     "buffer_after",
                     "requires_approval",
+                    "one_seat_per_person",
                 )
             },
         ),

@@ -50,4 +50,6 @@ def space_rules(space: Space) -> list[str]:
         rules.append(_("Bookings are confirmed straight away."))
     if space.is_desk_pool:
         rules.append(_("%(seats)d desks: each booking takes one.") % {"seats": space.seats})
+        if space.one_seat_per_person:
+            rules.append(_("One desk per person at a time."))
     return rules
