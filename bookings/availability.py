@@ -9,11 +9,12 @@ works in UTC instants.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from spaces.intervals import Interval, merge, saturated, subtract
 from spaces.models import Space, Venue
 from spaces.open_hours import KnownOpen, open_intervals, prefetch_open
+from spaces.timezones import wall_time_to_utc
 
 from .models import Booking
 
@@ -147,3 +148,35 @@ def seats_taken(space: Space, window: Interval) -> list[tuple[Interval, int]]:
         if running:
             pieces.append((Interval(here, there), running))
     return pieces
+
+
+def alternatives(
+    space: Space, starts_at: datetime, ends_at: datetime, *, now: datetime, limit: int = 3
+) -> tuple[list[Interval], list[Space]]:
+    """The nearest free times of the same length on the same local day in `space`, and the other
+    spaces of its venue free for the whole of [starts_at, ends_at): what to offer when a wanted
+    time is taken. Slots start on the space's steps from where each free stretch begins."""
+    zone = space.venue.zone
+    day = starts_at.astimezone(zone).date()
+    window = Interval(
+        wall_time_to_utc(day, time(0), zone),
+        wall_time_to_utc(day + timedelta(days=1), time(0), zone),
+    )
+    length = ends_at - starts_at
+    times = []
+    for piece in free_intervals(space, window, now=now):
+        here = piece.start
+        while here + length <= piece.end:
+            if here != starts_at:
+                times.append(Interval(here, here + length))
+            here += space.slot_step
+    times.sort(key=lambda slot: (abs(slot.start - starts_at), slot.start))
+    wanted = Interval(starts_at, ends_at)
+    others = [
+        other
+        for other, free in venue_free_intervals(space.venue, wanted, now=now).items()
+        if other.pk != space.pk and any(piece.contains(wanted) for piece in free)
+    ]
+    return sorted(times[:limit], key=lambda slot: slot.start), sorted(others, key=lambda s: s.name)[
+        :limit
+    ]

@@ -247,3 +247,78 @@ class DeclineForm(forms.Form):
         if not reason:
             raise forms.ValidationError(self.fields["reason"].error_messages["required"])
         return reason
+
+
+class ChangeBookingForm(forms.Form):
+    """Another time or space of the same venue, and what the booking says, in the venue's clock."""
+
+    space = forms.ModelChoiceField(label=gettext_lazy("Space"), queryset=Space.objects.none())
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    start_time = forms.TimeField(
+        label=gettext_lazy("Starts at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    end_time = forms.TimeField(
+        label=gettext_lazy("Ends at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    purpose = forms.CharField(
+        label=gettext_lazy("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    activity = forms.ChoiceField(
+        label=gettext_lazy("Activity"),
+        required=False,
+        choices=[("", gettext_lazy("Not saying")), *Booking.Activity.choices],
+    )
+
+    def __init__(self, *args, booking: Booking, **kwargs) -> None:
+        zone = booking.space.venue.zone
+        starts, ends = booking.starts_at.astimezone(zone), booking.ends_at.astimezone(zone)
+        kwargs.setdefault(
+            "initial",
+            {
+                "space": booking.space,
+                "date": starts.date(),
+                "start_time": starts.time().replace(tzinfo=None),
+                "end_time": ends.time().replace(tzinfo=None),
+                "title": booking.title,
+                "purpose": booking.purpose,
+                "activity": booking.activity,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.booking = booking
+        space = self.fields["space"]
+        assert isinstance(space, forms.ModelChoiceField)  # declared above
+        space.queryset = Space.objects.filter(venue=booking.space.venue, is_active=True).order_by(
+            "name"
+        )
+
+    def _instant(self, day: dt.date, at: dt.time, field: str) -> dt.datetime | None:
+        try:
+            return resolve_local(
+                dt.datetime.combine(day, at), self.booking.space.venue.zone
+            ).instant
+        except NonexistentLocalTime as error:
+            self.add_error(field, str(error))
+            return None
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.errors:
+            return data
+        data["starts_at"] = self._instant(data["date"], data["start_time"], "start_time")
+        ends_on = (
+            data["date"] + dt.timedelta(days=1) if data["end_time"] == dt.time(0) else data["date"]
+        )
+        data["ends_at"] = self._instant(ends_on, data["end_time"], "end_time")
+        return data
+
+    def add_service_error(self, field: str | None, message: str) -> None:
+        name = SERVICE_FIELDS.get(field or "", field)
+        self.add_error(name if name in self.fields else None, message)

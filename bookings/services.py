@@ -345,3 +345,33 @@ def change_seats(*, space: Space, seats: int, now: datetime | None = None) -> Sp
     space = Space.objects.select_related("venue").get(pk=space.pk)
     space.seats = seats
     return save_space(space=space, now=now)
+
+
+@transaction.atomic
+def change_booking(
+    *,
+    booking: Booking,
+    by: Member,
+    starts_at: datetime,
+    ends_at: datetime,
+    space: Space,
+    title: str,
+    purpose: str = "",
+    activity: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """The change page's one call: move the booking if its time or space changed, then change what
+    it says; both or neither (a refused move leaves the title as it was too)."""
+    if (starts_at, ends_at, space.pk) != (booking.starts_at, booking.ends_at, booking.space_id):
+        booking = move_booking(
+            booking=booking, by=by, starts_at=starts_at, ends_at=ends_at, space=space, now=now
+        )
+    if (title.strip(), purpose.strip(), activity) != (
+        booking.title,
+        booking.purpose,
+        booking.activity,
+    ):
+        booking = change_booking_details(
+            booking=booking, by=by, title=title, purpose=purpose, activity=activity
+        )
+    return booking

@@ -9,6 +9,7 @@ urlpatterns = [
     path("bookings/", booking.my_bookings, name="mine"),
     path("bookings/<int:pk>/", booking.booking_detail, name="detail"),
     path("bookings/<int:pk>/cancel/", booking.cancel, name="cancel"),
+    path("bookings/<int:pk>/change/", booking.change, name="change"),
     path("manage/requests/", booking.requests, name="requests"),
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),

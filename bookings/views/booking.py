@@ -16,13 +16,15 @@ from members.http import AuthenticatedHttpRequest, configure_tables, next_url
 from members.models import Member
 from spaces.models import Space
 
-from ..forms import BookingForm, CancelForm, DeclineForm
+from ..availability import alternatives
+from ..forms import BookingForm, CancelForm, ChangeBookingForm, DeclineForm
 from ..grid import parse_wall_time
 from ..models import Booking
 from ..services import (
     BookingError,
     approve_booking,
     cancel_booking,
+    change_booking,
     decline_booking,
     request_booking,
 )
@@ -133,6 +135,7 @@ def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "when": when_in_words(booking),
             "is_booker": is_booker,
             "can_cancel": permissions.may_cancel(request.user, booking, now=now),
+            "can_move": permissions.move_refusal(request.user, booking, now=now) is None,
             "cancel_form": CancelForm(),
         },
     )
@@ -244,3 +247,64 @@ def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             % {"title": booking.title, "booker": booking.booker},
         )
     return HttpResponseRedirect(back)
+
+
+@login_required
+def change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Move a booking (another time, or another space of its venue) and change what it says: the
+    booker until it starts, its venue's managers too. A taken time is refused with the reason and
+    the nearest free times and spaces."""
+    booking = booking_for(request.user, pk)
+    now = timezone.now()
+    refusal = permissions.move_refusal(request.user, booking, now=now)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(booking)
+    form = ChangeBookingForm(request.POST or None, booking=booking)
+    offer: tuple[list, list] = ([], [])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                changed = change_booking(
+                    booking=booking,
+                    by=request.user,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    space=data["space"],
+                    title=data["title"],
+                    purpose=data["purpose"],
+                    activity=data["activity"],
+                    now=now,
+                )
+            except BookingError as error:
+                form.add_service_error(error.field, error.message)
+                if data["ends_at"] > data["starts_at"]:
+                    offer = alternatives(data["space"], data["starts_at"], data["ends_at"], now=now)
+            else:
+                text = _("Changed: %(title)s, %(when)s.") % {
+                    "title": changed.title,
+                    "when": when_in_words(changed),
+                }
+                if changed.status == Booking.Status.PENDING and booking.status != changed.status:
+                    text += " " + _("The new time needs a manager's approval; it is held for you.")
+                messages.success(request, text)
+                return redirect(changed)
+        status = 400
+    zone = booking.space.venue.zone
+    times, spaces = offer
+    return render(
+        request,
+        "bookings/change.html",
+        {
+            "booking": booking,
+            "form": form,
+            "venue": booking.space.venue,
+            "other_times": [
+                (slot.start.astimezone(zone), slot.end.astimezone(zone)) for slot in times
+            ],
+            "other_spaces": spaces,
+        },
+        status=status,
+    )
