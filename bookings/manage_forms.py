@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from members.models import Member, Organisation
 from spaces.models import OpeningHours, Space, Venue
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
@@ -247,3 +248,75 @@ class SpaceForm(forms.ModelForm):
                 gettext_lazy("Another space of this venue already has this slug.")
             )
         return slug
+
+
+class OnBehalfForm(forms.Form):
+    """A booking a manager makes for a member who phoned or walked in, in the venue's clock."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("The member's email address"),
+        help_text=gettext_lazy("They need an account; the confirmation goes to them."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Booking for"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=gettext_lazy("Themselves"),
+    )
+    space = forms.ModelChoiceField(label=gettext_lazy("Space"), queryset=Space.objects.none())
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label=gettext_lazy("Starts at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    end_time = forms.TimeField(
+        label=gettext_lazy("Ends at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    purpose = forms.CharField(
+        label=gettext_lazy("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attendees = forms.IntegerField(
+        label=gettext_lazy("How many people"), min_value=1, max_value=100000, initial=1
+    )
+    waive = forms.BooleanField(
+        label=gettext_lazy("Waive the notice and how far ahead it may be booked"),
+        required=False,
+        help_text=gettext_lazy("Overlaps and seats are never waived. The booking says so."),
+    )
+
+    def __init__(self, *args, venue: Venue, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.venue = venue
+        space = self.fields["space"]
+        assert isinstance(space, forms.ModelChoiceField)  # declared above
+        space.queryset = venue.spaces.filter(is_active=True).order_by("name")
+
+    def clean_email(self) -> Member:
+        email = self.cleaned_data["email"]
+        member = Member.objects.filter(email__iexact=email, is_active=True).first()
+        if member is None:
+            raise forms.ValidationError(
+                gettext_lazy("No member has this email address; ask them to sign up first.")
+            )
+        return member
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.errors:
+            return data
+        for name, day_field, time_field in (
+            ("starts_at", "date", "start_time"),
+            ("ends_at", "date", "end_time"),
+        ):
+            try:
+                data[name] = resolve_local(
+                    dt.datetime.combine(data[day_field], data[time_field]), self.venue.zone
+                ).instant
+            except NonexistentLocalTime as error:
+                self.add_error(time_field, str(error))
+        return data

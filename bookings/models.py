@@ -115,6 +115,17 @@ class Booking(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # Who made it, when not the booker: a venue manager booking on someone's behalf (a phone
+    # call, a walk-in), who may also waive the space's notice and horizon (never overlap or seats).
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    waived_notice_and_horizon = models.BooleanField(default=False, editable=False)
     # The django-scheduler mirror on the space's calendar (present while the booking is active).
     event = models.OneToOneField(
         "schedule.Event",

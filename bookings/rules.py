@@ -138,7 +138,7 @@ def check_rules(
             raise BookingError(_("That time has already passed."), field="starts_at")
         raise BookingError(
             _("%(space)s needs %(notice)s notice: book a later time.")
-            % {"space": space.name, "notice": _minutes(space.min_notice)},
+            % {"space": space.name, "notice": _days(space.min_notice)},
             field="starts_at",
         )
     if notice_and_horizon and ends_at > now + space.horizon:

@@ -74,14 +74,28 @@ def request_booking(
     activity: str = "",
     attendees: int = 1,
     organisation: Organisation | None = None,
+    made_by: Member | None = None,
+    waive_notice_and_horizon: bool = False,
     now: datetime | None = None,
 ) -> Booking:
     """Book `space` for [starts_at, ends_at) or raise BookingError; never leaves a partial booking.
 
     Spaces that require approval get a pending booking, which holds the slot until decided.
+    A venue manager may book on a member's behalf (`made_by`, recorded on the booking): the
+    same rules apply, except that they may waive the minimum notice and the horizon (never the
+    overlap or the seats), and a booking they make needs no approval: they are the approver.
     """
     now = now or timezone.now()
     space = _lock_space(space)
+    on_behalf = made_by is not None and made_by.pk != booker.pk
+    manager_made = made_by is not None and permissions.may_manage(made_by, space.venue)
+    if on_behalf and not manager_made:
+        raise BookingError(
+            _("Only a manager of %(venue)s can book on someone else's behalf.")
+            % {"venue": space.venue.name}
+        )
+    if waive_notice_and_horizon and not manager_made:
+        raise BookingError(_("Only a venue manager can waive the notice and how far ahead."))
     title = title.strip()
     if not title:
         raise BookingError(_("Give the booking a title, e.g. 'Team meeting'."), field="title")
@@ -91,10 +105,20 @@ def request_booking(
         raise BookingError(
             _("You can only book for an organisation you belong to."), field="organisation"
         )
-    check_rules(space=space, starts_at=starts_at, ends_at=ends_at, attendees=attendees, now=now)
+    check_rules(
+        space=space,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        attendees=attendees,
+        now=now,
+        notice_and_horizon=not waive_notice_and_horizon,
+    )
+    if ends_at <= now:
+        raise BookingError(_("That time has already passed."), field="starts_at")
     check_free(space=space, starts_at=starts_at, ends_at=ends_at)
     check_one_seat_each(space=space, booker=booker, starts_at=starts_at, ends_at=ends_at)
 
+    needs_approval = space.requires_approval and not manager_made
     booking = Booking(
         space=space,
         booker=booker,
@@ -103,12 +127,16 @@ def request_booking(
         ends_at=ends_at,
         blocked_until=ends_at + space.buffer_after,
         exclusive=not space.is_desk_pool,
-        status=Booking.Status.PENDING if space.requires_approval else Booking.Status.CONFIRMED,
+        status=Booking.Status.PENDING if needs_approval else Booking.Status.CONFIRMED,
         title=title,
         purpose=purpose.strip(),
         activity=activity,
         attendees=attendees,
+        made_by=made_by if on_behalf else None,
+        waived_notice_and_horizon=waive_notice_and_horizon,
     )
+    if manager_made and space.requires_approval:
+        booking.decided_by, booking.decided_at = made_by, now
     _full_clean(booking)
     mirror.add_event(booking)
     _save_guarded(booking, space)

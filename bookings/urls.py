@@ -15,6 +15,7 @@ urlpatterns = [
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
     path("manage/venues/<slug:venue_slug>/day/", manage.venue_day, name="venue_day"),
     path("manage/venues/<slug:venue_slug>/closures/", manage.venue_closures, name="venue_closures"),
+    path("manage/venues/<slug:venue_slug>/book/", manage.book_on_behalf, name="book_on_behalf"),
     path("manage/venues/<slug:venue_slug>/details/", manage_venue.venue_edit, name="venue_edit"),
     path("manage/venues/<slug:venue_slug>/hours/", manage_venue.venue_hours, name="venue_hours"),
     path("manage/venues/<slug:venue_slug>/spaces/", manage_venue.venue_spaces, name="venue_spaces"),

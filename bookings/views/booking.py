@@ -35,7 +35,7 @@ def booking_for(member: Member, pk: int) -> Booking:
     """The booking `pk` if `member` may see it (members.permissions); otherwise 404, so ids reveal nothing."""
     return get_object_or_404(
         Booking.objects.visible_to(member).select_related(
-            "space__venue", "booker", "organisation", "decided_by", "cancelled_by"
+            "space__venue", "booker", "organisation", "decided_by", "cancelled_by", "made_by"
         ),
         pk=pk,
     )

@@ -17,9 +17,11 @@ from spaces.timezones import wall_time_to_utc
 
 from ..availability import venue_free_intervals
 from ..closures import add_closure, bookings_hit
-from ..manage_forms import ClosureForm
+from ..manage_forms import ClosureForm, OnBehalfForm
 from ..models import Booking
 from ..rules import BookingError
+from ..services import request_booking
+from ..tables import when_in_words
 
 SERVICE_FIELDS = {"starts_at": "starts_time", "ends_at": "ends_time"}
 
@@ -168,4 +170,56 @@ def venue_closures(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRe
         "bookings/manage/closures.html",
         {"venue": venue, "form": form, "hit": hit, "coming": coming},
         status=status,
+    )
+
+
+ON_BEHALF_FIELDS = {
+    "starts_at": "start_time",
+    "ends_at": "end_time",
+    "organisation": "organisation",
+}
+
+
+@login_required
+def book_on_behalf(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
+    """Book for a member who phoned or walked in: the same service and rules as their own
+    booking, recorded as made by the manager, who may waive the notice and horizon."""
+    venue = managed_venue(request, venue_slug)
+    form = OnBehalfForm(request.POST or None, venue=venue)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                booking = request_booking(
+                    booker=data["email"],
+                    space=data["space"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    title=data["title"],
+                    purpose=data["purpose"],
+                    attendees=data["attendees"],
+                    organisation=data["organisation"],
+                    made_by=request.user,
+                    waive_notice_and_horizon=data["waive"],
+                )
+            except BookingError as error:
+                field = ON_BEHALF_FIELDS.get(error.field or "", error.field)
+                form.add_error(field if field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Booked for %(member)s: %(space)s, %(when)s. They have been sent the confirmation."
+                    )
+                    % {
+                        "member": booking.booker,
+                        "space": booking.space.name,
+                        "when": when_in_words(booking),
+                    },
+                )
+                return redirect(booking)
+        status = 400
+    return render(
+        request, "bookings/manage/on_behalf.html", {"venue": venue, "form": form}, status=status
     )
