@@ -87,7 +87,7 @@ def test_a_window_outside_what_was_fetched_falls_back_to_its_own_queries(town):
         )
 
 
-def test_prefetching_costs_four_queries_however_many_spaces(venue):
+def test_prefetching_costs_five_queries_however_many_spaces(venue):
     for n in range(12):
         space = SpaceFactory(venue=venue, name=f"Room {n}", slug=f"room-{n}")
         BookingFactory(space=space, starts_at=at(10), ends_at=at(11))
@@ -95,4 +95,4 @@ def test_prefetching_costs_four_queries_however_many_spaces(venue):
     with CaptureQueriesContext(connection) as queries:
         answer = venue_free_intervals(venue, whole_day, now=NOW)
     assert len(answer) == 12
-    assert len(queries) == 5  # the spaces, then hours, closures, unavailability and bookings
+    assert len(queries) == 6  # the spaces, then hours, exceptions, closures, unavailability, bookings

@@ -59,7 +59,7 @@ def give_the_venue_a_month_of_use(scene) -> int:
                 booker=scene.charity_member,
                 organisation=organisation,
                 starts_at=scene.at(day, 9 + (n % 3) * 2),
-                ends_at=scene.at(day, 11 + (n % 3) * 2 + (week % 2)),
+                ends_at=scene.at(day, 10 + (n % 3) * 2 + (week % 2)),  # never overlapping
                 title=f"Session {week}-{n}",
                 attendees=5,
                 activity="learning",
