@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from members.models import Member, Organisation
-from spaces.models import OpeningHours, Space, Venue
+from spaces.models import OpeningException, OpeningHours, Space, Venue
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
 
@@ -319,4 +319,54 @@ class OnBehalfForm(forms.Form):
                 ).instant
             except NonexistentLocalTime as error:
                 self.add_error(time_field, str(error))
+        return data
+
+
+class OpeningExceptionForm(forms.ModelForm):
+    """One date's own hours (or closed all day), checked against the venue's clock that day."""
+
+    closed = forms.BooleanField(label=gettext_lazy("Closed all day"), required=False)
+
+    class Meta:
+        model = OpeningException
+        fields = ["date", "opens", "closes", "note"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args, venue: Venue, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.venue = venue
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        day, opens, closes = data.get("date"), data.get("opens"), data.get("closes")
+        if data.get("closed"):
+            data["opens"] = data["closes"] = None
+            return data
+        if opens is None or closes is None:
+            self.add_error(
+                "opens" if opens is None else "closes",
+                gettext_lazy("Give the hours it opens and closes, or tick Closed all day."),
+            )
+            return data
+        if closes <= opens:
+            self.add_error("closes", gettext_lazy("It must close after it opens."))
+            return data
+        if day is None:
+            return data
+        zone = self.instance.venue.zone
+        for name, at in (("opens", opens), ("closes", closes)):
+            try:
+                resolve_local(dt.datetime.combine(day, at), zone)
+            except NonexistentLocalTime as error:
+                self.add_error(name, str(error))
+        others = OpeningException.objects.filter(venue=self.instance.venue, date=day).exclude(
+            opens__isnull=True
+        )
+        if others.filter(opens__lt=closes, closes__gt=opens).exists():
+            self.add_error("opens", gettext_lazy("It overlaps other hours given for that date."))
         return data

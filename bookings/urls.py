@@ -18,6 +18,16 @@ urlpatterns = [
     path("manage/venues/<slug:venue_slug>/book/", manage.book_on_behalf, name="book_on_behalf"),
     path("manage/venues/<slug:venue_slug>/details/", manage_venue.venue_edit, name="venue_edit"),
     path("manage/venues/<slug:venue_slug>/hours/", manage_venue.venue_hours, name="venue_hours"),
+    path(
+        "manage/venues/<slug:venue_slug>/hours/exceptions/",
+        manage_venue.add_opening_exception,
+        name="add_opening_exception",
+    ),
+    path(
+        "manage/venues/<slug:venue_slug>/hours/exceptions/<int:pk>/delete/",
+        manage_venue.delete_opening_exception,
+        name="delete_opening_exception",
+    ),
     path("manage/venues/<slug:venue_slug>/spaces/", manage_venue.venue_spaces, name="venue_spaces"),
     path("manage/venues/<slug:venue_slug>/spaces/new/", manage_venue.space_edit, name="space_new"),
     path(

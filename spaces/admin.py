@@ -1,11 +1,24 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarImport, Closure, OpeningHours, Space, Unavailability, Venue
+from .models import (
+    CalendarImport,
+    Closure,
+    OpeningException,
+    OpeningHours,
+    Space,
+    Unavailability,
+    Venue,
+)
 
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    extra = 0
+
+
+class OpeningExceptionInline(admin.TabularInline):
+    model = OpeningException
     extra = 0
 
 
@@ -41,7 +54,7 @@ class VenueAdmin(admin.ModelAdmin):
     search_fields = ["name", "address", "postcode"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["managers"]
-    inlines = [OpeningHoursInline, ClosureInline, SpaceInline]
+    inlines = [OpeningHoursInline, OpeningExceptionInline, ClosureInline, SpaceInline]
     fieldsets = (
         (
             None,

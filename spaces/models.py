@@ -132,6 +132,38 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
+class OpeningException(models.Model):
+    """A date whose opening hours differ from the week's (a bank holiday opening 10:00–14:00).
+
+    Every exception of a date replaces that date's weekly hours; one without times closes the
+    venue all day. Several on one date give several intervals.
+    """
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="opening_exceptions")
+    date = models.DateField(_("date"))
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("e.g. Bank holiday"))
+
+    class Meta:
+        verbose_name = _("opening hours exception")
+        verbose_name_plural = _("opening hours exceptions")
+        ordering = ["venue", "date", "opens"]
+        indexes = [models.Index(fields=["venue", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(opens__isnull=True) & Q(closes__isnull=True))
+                | (Q(opens__isnull=False, closes__isnull=False) & Q(closes__gt=F("opens"))),
+                name="opening_exception_closed_or_close_after_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.opens is None or self.closes is None:
+            return f"{self.date:%Y-%m-%d} closed"
+        return f"{self.date:%Y-%m-%d} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
 class Closure(models.Model):
     """A date-time range when a venue (or one of its spaces) cannot be booked."""
 

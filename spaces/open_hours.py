@@ -8,12 +8,13 @@ Whether a space is *taken* is the bookings app's question (`bookings.availabilit
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext
 
 from .intervals import Interval, clip, merge, subtract
-from .models import Closure, OpeningHours, Space, Unavailability, Venue
+from .models import Closure, OpeningException, OpeningHours, Space, Unavailability, Venue
 from .timezones import local_dates, wall_time_to_utc
 
 
@@ -27,19 +28,37 @@ class Blocked:
 
 
 def opening_intervals(
-    venue: Venue, window: Interval, hours: Iterable[OpeningHours] | None = None
+    venue: Venue,
+    window: Interval,
+    hours: Iterable[OpeningHours] | None = None,
+    exceptions: Iterable[OpeningException] = (),
 ) -> list[Interval]:
-    """The venue's weekly opening hours as instants inside `window` (closures not removed)."""
+    """The venue's opening hours as instants inside `window` (closures not removed): the weekly
+    hours, except on dates with exceptions, whose own intervals (none: closed) replace them.
+
+    Without `hours`, both are read from the database; callers that pass prefetched `hours` pass
+    the venue's `exceptions` with them.
+    """
+    dates = local_dates(window.start, window.end, venue.zone)
     if hours is None:
         hours = venue.opening_hours.all()
+        exceptions = venue.opening_exceptions.filter(date__gte=dates[0], date__lte=dates[-1])
     by_weekday: dict[int, list[OpeningHours]] = defaultdict(list)
     for row in hours:
         by_weekday[row.weekday].append(row)
+    by_date: dict[date, list[OpeningException]] = defaultdict(list)
+    for exception in exceptions:
+        by_date[exception.date].append(exception)
     intervals = []
-    for day in local_dates(window.start, window.end, venue.zone):
-        for row in by_weekday.get(day.weekday(), []):
-            start = wall_time_to_utc(day, row.opens, venue.zone)
-            end = wall_time_to_utc(day, row.closes, venue.zone)
+    for day in dates:
+        rows: Iterable[OpeningHours | OpeningException] = (
+            by_date[day] if day in by_date else by_weekday.get(day.weekday(), [])
+        )
+        for entry in rows:
+            if entry.opens is None or entry.closes is None:
+                continue  # an exception that closes the whole day
+            start = wall_time_to_utc(day, entry.opens, venue.zone)
+            end = wall_time_to_utc(day, entry.closes, venue.zone)
             if end > start:
                 intervals.append(Interval(start, end))
     return clip(merge(intervals), window)
@@ -53,20 +72,30 @@ class KnownOpen:
     instead of querying per space.
     """
 
-    span: Interval  # closures and unavailability meeting this span were fetched
+    span: Interval  # closures, unavailability and exceptions meeting this span were fetched
     hours: dict[int, list[OpeningHours]]  # by venue id
     blocked: dict[int, list[Blocked]]  # by space id: its own and its venue's
+    exceptions: dict[int, list[OpeningException]]  # by venue id
 
     def covers(self, window: Interval) -> bool:
         return self.span.start <= window.start and window.end <= self.span.end
 
 
 def prefetch_open(spaces: list[Space], span: Interval) -> KnownOpen:
-    """Opening hours, closures and unavailability of `spaces` meeting `span`: 3 queries."""
+    """Opening hours and their exceptions, closures and unavailability of `spaces` meeting
+    `span`: 4 queries."""
     venue_ids = {space.venue_id for space in spaces}
     hours: dict[int, list[OpeningHours]] = defaultdict(list)
     for row in OpeningHours.objects.filter(venue_id__in=venue_ids):
         hours[row.venue_id].append(row)
+    # Local dates differ by zone; a day either side covers every venue's dates in the span.
+    exceptions: dict[int, list[OpeningException]] = defaultdict(list)
+    for exception in OpeningException.objects.filter(
+        venue_id__in=venue_ids,
+        date__gte=(span.start - timedelta(days=1)).date(),
+        date__lte=(span.end + timedelta(days=1)).date(),
+    ):
+        exceptions[exception.venue_id].append(exception)
     meets = Q(venue_id__in=venue_ids, starts_at__lt=span.end, ends_at__gt=span.start)
     blocked: dict[int, list[Blocked]] = {space.pk: [] for space in spaces}
     by_venue: dict[int, list[Space]] = defaultdict(list)
@@ -80,7 +109,7 @@ def prefetch_open(spaces: list[Space], span: Interval) -> KnownOpen:
         for space in by_venue[venue_id]:
             if space_id is None or space_id == space.pk:
                 blocked[space.pk].append(block)
-    return KnownOpen(span, dict(hours), blocked)
+    return KnownOpen(span, dict(hours), blocked, dict(exceptions))
 
 
 def _imported(u: Unavailability) -> Blocked:
@@ -114,8 +143,16 @@ def open_intervals(
     space: Space, window: Interval, known: KnownOpen | None = None
 ) -> list[Interval]:
     """Opening hours minus closures and unavailability: the space's open hours inside `window`."""
-    hours = known.hours.get(space.venue_id, []) if known is not None else None
+    if known is not None and known.covers(window):
+        opening = opening_intervals(
+            space.venue,
+            window,
+            known.hours.get(space.venue_id, []),
+            known.exceptions.get(space.venue_id, []),
+        )
+    else:
+        opening = opening_intervals(space.venue, window)
     return subtract(
-        opening_intervals(space.venue, window, hours),
+        opening,
         [b.interval for b in closed_times(space, window, known)],
     )

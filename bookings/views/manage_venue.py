@@ -7,12 +7,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from members.http import AuthenticatedHttpRequest
-from spaces.models import OpeningHours, Space
-from spaces.tables import OpeningHoursTable
+from spaces.models import OpeningException, OpeningHours, Space
 
-from ..manage_forms import OpeningHoursFormSet, SpaceForm, VenueForm
+from ..manage_forms import OpeningExceptionForm, OpeningHoursFormSet, SpaceForm, VenueForm
 from ..models import Booking
 from ..rules import BookingError
 from ..services import save_space
@@ -55,12 +55,58 @@ def venue_hours(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRespo
         status = 400
     else:
         status = 200
+    return _hours_page(request, venue, formset=formset, status=status)
+
+
+def _hours_page(
+    request: AuthenticatedHttpRequest,
+    venue,
+    *,
+    formset=None,
+    exception_form: OpeningExceptionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if formset is None:
+        hours = OpeningHours.objects.filter(venue=venue).order_by("weekday", "opens")
+        formset = OpeningHoursFormSet(queryset=hours, prefix="hours")
+    today = timezone.now().astimezone(venue.zone).date()
     return render(
         request,
         "bookings/manage/venue_hours.html",
-        {"venue": venue, "formset": formset, "table": OpeningHoursTable.for_venue(venue)},
+        {
+            "venue": venue,
+            "formset": formset,
+            "exception_form": exception_form or OpeningExceptionForm(venue=venue),
+            "exceptions": venue.opening_exceptions.filter(date__gte=today).order_by(
+                "date", "opens"
+            ),
+        },
         status=status,
     )
+
+
+@require_POST
+@login_required
+def add_opening_exception(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
+    """A date with its own hours (a bank holiday opening 10:00–14:00), or closed all day."""
+    venue = managed_venue(request, venue_slug)
+    form = OpeningExceptionForm(request.POST, venue=venue)
+    if not form.is_valid():
+        return _hours_page(request, venue, exception_form=form, status=400)
+    form.save()
+    messages.success(request, _("Saved the hours of %(day)s.") % {"day": form.instance.date})
+    return redirect("bookings:venue_hours", venue_slug=venue.slug)
+
+
+@require_POST
+@login_required
+def delete_opening_exception(
+    request: AuthenticatedHttpRequest, venue_slug: str, pk: int
+) -> HttpResponse:
+    venue = managed_venue(request, venue_slug)
+    get_object_or_404(OpeningException, venue=venue, pk=pk).delete()
+    messages.success(request, _("That date follows the weekly hours again."))
+    return redirect("bookings:venue_hours", venue_slug=venue.slug)
 
 
 @login_required

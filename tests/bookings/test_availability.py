@@ -199,4 +199,6 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_bookings(venue, 
             )
     assert Booking.objects.filter(space=space).count() == 49
     assert count() == few
-    assert few <= 6  # hours, their dated exceptions, closures, unavailability, bookings (+ the venue)
+    assert (
+        few <= 6
+    )  # hours, their dated exceptions, closures, unavailability, bookings (+ the venue)

@@ -95,4 +95,6 @@ def test_prefetching_costs_five_queries_however_many_spaces(venue):
     with CaptureQueriesContext(connection) as queries:
         answer = venue_free_intervals(venue, whole_day, now=NOW)
     assert len(answer) == 12
-    assert len(queries) == 6  # the spaces, then hours, exceptions, closures, unavailability, bookings
+    assert (
+        len(queries) == 6
+    )  # the spaces, then hours, exceptions, closures, unavailability, bookings

@@ -1,12 +1,12 @@
 """A manager changes the venue's details, weekly hours and spaces from the site; bad input
 re-renders with the message and writes nothing; other people get a 404."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from bookings.models import Booking
-from spaces.models import OpeningHours, Space, Venue
+from spaces.models import OpeningException, OpeningHours, Space, Venue
 from tests.factories import BookingFactory, DeskPoolFactory, MemberFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +200,73 @@ def test_only_the_venues_managers_may_open_these_pages(client, member, room, pat
     VenueFactory(name="Lab").managers.add(other)
     client.force_login(other)
     assert client.get(f"{BASE}/{path}").status_code == 404
+
+
+def test_a_bank_holiday_gets_its_own_hours_and_can_be_removed(signed_in, venue):
+    response = signed_in.post(
+        f"{BASE}/hours/exceptions/",
+        {"date": "2027-05-03", "opens": "10:00", "closes": "14:00", "note": "Bank holiday"},
+    )
+    assert response.status_code == 302
+    exception = OpeningException.objects.get()
+    assert (exception.opens, exception.closes, exception.note) == (
+        time(10),
+        time(14),
+        "Bank holiday",
+    )
+    assert "Monday 3 May 2027" in signed_in.get(f"{BASE}/hours/").content.decode()
+    assert signed_in.post(f"{BASE}/hours/exceptions/{exception.pk}/delete/").status_code == 302
+    assert not OpeningException.objects.exists()
+
+
+def test_a_date_can_be_closed_all_day(signed_in, venue):
+    signed_in.post(
+        f"{BASE}/hours/exceptions/", {"date": "2027-05-03", "closed": "on", "opens": "10:00"}
+    )
+    exception = OpeningException.objects.get()
+    assert (exception.opens, exception.closes) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"date": "2027-05-03", "opens": "14:00", "closes": "10:00"},
+            "It must close after it opens.",
+        ),
+        ({"date": "2027-05-03", "opens": "10:00"}, "Give the hours it opens and closes"),
+        (
+            {"date": "2027-03-28", "opens": "01:30", "closes": "04:00"},
+            "does not exist on 28 March 2027",
+        ),
+        ({"date": "2027-02-30", "opens": "10:00", "closes": "14:00"}, "Enter a valid date."),
+    ],
+)
+def test_bad_dated_hours_re_render_with_the_message_and_write_nothing(
+    signed_in, venue, data, message
+):
+    page = signed_in.post(f"{BASE}/hours/exceptions/", data)
+    assert page.status_code == 400
+    assert message in page.content.decode()
+    assert not OpeningException.objects.exists()
+
+
+def test_overlapping_hours_on_one_date_are_refused(signed_in, venue):
+    OpeningException.objects.create(
+        venue=venue, date=date(2027, 5, 3), opens=time(10), closes=time(14)
+    )
+    page = signed_in.post(
+        f"{BASE}/hours/exceptions/", {"date": "2027-05-03", "opens": "13:00", "closes": "15:00"}
+    )
+    assert page.status_code == 400
+    assert "It overlaps other hours given for that date." in page.content.decode()
+    assert OpeningException.objects.count() == 1
+
+
+def test_removing_a_date_is_post_only_and_for_this_venues_managers(client, member, venue, manager):
+    exception = OpeningException.objects.create(venue=venue, date=date(2027, 5, 3))
+    client.force_login(manager)
+    assert client.get(f"{BASE}/hours/exceptions/{exception.pk}/delete/").status_code == 405
+    client.force_login(member)
+    assert client.post(f"{BASE}/hours/exceptions/{exception.pk}/delete/").status_code == 404
+    assert OpeningException.objects.exists()
