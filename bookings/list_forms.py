@@ -18,7 +18,8 @@ EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 class VenueBookingsFilter(forms.Form):
-    """Space, status, organisation and a range of local dates (both ends included), each optional."""
+    """Space, status, organisation and a range of local dates (both ends included), each optional.
+    Without any of them in the query string the list starts today (DEFAULT)."""
 
     space = forms.ModelChoiceField(
         label=gettext_lazy("Space"),
@@ -46,7 +47,6 @@ class VenueBookingsFilter(forms.Form):
         label=gettext_lazy("Until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("Both days included."),
     )
 
     def __init__(self, *args, venue: Venue, **kwargs) -> None:

@@ -30,21 +30,25 @@ def _errors_in_words(form: VenueBookingsFilter) -> str:
 @login_required
 def venue_bookings(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
     """The venue's bookings, any status, past and coming, filtered by space, status, organisation
-    and dates from the query string; `?_export=csv` downloads exactly the filtered rows. A filter
+    and dates from the query string (from today if none is given); `?_export=csv` downloads exactly the filtered rows. A filter
     that is not understood gives a message and the whole list. Managers of the venue only."""
     venue = managed_venue(request, venue_slug)
+    today = timezone.now().astimezone(venue.zone).date()
     filters = {
         key: value for key, value in request.GET.items() if key in VenueBookingsFilter.base_fields
     }
-    form = VenueBookingsFilter(filters or None, venue=venue)
+    # Opened from the menu, the list starts today; pages, sorting and the CSV of that view keep
+    # asking without a filter, so they get the same rows. `?starts_on=` is every booking.
+    filters = filters or {"starts_on": today.isoformat()}
+    form = VenueBookingsFilter(filters, venue=venue)
     bookings = Booking.objects.filter(space__venue=venue).select_related(
         "space__venue", "booker", "organisation"
     )
-    valid = bool(filters) and form.is_valid()
+    valid = form.is_valid()
     filtered = valid and any(value not in (None, "") for value in form.cleaned_data.values())
     if valid:
         bookings = form.filter(bookings)
-    elif filters:
+    else:
         if "_export" in request.GET:
             return HttpResponseBadRequest(
                 _("The filter was not understood, so nothing was exported. %(problem)s")
@@ -62,7 +66,6 @@ def venue_bookings(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRe
                 % {"formats": ", ".join(EXPORT_FORMATS)},
                 content_type="text/plain; charset=utf-8",
             )
-        today = timezone.now().astimezone(venue.zone).date()
         filename = f"{venue.slug}-bookings-{today.isoformat()}.{export_format}"
         return TableExport(export_format, table).response(filename=filename)
     configure_tables(request, table, per_page=VenueBookingsTable._meta.per_page)

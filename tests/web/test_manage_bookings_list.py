@@ -91,6 +91,19 @@ def test_a_manager_sees_every_booking_of_the_venue_with_who_what_and_status(
     assert "Lab secret" not in text
 
 
+def test_opened_without_a_filter_it_starts_today_and_says_so(manager_client, bookings, room):
+    BookingFactory(space=room, title="Last year", starts_at=datetime(2026, 12, 1, 10, tzinfo=UTC))
+    page = manager_client.get(URL)
+    assert page.context["form"]["starts_on"].value() == "2027-01-04"
+    assert "Last year" not in titles(page)
+    assert "Show every booking, past ones too" in page.content.decode()
+    # Its pages, sorting and CSV ask without a filter too, so they hold the same rows.
+    assert "Last year" not in manager_client.get(URL, {"_export": "csv"}).content.decode()
+    assert "Last year" not in titles(manager_client.get(URL, {"sort": "-when"}))
+    everything = manager_client.get(URL, {"starts_on": ""})
+    assert titles(everything) == ["Last year", "Portfolio review", "Pantry", "Call off"]
+
+
 def test_the_times_are_in_the_venues_own_zone(manager_client, venue, bookings):
     venue.time_zone = "America/New_York"
     venue.save()
@@ -169,8 +182,11 @@ def test_an_empty_filter_shows_everything(manager_client, bookings):
 def test_a_bad_filter_gives_a_message_and_the_whole_list(manager_client, bookings, query):
     page = manager_client.get(URL, query)
     assert page.status_code == 200
-    assert "The filter was not understood, so here is every booking." in page.content.decode()
+    text = page.content.decode()
+    assert "The filter was not understood, so here is every booking." in text
+    assert "Please check the form" in text
     assert len(titles(page)) == 3
+    assert "_export=csv" not in text  # it would not be what the page shows
 
 
 def test_another_venues_space_is_a_bad_filter_not_a_peek(manager_client, bookings):
