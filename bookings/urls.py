@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import booking, find, manage, manage_venue
+from .views import booking, find, manage, manage_list, manage_venue
 
 app_name = "bookings"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
     path("manage/venues/<slug:venue_slug>/day/", manage.venue_day, name="venue_day"),
+    path(
+        "manage/venues/<slug:venue_slug>/bookings/",
+        manage_list.venue_bookings,
+        name="venue_bookings",
+    ),
     path("manage/venues/<slug:venue_slug>/closures/", manage.venue_closures, name="venue_closures"),
     path("manage/venues/<slug:venue_slug>/book/", manage.book_on_behalf, name="book_on_behalf"),
     path("manage/venues/<slug:venue_slug>/details/", manage_venue.venue_edit, name="venue_edit"),

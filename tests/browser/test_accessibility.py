@@ -133,6 +133,12 @@ def a_request_waiting(scene: Scene) -> str:
     return "/manage/requests/"
 
 
+def the_venues_bookings(scene: Scene) -> str:
+    a_request_waiting(scene)
+    make_booking(scene.room, scene.manager, scene.at(scene.tuesday, 10), title="Staff meeting")
+    return f"/manage/venues/{scene.venue.slug}/bookings/"
+
+
 def a_month_of_use(scene: Scene) -> str:
     give_the_venue_a_month_of_use(scene)
     return f"{scene.venue.get_absolute_url()}stats/"
@@ -186,6 +192,7 @@ MAIN_PAGES = [
     MainPage("booking", "member", a_booking, screenshots=("desktop", "phone")),
     MainPage("my-bookings", "member", bookings_past_and_upcoming, screenshots=("desktop",)),
     MainPage("requests", "manager", a_request_waiting, screenshots=("desktop",)),
+    MainPage("venue-bookings", "manager", the_venues_bookings, screenshots=("desktop", "phone")),
     MainPage("login", None, lambda scene: "/accounts/login/"),
     MainPage("signup", None, lambda scene: "/accounts/signup/", screenshots=("phone",)),
     MainPage("stats", "manager", a_month_of_use, screenshots=("desktop", "phone")),
