@@ -274,6 +274,9 @@ class ChangeBookingForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Not saying")), *Booking.Activity.choices],
     )
+    attendees = forms.IntegerField(
+        label=gettext_lazy("How many people"), min_value=1, max_value=100000
+    )
 
     def __init__(self, *args, booking: Booking, **kwargs) -> None:
         zone = booking.space.venue.zone
@@ -288,6 +291,7 @@ class ChangeBookingForm(forms.Form):
                 "title": booking.title,
                 "purpose": booking.purpose,
                 "activity": booking.activity,
+                "attendees": booking.attendees,
             },
         )
         super().__init__(*args, **kwargs)

@@ -68,6 +68,25 @@ def _clock_change_note(space: Space, starts_at: datetime, ends_at: datetime) -> 
     }
 
 
+def check_attendees(*, space: Space, attendees: int) -> None:
+    """Raise BookingError unless `attendees` people fit one booking of `space`."""
+    if attendees < 1:
+        raise BookingError(_("A booking needs at least one attendee."), field="attendees")
+    if space.is_desk_pool and attendees > 1:
+        # One booking holds one seat: more people would overfill the pool while counting as one.
+        raise BookingError(
+            _("A booking of %(space)s is for one desk and one person; each person books their own.")
+            % {"space": space.name},
+            field="attendees",
+        )
+    if attendees > space.capacity:
+        raise BookingError(
+            _("%(space)s holds at most %(capacity)d people.")
+            % {"space": space.name, "capacity": space.capacity},
+            field="attendees",
+        )
+
+
 def check_rules(
     *,
     space: Space,
@@ -118,21 +137,7 @@ def check_rules(
             % {"space": space.name, "step": _minutes(space.slot_step)},
             field="starts_at",
         )
-    if attendees < 1:
-        raise BookingError(_("A booking needs at least one attendee."), field="attendees")
-    if space.is_desk_pool and attendees > 1:
-        # One booking holds one seat: more people would overfill the pool while counting as one.
-        raise BookingError(
-            _("A booking of %(space)s is for one desk and one person; each person books their own.")
-            % {"space": space.name},
-            field="attendees",
-        )
-    if attendees > space.capacity:
-        raise BookingError(
-            _("%(space)s holds at most %(capacity)d people.")
-            % {"space": space.name, "capacity": space.capacity},
-            field="attendees",
-        )
+    check_attendees(space=space, attendees=attendees)
     if notice_and_horizon and starts_at < now + space.min_notice:
         if starts_at < now:
             raise BookingError(_("That time has already passed."), field="starts_at")

@@ -18,7 +18,14 @@ from spaces.models import Space
 
 from . import mirror, notifications
 from .models import Booking
-from .rules import BookingError, check_free, check_one_seat_each, check_rules, seats_refusal
+from .rules import (
+    BookingError,
+    check_attendees,
+    check_free,
+    check_one_seat_each,
+    check_rules,
+    seats_refusal,
+)
 
 # Named in the error raised by the PostgreSQL trigger of migration 0003 (desk pool seats).
 SEATS_GUARD = "booking_seats_within_pool"
@@ -314,9 +321,16 @@ def move_booking(
 
 @transaction.atomic
 def change_booking_details(
-    *, booking: Booking, by: Member, title: str, purpose: str = "", activity: str = ""
+    *,
+    booking: Booking,
+    by: Member,
+    title: str,
+    purpose: str = "",
+    activity: str = "",
+    attendees: int | None = None,
 ) -> Booking:
-    """Change what a booking says about itself (title, purpose, activity), not when or where.
+    """Change what a booking says about itself (title, purpose, activity, how many people), not
+    when or where; the number of people is checked against the space as for a new booking.
 
     The booker and the venue's managers may; the mirror event follows and SEQUENCE rises, so
     feeds and calendars show the new title.
@@ -329,6 +343,9 @@ def change_booking_details(
         raise BookingError(_("Give the booking a title, e.g. 'Team meeting'."), field="title")
     if activity and activity not in Booking.Activity.values:
         raise BookingError(_("Choose an activity from the list."), field="activity")
+    if attendees is not None:
+        check_attendees(space=booking.space, attendees=attendees)
+        booking.attendees = attendees
     booking.title = title
     booking.purpose = purpose.strip()
     booking.activity = activity
@@ -386,20 +403,25 @@ def change_booking(
     title: str,
     purpose: str = "",
     activity: str = "",
+    attendees: int | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """The change page's one call: move the booking if its time or space changed, then change what
-    it says; both or neither (a refused move leaves the title as it was too)."""
+    """The change page's one call: change what the booking says (people included), then move it
+    if its time or space changed, every rule checked with the new number of people; both or
+    neither (a refused move leaves the title as it was too)."""
+    attendees = booking.attendees if attendees is None else attendees
+    wanted = (title.strip(), purpose.strip(), activity, attendees)
+    if wanted != (booking.title, booking.purpose, booking.activity, booking.attendees):
+        booking = change_booking_details(
+            booking=booking,
+            by=by,
+            title=title,
+            purpose=purpose,
+            activity=activity,
+            attendees=attendees,
+        )
     if (starts_at, ends_at, space.pk) != (booking.starts_at, booking.ends_at, booking.space_id):
         booking = move_booking(
             booking=booking, by=by, starts_at=starts_at, ends_at=ends_at, space=space, now=now
-        )
-    if (title.strip(), purpose.strip(), activity) != (
-        booking.title,
-        booking.purpose,
-        booking.activity,
-    ):
-        booking = change_booking_details(
-            booking=booking, by=by, title=title, purpose=purpose, activity=activity
         )
     return booking

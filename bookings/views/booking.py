@@ -276,6 +276,7 @@ def change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     title=data["title"],
                     purpose=data["purpose"],
                     activity=data["activity"],
+                    attendees=data["attendees"],
                     now=now,
                 )
             except BookingError as error:

@@ -37,6 +37,7 @@ def change(booking: Booking, **changes) -> dict:
         "title": booking.title,
         "purpose": "",
         "activity": "",
+        "attendees": str(booking.attendees),
     }
     return data | changes
 
@@ -126,3 +127,15 @@ def test_a_space_of_another_venue_is_not_offered(client, member, booking):
 
 def test_the_page_needs_a_login(client, booking):
     assert client.get(url(booking)).status_code == 302
+
+
+def test_the_number_of_people_changes_within_the_space_capacity(client, member, booking):
+    client.force_login(member)
+    assert client.post(url(booking), change(booking, attendees="5")).status_code == 302
+    booking.refresh_from_db()
+    assert booking.attendees == 5
+    page = client.post(url(booking), change(booking, attendees="7"))
+    assert page.status_code == 400
+    assert "Meeting room holds at most 6 people." in page.content.decode()
+    booking.refresh_from_db()
+    assert booking.attendees == 5
