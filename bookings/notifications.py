@@ -5,6 +5,7 @@ booking is cancelled or declined) with the booking's stable UID and rising SEQUE
 Gmail and Apple Mail add, update and remove the event.
 """
 
+from dataclasses import dataclass
 from email.message import EmailMessage as PyEmailMessage
 from email.message import MIMEPart
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from members import permissions
+from spaces.models import Venue
 
 from .ical import build_invitation, invitation_method
 from .models import Booking
@@ -64,26 +66,45 @@ class InvitationEmail(EmailMessage):
 
 
 def _send(*, booking: Booking, to: list[str], template: str, invitation: bool = False) -> None:
+    _send_text(
+        to=to,
+        template=template,
+        context={"booking": booking},
+        invitation_for=booking if invitation else None,
+    )
+
+
+def _send_text(
+    *, to: list[str], template: str, context: dict, invitation_for: Booking | None = None
+) -> None:
+    """Render bookings/email/<template>.txt (plain text, the site's links from SITE_URL) and its
+    subject, and send it once the transaction commits."""
     if not to:
         return
-    context = {"booking": booking, "site_url": settings.SITE_URL}
+    context = {**context, "site_url": settings.SITE_URL}
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_to_string(
         f"bookings/email/{template}_subject.txt", context
     )
     # A title or name holding a newline would make the Subject header invalid, and the email
     # would fail after commit: one line, single spaces.
     subject = " ".join(subject.split())
-    body = render_to_string(f"bookings/email/{template}.txt", context)
-    if invitation:
-        message: EmailMessage = InvitationEmail(booking=booking, subject=subject, body=body, to=to)
+    body = render_to_string(f"bookings/email/{template}.txt", context).rstrip() + "\n"
+    if invitation_for is not None:
+        message: EmailMessage = InvitationEmail(
+            booking=invitation_for, subject=subject, body=body, to=to
+        )
     else:
         message = EmailMessage(subject=subject, body=body, to=to)
     # robust: a mail server failing after commit must not turn a saved booking into a 500.
     transaction.on_commit(message.send, robust=True)
 
 
-def _managers(booking: Booking) -> list[str]:
-    return list(permissions.managers_of(booking.space.venue).values_list("email", flat=True))
+def _managers(booking: Booking, *, besides=None) -> list[str]:
+    """The emails of the venue's managers, leaving out `besides` (who did it, and knows)."""
+    managers = permissions.managers_of(booking.space.venue)
+    if besides is not None:
+        managers = managers.exclude(pk=besides.pk)
+    return list(managers.values_list("email", flat=True))
 
 
 def booking_requested(booking: Booking) -> None:
@@ -102,16 +123,46 @@ def booking_declined(booking: Booking) -> None:
     _send(booking=booking, to=[booking.booker.email], template="declined", invitation=True)
 
 
-def booking_cancelled(booking: Booking) -> None:
+def booking_cancelled(booking: Booking, *, by) -> None:
+    """The booker gets the CANCEL; managers hear of a member cancelling their own booking."""
     _send(booking=booking, to=[booking.booker.email], template="cancelled", invitation=True)
+    if permissions.is_booker(by, booking):
+        _send(booking=booking, to=_managers(booking, besides=by), template="cancelled_by_booker")
 
 
 def booking_moved(booking: Booking, *, by) -> None:
     """The booker gets the updated invitation; managers hear of a member's own move."""
     _send(booking=booking, to=[booking.booker.email], template="moved", invitation=True)
-    if by.pk != booking.booker_id:
+    if not permissions.is_booker(by, booking):
         return
     if booking.status == Booking.Status.PENDING:
-        _send(booking=booking, to=_managers(booking), template="needs_decision")
+        _send(booking=booking, to=_managers(booking, besides=by), template="needs_decision")
     else:
-        _send(booking=booking, to=_managers(booking), template="moved_by_booker")
+        _send(booking=booking, to=_managers(booking, besides=by), template="moved_by_booker")
+
+
+@dataclass(frozen=True)
+class Clash:
+    """An active booking that an imported calendar's busy time now covers, and what the imported
+    events are called (shown to the venue's managers only: it is their calendar's text)."""
+
+    booking: Booking
+    events: tuple[str, ...]
+
+
+def imported_calendar_clashes(*, venue: Venue, calendar_name: str, clashes: list[Clash]) -> None:
+    """An imported calendar now covers these bookings: the venue's managers get the list, to act
+    on; each booker hears that the venue has another event then and a manager will be in touch
+    (the booking stands; nothing is cancelled for them). Nothing is sent for no clashes."""
+    if not clashes:
+        return
+    managers = list(permissions.managers_of(venue).values_list("email", flat=True))
+    _send_text(
+        to=managers,
+        template="import_clashes",
+        context={"calendar_name": calendar_name, "clashes": clashes, "venue": venue},
+    )
+    for clash in clashes:
+        _send(
+            booking=clash.booking, to=[clash.booking.booker.email], template="import_clash_booker"
+        )

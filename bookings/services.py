@@ -177,7 +177,7 @@ def cancel_booking(
     booking.sequence += 1
     mirror.drop_event(booking)
     booking.save()
-    notifications.booking_cancelled(booking)
+    notifications.booking_cancelled(booking, by=by)
     return booking
 
 

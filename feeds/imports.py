@@ -13,8 +13,9 @@ import re
 import socket
 import ssl
 import time
+from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from urllib.parse import urljoin, urlsplit
@@ -23,10 +24,13 @@ from zoneinfo import ZoneInfo
 import recurring_ical_events
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from bookings import notifications
+from bookings.models import Booking
 from spaces.models import CalendarImport, Unavailability
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -60,6 +64,7 @@ class ImportResult:
     ok: bool
     blocks: int = 0
     error: str = ""
+    clashes: int = 0  # active bookings this import newly covers (their bookers and managers told)
 
 
 def import_window(now: datetime) -> tuple[datetime, datetime]:
@@ -275,6 +280,9 @@ def _to_utc(value: date | datetime, zone: ZoneInfo) -> datetime:
 class Block:
     starts_at: datetime
     ends_at: datetime
+    # The event's own SUMMARY, one line: told to the venue's managers about a clash, never stored
+    # (the rows, and so the busy feeds and the booking pages, show only the source's name).
+    summary: str = field(default="", compare=False)
 
 
 def expand(text: str, *, zone: ZoneInfo, now: datetime) -> list[Block]:
@@ -307,7 +315,8 @@ def expand(text: str, *, zone: ZoneInfo, now: datetime) -> list[Block]:
                 finishes = _to_utc(occurrence.start + timedelta(days=1), zone)
             if finishes <= begins:
                 continue  # a moment, not a span: nothing to block
-            blocks.append(Block(begins, finishes))
+            summary = " ".join(str(occurrence.get("SUMMARY", "")).split())[:200]
+            blocks.append(Block(begins, finishes, summary))
             if len(blocks) > MAX_OCCURRENCES:
                 raise ImportFailed(
                     _("The calendar has more than %(n)d events in the coming year.")
@@ -380,6 +389,7 @@ def import_calendar(
 
     summary = source.name[:200]
     with transaction.atomic():
+        clashing_before = _clashing_bookings(source, now=now)
         Unavailability.objects.filter(source=source).delete()
         Unavailability.objects.bulk_create(
             Unavailability(
@@ -403,7 +413,51 @@ def import_calendar(
         CalendarImport.objects.filter(pk=source.pk).update(**fields)
         for name, value in fields.items():
             setattr(source, name, value)
-    return ImportResult(ok=True, blocks=len(blocks))
+        clashes = _new_clashes(source, blocks, before=clashing_before, now=now)
+        notifications.imported_calendar_clashes(
+            venue=source.venue, calendar_name=source.name, clashes=clashes
+        )
+    return ImportResult(ok=True, blocks=len(blocks), clashes=len(clashes))
+
+
+def _clashing_bookings(source: CalendarImport, *, now: datetime) -> set[int]:
+    """Ids of the active bookings yet to start that one of the source's rows now covers."""
+    busy = Unavailability.objects.filter(
+        source=source, starts_at__lt=OuterRef("ends_at"), ends_at__gt=OuterRef("starts_at")
+    )
+    bookings = Booking.objects.active().filter(space__venue_id=source.venue_id, starts_at__gt=now)
+    if source.space_id:
+        bookings = bookings.filter(space_id=source.space_id)
+    return set(bookings.filter(Exists(busy)).values_list("pk", flat=True))
+
+
+def _new_clashes(
+    source: CalendarImport, blocks: list[Block], *, before: set[int], now: datetime
+) -> list[notifications.Clash]:
+    """The clashes this import makes that the rows it replaced did not: a re-import of the same
+    calendar finds none, so nobody is emailed twice. Each with the names of the events over it."""
+    new = _clashing_bookings(source, now=now) - before
+    if not new:
+        return []
+    starts = [block.starts_at for block in blocks]  # `expand` sorts the blocks by start
+    longest = max(block.ends_at - block.starts_at for block in blocks)
+    clashes = []
+    bookings = (
+        Booking.objects.filter(pk__in=new)
+        .select_related("space__venue", "booker", "organisation")
+        .order_by("starts_at", "space__name", "pk")
+    )
+    for booking in bookings:
+        # Only blocks starting within `longest` before the booking can reach into it.
+        first = bisect_left(starts, booking.starts_at - longest)
+        last = bisect_left(starts, booking.ends_at)
+        events = dict.fromkeys(
+            block.summary
+            for block in blocks[first:last]
+            if block.ends_at > booking.starts_at and block.summary
+        )
+        clashes.append(notifications.Clash(booking=booking, events=tuple(events)))
+    return clashes
 
 
 def import_upload(

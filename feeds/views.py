@@ -26,7 +26,7 @@ from django.utils.http import (
     parse_http_date_safe,
 )
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from bookings.ical import build_booking_file
@@ -356,8 +356,25 @@ def _report(request: HttpRequest, source: CalendarImport, result: ImportResult) 
     if result.ok:
         messages.success(
             request,
-            _("%(name)s imported: %(n)d busy times.") % {"name": source.name, "n": result.blocks},
+            ngettext(
+                "%(name)s imported: %(n)d busy time.",
+                "%(name)s imported: %(n)d busy times.",
+                result.blocks,
+            )
+            % {"name": source.name, "n": result.blocks},
         )
+        if result.clashes:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)d booking now clashes with it: the venue's managers and its booker "
+                    "have been emailed. It has not been cancelled.",
+                    "%(n)d bookings now clash with it: the venue's managers and their bookers "
+                    "have been emailed. They have not been cancelled.",
+                    result.clashes,
+                )
+                % {"n": result.clashes},
+            )
     else:
         messages.error(
             request,

@@ -15,7 +15,8 @@ class Command(BaseCommand):
         for source in CalendarImport.objects.select_related("venue").order_by("pk"):
             result = import_calendar(source, refetch=bool(source.url))
             if result.ok:
-                self.stdout.write(f"{source.pk} {source.name}: {result.blocks} busy times")
+                clashes = f", {result.clashes} new clashes emailed" if result.clashes else ""
+                self.stdout.write(f"{source.pk} {source.name}: {result.blocks} busy times{clashes}")
             else:
                 failures += 1
                 self.stderr.write(f"{source.pk} {source.name}: {result.error}")

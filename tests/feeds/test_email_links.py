@@ -1,0 +1,96 @@
+"""Every email the site sends about bookings: a plain-text body, and links to the site built from
+SITE_URL (its scheme, host and port), never a hard-coded address."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from bookings import notifications
+from bookings.services import (
+    approve_booking,
+    cancel_booking,
+    decline_booking,
+    move_booking,
+    request_booking,
+)
+from feeds.imports import import_upload
+from spaces.models import CalendarImport
+from tests.conftest import NOW
+from tests.factories import SpaceFactory
+
+EMAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "bookings" / "email"
+SITE = "https://book.example.org:8443"
+LINK = re.compile(r"\b(?:https?|webcal)://[^\s>]+")
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@override_settings(SITE_URL=SITE)
+def test_every_booking_email_is_plain_text_and_links_to_site_url(
+    member, manager, venue, room, monkeypatch, django_capture_on_commit_callbacks
+):
+    rendered: set[str] = set()
+    render = notifications.render_to_string
+
+    def recording(name, context):
+        rendered.add(Path(name).name)
+        return render(name, context)
+
+    monkeypatch.setattr(notifications, "render_to_string", recording)
+    hall = SpaceFactory(venue=venue, name="Hall", slug="hall", requires_approval=True)
+    day = utc(2027, 1, 5)
+
+    def book(space, hour, title):
+        return request_booking(
+            booker=member,
+            space=space,
+            starts_at=day + timedelta(hours=hour),
+            ends_at=day + timedelta(hours=hour + 1),
+            title=title,
+            now=NOW,
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_booking(booking=book(hall, 10, "Approved one"), by=manager, now=NOW)
+        decline_booking(booking=book(hall, 12, "Declined one"), by=manager, reason="Full", now=NOW)
+        moving = book(room, 10, "Moved one")
+        moving = move_booking(
+            booking=moving,
+            by=member,
+            starts_at=day.replace(hour=14),
+            ends_at=day.replace(hour=15),
+            now=NOW,
+        )
+        cancel_booking(booking=moving, by=member, now=NOW)
+        book(room, 16, "Clashing one")
+        source = CalendarImport.objects.create(venue=venue, name="Parish")
+        ics = (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+            "DTSTAMP:20261201T000000Z\r\nSUMMARY:Wake\r\nDTSTART:20270105T160000Z\r\n"
+            "DTEND:20270105T170000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        assert import_upload(source, ics.encode(), now=NOW).clashes == 1
+
+    every_template = {path.name for path in EMAIL_TEMPLATES.glob("*.txt")}
+    assert rendered == {name for name in every_template if not name.startswith("_")}
+    assert len(mail.outbox) >= 12
+    for message in mail.outbox:
+        sent = message.message()
+        first_text = next(part for part in sent.walk() if not part.is_multipart())
+        assert first_text.get_content_type() == "text/plain", message.subject
+        assert "<html" not in message.body.lower() and "&#x27;" not in message.body
+        links = LINK.findall(message.body)
+        assert links, f"{message.subject} has no link to the booking"
+        assert all(link.startswith(SITE + "/") for link in links), (message.subject, links)
+
+
+@pytest.mark.parametrize("path", sorted(EMAIL_TEMPLATES.glob("*.txt")), ids=lambda p: p.name)
+def test_email_templates_hold_no_hard_coded_address(path):
+    text = path.read_text()
+    assert not re.search(r"https?://|127\.0\.0\.1|localhost|:8000", text)
