@@ -74,6 +74,37 @@ def managers_of(venue: Venue):
     return venue.managers.filter(is_active=True)
 
 
+def is_named_manager(member: Person, venue: Venue) -> bool:
+    """Is `member` one of `venue`'s managers (not merely staff, who may run every venue)?"""
+    return (
+        member is not None
+        and member.pk is not None
+        and (venue.managers.filter(pk=member.pk).exists())
+    )
+
+
+def may_manage_people(member: Person, venue: Venue) -> bool:
+    """May `member` invite and remove `venue`'s managers? Its managers and staff, as for the
+    rest of the venue."""
+    return may_manage(member, venue)
+
+
+def manager_removal_refusal(member: Person, venue: Venue, *, removing: Member) -> str | None:
+    """Why `member` may not remove `removing` as a manager of `venue`, or None if they may.
+    A venue always keeps one active manager, so the last one cannot be removed (checked by the
+    caller under the venue's row lock, so two removals at once cannot both pass)."""
+    if not may_manage_people(member, venue):
+        return _("Only a manager of %(venue)s can change its managers.") % {"venue": venue}
+    if not is_named_manager(removing, venue):
+        return _("%(person)s does not manage %(venue)s.") % {"person": removing, "venue": venue}
+    if not managers_of(venue).exclude(pk=removing.pk).exists():
+        return _(
+            "%(person)s is the last manager of %(venue)s, so they cannot be removed. "
+            "Invite another manager first."
+        ) % {"person": removing, "venue": venue}
+    return None
+
+
 def manages_any_venue(member: Person) -> bool:
     """Does `member` manage at least one venue (the manager's links and pages)?"""
     if not _signed_in(member):

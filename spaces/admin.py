@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     CalendarImport,
     Closure,
+    ManagerInvitation,
     OpeningException,
     OpeningHours,
     Space,
@@ -182,6 +183,21 @@ class UnavailabilityAdmin(admin.ModelAdmin):
     list_select_related = ["venue", "space", "source"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ManagerInvitation)
+class ManagerInvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are made on the venue's People page and accepted by signing up."""
+
+    list_display = ["email", "venue", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["venue"]
+    search_fields = ["email"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import permissions
@@ -401,3 +402,37 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summary or _('Unavailable')} ({self.starts_at:%Y-%m-%d %H:%M} UTC)"
+
+
+class ManagerInvitation(models.Model):
+    """An invitation to manage a venue, sent to an email address that has no account yet. It is
+    accepted when someone signs up and confirms that address (spaces.people)."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="manager_invitations")
+    email = models.EmailField(_("email address"))  # stored lower-case
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("manager invitation")
+        verbose_name_plural = _("manager invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            # Inviting the same address again refreshes its open invitation.
+            models.UniqueConstraint(
+                fields=["venue", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="one_open_manager_invitation_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.venue}"
