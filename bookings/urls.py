@@ -14,6 +14,7 @@ urlpatterns = [
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
     path("manage/venues/<slug:venue_slug>/day/", manage.venue_day, name="venue_day"),
+    path("manage/venues/<slug:venue_slug>/week/", manage.venue_week, name="venue_week"),
     path(
         "manage/venues/<slug:venue_slug>/bookings/",
         manage_list.venue_bookings,

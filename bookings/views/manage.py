@@ -17,6 +17,7 @@ from spaces.timezones import wall_time_to_utc
 
 from ..availability import venue_free_intervals
 from ..closures import add_closure, bookings_hit
+from ..grid import monday_of
 from ..manage_forms import ClosureForm, OnBehalfForm
 from ..models import Booking
 from ..rules import BookingError
@@ -92,6 +93,46 @@ def venue_day(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRespons
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),
             "pending": sum(b.status == Booking.Status.PENDING for b in bookings),
+        },
+    )
+
+
+@login_required
+def venue_week(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
+    """The venue's week: a row per space, a column per day, each booking with its booker and
+    status (requests marked), linking to the day. Managers only."""
+    venue = managed_venue(request, venue_slug)
+    monday = monday_of(_day(request, venue))
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    window = Interval(
+        wall_time_to_utc(days[0], dt.time(0), venue.zone),
+        wall_time_to_utc(days[-1] + dt.timedelta(days=1), dt.time(0), venue.zone),
+    )
+    spaces = list(venue.spaces.filter(is_active=True).order_by("name"))
+    cells: dict[tuple[int, dt.date], list[Booking]] = {}
+    bookings = (
+        Booking.objects.active()
+        .filter(space__venue=venue)
+        .between(window.start, window.end)
+        .select_related("booker", "organisation")
+        .order_by("starts_at")
+    )
+    for booking in bookings:
+        local_day = booking.starts_at.astimezone(venue.zone).date()
+        cells.setdefault((booking.space_id, max(local_day, days[0])), []).append(booking)
+    rows = [
+        {"space": space, "days": [cells.get((space.pk, day), []) for day in days]}
+        for space in spaces
+    ]
+    return render(
+        request,
+        "bookings/manage/week.html",
+        {
+            "venue": venue,
+            "days": days,
+            "rows": rows,
+            "previous": monday - dt.timedelta(days=7),
+            "next": monday + dt.timedelta(days=7),
         },
     )
 

@@ -190,3 +190,19 @@ def test_closing_without_choosing_what_happens_to_the_hits_asks_again(client, ma
     assert page.status_code == 400
     assert "Choose what happens to the bookings it would hit." in page.content.decode()
     assert not Closure.objects.exists()
+
+
+def test_the_week_shows_each_space_by_day_with_bookers_and_requests(client, manager, bookings):
+    client.force_login(manager)
+    page = client.get("/manage/venues/st-lukes/week/?date=2027-01-06")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert page.context["days"][0] == date(2027, 1, 4)  # the Monday of that week
+    for expected in ["Portfolio review", "Fay Freelancer", "Food bank", "awaiting approval"]:
+        assert expected in text, expected
+    assert 'href="/manage/venues/st-lukes/day/?date=2027-01-05"' in text
+
+
+def test_the_week_is_for_the_venues_managers_only(client, member, bookings):
+    client.force_login(member)
+    assert client.get("/manage/venues/st-lukes/week/").status_code == 404
