@@ -194,6 +194,10 @@ def test_the_manager_runs_st_lukes_from_the_site(contexts, scene):
     run_this_venue(page, "Book for someone")
     expect(page.get_by_role("heading", level=1)).to_have_text("Book for someone")
     check_the_page(page, "book for someone")
+    # The waiver's limits are shown under it and read out with it.
+    waive = "Waive the notice and how far ahead it may be booked"
+    expect(page.get_by_label(waive)).to_have_accessible_description(re.compile("never waived"))
+    expect(page.get_by_role("main")).to_contain_text("Overlaps and seats are never waived.")
     field(page, "The member's email address").fill("chris@example.org")
     field(page, "Booking for").select_option(label="Ladywood Food Bank")
     field(page, "Space").select_option(label=f"Snug, {scene.venue.name}")
