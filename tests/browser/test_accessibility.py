@@ -262,10 +262,6 @@ MAIN_PAGES = [
         "manager",
         lambda scene: manage(scene, "hours/"),
         screenshots=("desktop", "phone"),
-        known_bug=(
-            "the weekly hours editor (a 4-column table of select, two time inputs and a checkbox) "
-            "is about 43 px wider than a 390 px phone, so the whole page scrolls sideways"
-        ),
     ),
     MainPage("manage-spaces", "manager", lambda scene: manage(scene, "spaces/")),
     MainPage("manage-space-new", "manager", lambda scene: manage(scene, "spaces/new/")),
