@@ -143,17 +143,23 @@ def hours_by_hirer_kind(stats: Stats, labels: dict[str, str], *, desks: bool = F
     return Chart(_render(chart), title, summary, _legend(chart))
 
 
-def busy_hours(stats: Stats) -> Chart:
-    """The weekday x hour heatmap as a punch card: the bigger the dot, the busier that hour."""
-    title = _("When is it busy? Occupancy by weekday and hour (%)")
+def busy_hours(stats: Stats, *, desks: bool = False) -> Chart:
+    """The weekday x hour heatmap of the rooms (or, with `desks`, of the desk pools) as a punch
+    card: the bigger the dot, the busier that hour."""
+    if desks:
+        title = _("Desk pools: occupancy of seats by weekday and hour (%)")
+        heatmap = stats.desk_heatmap
+    else:
+        title = _("Rooms and halls: occupancy by weekday and hour (%)")
+        heatmap = stats.heatmap
     chart = pygal.Dot(**_config(title, x_title=_("Hour of the day"), show_legend=False))
-    hours = sorted({hour for _weekday, hour in stats.heatmap})
+    hours = sorted({hour for _weekday, hour in heatmap})
     chart.x_labels = [f"{hour:02d}" for hour in hours]
     cells = []
     for weekday, name in enumerate(WEEKDAYS):
         row = []
         for hour in hours:
-            use = stats.heatmap.get((weekday, hour))
+            use = heatmap.get((weekday, hour))
             occupancy = round(use.occupancy) if use and use.capacity_hours else None
             row.append(occupancy)
             if occupancy is not None:
@@ -264,18 +270,26 @@ def public_occupancy_by_space(figures: PublicFigures) -> Chart | None:
     )
 
 
-def public_hours_by_hirer_kind(figures: PublicFigures) -> Chart | None:
-    shown = [cell for cell in figures.hirer_mix.cells if cell.hours]
+def public_hours_by_hirer_kind(figures: PublicFigures, *, desks: bool = False) -> Chart | None:
+    """Booked room hours (or, with `desks`, desk seat-hours) by kind of hirer, from the rows of
+    that group the disclosure control lets through: never the two added together."""
+    table = figures.desk_hirer_mix if desks else figures.room_hirer_mix
+    shown = [cell for cell in table.cells if cell.hours]
     if not shown:
         return None
-    title = _("Booked hours by kind of hirer (rounded to 5)")
-    chart = pygal.Bar(**_config(title, y_title=_("Hours")))
+    if desks:
+        title = _("Booked desk seat-hours by kind of hirer (rounded to 5)")
+        unit = _("Seat-hours")
+        line = _("%(kind)s %(hours)s seat-hours")
+    else:
+        title = _("Booked room hours by kind of hirer (rounded to 5)")
+        unit = _("Room hours")
+        line = _("%(kind)s %(hours)s room hours")
+    chart = pygal.Bar(**_config(title, y_title=unit))
     for cell in shown:
         chart.add(cell.label, [cell.hours])
-    summary = "; ".join(
-        _("%(kind)s %(hours)s hours") % {"kind": cell.label, "hours": cell.hours} for cell in shown
-    )
-    hidden = [cell.label for cell in figures.hirer_mix.cells if cell.count is None]
+    summary = "; ".join(line % {"kind": cell.label, "hours": cell.hours} for cell in shown)
+    hidden = [cell.label for cell in table.cells if cell.count is None]
     return Chart(
         _render(chart), title, summary + "." + _hidden_note(hidden), _legend(chart, fewest=1)
     )
@@ -299,7 +313,8 @@ def public_before_and_after(figures: PublicFigures) -> Chart | None:
 def public_charts(figures: PublicFigures) -> list[Chart]:
     drawn = (
         public_occupancy_by_space(figures),
-        public_hours_by_hirer_kind(figures),
+        public_hours_by_hirer_kind(figures) if figures.has_rooms else None,
+        public_hours_by_hirer_kind(figures, desks=True) if figures.has_desks else None,
         public_before_and_after(figures),
     )
     return [chart for chart in drawn if chart is not None]

@@ -140,13 +140,27 @@ def protect_spaces(stats: "Stats") -> list[PublicSpace]:
     return rows
 
 
+def _protect_mix(mixes: dict, labels: dict[str, str], *, desks: bool) -> ProtectedTable:
+    """The room (or, with `desks`, desk pool) part of a hirer mix or of the activities: each
+    row's hirings of that kind of space, with its room hours (or desk seat-hours)."""
+    if desks:
+        counts = {key: mix.desk_hirings for key, mix in mixes.items()}
+        hours = {key: mix.desk_seat_hours for key, mix in mixes.items()}
+    else:
+        counts = {key: mix.room_hirings for key, mix in mixes.items()}
+        hours = {key: mix.room_hours for key, mix in mixes.items()}
+    return protect(counts, labels, hours=hours)
+
+
 @dataclass(frozen=True)
 class PublicFigures:
     """What the public impact page may show of a Stats: nothing under 10, nothing by name.
 
     Rooms (in hours) and desk pools (in seat-hours) are published apart, each group's use only
     when its own hirings reach 10; `has_rooms` / `has_desks` say whether the venue has any.
-    The weekly figures and the managers' baseline are of the rooms.
+    The weekly figures and the managers' baseline are of the rooms. The hirer mix and the
+    activities are two tables each, rooms and desk pools, each protected on its own hirings
+    (a kind of hirer with 12 room hirings and 3 desk hirings shows its room hours only).
     """
 
     period_first: date
@@ -169,8 +183,10 @@ class PublicFigures:
     hirings: int | None
     participant_visits: int | None
     hirers: ProtectedTable
-    hirer_mix: ProtectedTable
-    activities: ProtectedTable
+    room_hirer_mix: ProtectedTable  # hirings and room hours by kind of hirer
+    desk_hirer_mix: ProtectedTable  # hirings and desk seat-hours by kind of hirer
+    room_activities: ProtectedTable
+    desk_activities: ProtectedTable
     reach: ProtectedTable
     spaces: list[PublicSpace]
 
@@ -210,16 +226,10 @@ def public_figures(stats: "Stats") -> PublicFigures:
             {"new": stats.new_hirers, "returning": stats.returning_hirers},
             {"new": _("New hirers"), "returning": _("Returning hirers")},
         ),
-        hirer_mix=protect(
-            {key: mix.hirings for key, mix in stats.by_kind.items()},
-            kind_labels(),
-            hours={key: mix.hours for key, mix in stats.by_kind.items()},
-        ),
-        activities=protect(
-            {key: mix.hirings for key, mix in stats.by_activity.items()},
-            activity_labels(),
-            hours={key: mix.hours for key, mix in stats.by_activity.items()},
-        ),
+        room_hirer_mix=_protect_mix(stats.by_kind, kind_labels(), desks=False),
+        desk_hirer_mix=_protect_mix(stats.by_kind, kind_labels(), desks=True),
+        room_activities=_protect_mix(stats.by_activity, activity_labels(), desks=False),
+        desk_activities=_protect_mix(stats.by_activity, activity_labels(), desks=True),
         reach=protect_districts(stats.hirers_by_district, _("Other districts, or not given")),
         spaces=protect_spaces(stats),
     )

@@ -103,22 +103,30 @@ def percent(part: float, whole: float) -> float:
 
 @dataclass
 class Mix:
-    """Hours and hirings of one kind of hirer, or of one activity."""
+    """Use of one kind of hirer, or of one activity: booked room hours and desk seat-hours apart
+    (never added up: docs/occupancy.md), with the hirings of each and the declared visits."""
 
     key: str
     label: str
-    hours: float = 0.0
-    hirings: int = 0
+    room_hours: float = 0.0
+    desk_seat_hours: float = 0.0
+    room_hirings: int = 0
+    desk_hirings: int = 0
     participant_visits: int = 0
+
+    @property
+    def hirings(self) -> int:
+        """Confirmed bookings of rooms and desk pools: counts of bookings, so they may be added."""
+        return self.room_hirings + self.desk_hirings
 
 
 @dataclass
 class Stats:
     """Every figure of docs/occupancy.md for a venue (or one space) over a period.
 
-    `daily` is keyed by (day, space id), `monthly` by (first of the month, space id), `heatmap` by
-    (weekday, local hour) and `kind_by_month` (rooms) and `desk_kind_by_month` (desk pools) by
-    (first of the month, kind of hirer).
+    `daily` is keyed by (day, space id), `monthly` by (first of the month, space id), `heatmap`
+    (rooms) and `desk_heatmap` (desk pools) by (weekday, local hour) and `kind_by_month` (rooms)
+    and `desk_kind_by_month` (desk pools) by (first of the month, kind of hirer).
     """
 
     venue: Venue
@@ -128,7 +136,8 @@ class Stats:
     by_space: dict[int, Use] = field(default_factory=dict)
     daily: dict[tuple[date, int], Use] = field(default_factory=dict)
     monthly: dict[tuple[date, int], Use] = field(default_factory=dict)
-    heatmap: dict[tuple[int, int], Use] = field(default_factory=dict)
+    heatmap: dict[tuple[int, int], Use] = field(default_factory=dict)  # rooms, hours
+    desk_heatmap: dict[tuple[int, int], Use] = field(default_factory=dict)  # desk pools, seat-hours
     by_kind: dict[str, Mix] = field(default_factory=dict)
     kind_by_month: dict[tuple[date, str], float] = field(default_factory=dict)  # rooms, hours
     desk_kind_by_month: dict[tuple[date, str], float] = field(default_factory=dict)  # seat-hours

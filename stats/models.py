@@ -20,7 +20,8 @@ class ProxyValue(models.Model):
     """
 
     class Measure(models.TextChoices):
-        BOOKED_HOUR = "booked_hour", _("per booked hour")
+        # Room hours only: desk seat-hours are not valued per hour (stats/values.py).
+        BOOKED_HOUR = "booked_hour", _("per booked room hour (desk seat-hours not counted)")
         HIRING = "hiring", _("per hiring")
         PARTICIPANT_VISIT = "participant_visit", _("per participant visit (declared)")
 

@@ -36,7 +36,7 @@ from spaces.models import Space, Venue
 from spaces.open_hours import closed_times, opening_intervals
 from spaces.timezones import wall_time_to_utc
 
-from .figures import INDIVIDUAL, Mix, Stats, Use, activity_labels, kind_labels
+from .figures import INDIVIDUAL, Mix, Stats, Use, activity_labels, is_desk_pool, kind_labels
 from .periods import Period
 
 EPOCH = date(1970, 1, 1)
@@ -254,16 +254,22 @@ def _open_segments(venue: Venue, spaces: list[Space], window: Interval) -> list[
 
 def _add_open_hours(stats: Stats, segments: list[Segment]) -> list[tuple[Use, Use]]:
     """Add each segment's open and capacity hours to its (day, space) cell of `stats.daily` and
-    its (weekday, hour) cell of `stats.heatmap`; return those two cells of each segment, in order.
+    its (weekday, hour) cell of `stats.heatmap` (a room) or `stats.desk_heatmap` (a desk pool);
+    return those two cells of each segment, in order.
     """
     # The hottest loop of a stats page: one pass per segment, kept plain.
     seats_of_space = {each.pk: each.seats for each in stats.spaces}
+    heatmap_of_space = {
+        each.pk: stats.desk_heatmap if is_desk_pool(each) else stats.heatmap
+        for each in stats.spaces
+    }
     cells_of_segments: list[tuple[Use, Use]] = []
-    daily, heatmap = stats.daily, stats.heatmap
+    daily = stats.daily
     for space_id, day, weekday, hour, peak, _start, _end, hours in segments:
         day_use = daily.get((day, space_id))
         if day_use is None:
             day_use = daily[(day, space_id)] = Use()
+        heatmap = heatmap_of_space[space_id]
         heat_use = heatmap.get((weekday, hour))
         if heat_use is None:
             heat_use = heatmap[(weekday, hour)] = Use()
@@ -301,7 +307,8 @@ def _add_booked_hours(
     booked_rows: list[tuple[int, str, str, float]],
 ) -> None:
     """Add each row's booked hours to its segment's daily and heatmap cells, to the hirer mix and
-    the activities, and to the hours by month and kind of hirer (rooms and desk pools apart)."""
+    the activities, and to the hours by month and kind of hirer, rooms (hours) and desk pools
+    (seat-hours) apart."""
     kinds, activities = kind_labels(), activity_labels()
     desk_pools = {each.pk for each in stats.desk_pools}
     for idx, kind, activity, seconds in booked_rows:
@@ -310,14 +317,19 @@ def _add_booked_hours(
         day_use, heat_use = cells_of_segments[int(idx)]
         day_use.add_booked(hours, segment.peak)
         heat_use.add_booked(hours, segment.peak)
-        stats.by_kind.setdefault(kind, Mix(kind, kinds.get(kind, kind))).hours += hours
-        stats.by_activity.setdefault(
+        by_kind = stats.by_kind.setdefault(kind, Mix(kind, kinds.get(kind, kind)))
+        by_activity = stats.by_activity.setdefault(
             activity, Mix(activity, activities.get(activity, activity))
-        ).hours += hours
-        key = (_first_of_month(segment.day), kind)
-        by_month = (
-            stats.desk_kind_by_month if segment.space_id in desk_pools else stats.kind_by_month
         )
+        key = (_first_of_month(segment.day), kind)
+        if segment.space_id in desk_pools:
+            by_kind.desk_seat_hours += hours
+            by_activity.desk_seat_hours += hours
+            by_month = stats.desk_kind_by_month
+        else:
+            by_kind.room_hours += hours
+            by_activity.room_hours += hours
+            by_month = stats.kind_by_month
         by_month[key] = by_month.get(key, 0.0) + hours
 
 
@@ -341,6 +353,7 @@ def _count_bookings(stats: Stats, window: Interval) -> None:
     """Count the bookings starting in `window` by status; the confirmed ones also as hirings by
     space, kind of hirer and activity, with their declared participant visits. One query."""
     kinds, activities = kind_labels(), activity_labels()
+    desk_pools = {each.pk for each in stats.desk_pools}
     starting = Booking.objects.filter(
         space__in=stats.spaces, starts_at__gte=window.start, starts_at__lt=window.end
     )
@@ -361,7 +374,10 @@ def _count_bookings(stats: Stats, window: Interval) -> None:
                 (stats.by_activity, activity, activities),
             ):
                 mix = table.setdefault(key, Mix(key, labels.get(key, key)))
-                mix.hirings += row["n"]
+                if space_id in desk_pools:
+                    mix.desk_hirings += row["n"]
+                else:
+                    mix.room_hirings += row["n"]
                 mix.participant_visits += row["people"] or 0
         elif status == Booking.Status.PENDING:
             stats.pending += row["n"]

@@ -50,14 +50,23 @@ class MonthTable(StatsTable):
 
 
 class MixTable(StatsTable):
+    """Room hours and desk seat-hours in columns of their own, each with its share of its own
+    total: they are never added up (docs/occupancy.md). Built with `mix_table`, which leaves out
+    the columns of a kind of space the stats have none of."""
+
     class Meta(StatsTable.Meta):
         pass
 
     label = tables.Column(verbose_name=_("Kind of hirer"))
-    hours = NumberColumn(verbose_name=_("Booked hours"))
-    share = NumberColumn(verbose_name=_("Share of booked hours %"))
+    room_hours = NumberColumn(verbose_name=_("Booked room hours"))
+    room_share = NumberColumn(verbose_name=_("Share of room hours %"))
+    desk_seat_hours = NumberColumn(verbose_name=_("Booked desk seat-hours"))
+    desk_share = NumberColumn(verbose_name=_("Share of desk seat-hours %"))
     hirings = NumberColumn(verbose_name=_("Hirings"))
     participant_visits = NumberColumn(verbose_name=_("Participant visits (declared)"))
+
+    ROOM_COLUMNS = ("room_hours", "room_share")
+    DESK_COLUMNS = ("desk_seat_hours", "desk_share")
 
 
 class ActivityTable(MixTable):
@@ -127,16 +136,30 @@ def month_rows(stats: Stats) -> list[dict]:
 
 
 def mix_rows(stats: Stats, mixes: dict) -> list[dict]:
+    """Rows busiest first: by room hours, then desk seat-hours (never by their sum)."""
     return [
         {
             "label": mix.label,
-            "hours": _round(mix.hours),
-            "share": _round(percent(mix.hours, stats.total.booked_hours)),
+            "room_hours": _round(mix.room_hours),
+            "room_share": _round(percent(mix.room_hours, stats.rooms.booked_hours)),
+            "desk_seat_hours": _round(mix.desk_seat_hours),
+            "desk_share": _round(percent(mix.desk_seat_hours, stats.desks.booked_hours)),
             "hirings": mix.hirings,
             "participant_visits": mix.participant_visits,
         }
-        for mix in sorted(mixes.values(), key=lambda mix: -mix.hours)
+        for mix in sorted(mixes.values(), key=lambda mix: (-mix.room_hours, -mix.desk_seat_hours))
     ]
+
+
+def mix_table(table_class: type[MixTable], stats: Stats, mixes: dict, prefix: str) -> MixTable:
+    """A hirer-mix or activities table with the room columns only if there are rooms, the desk
+    columns only if there are desk pools."""
+    exclude: tuple[str, ...] = ()
+    if not stats.room_spaces:
+        exclude += MixTable.ROOM_COLUMNS
+    if not stats.desk_pools:
+        exclude += MixTable.DESK_COLUMNS
+    return table_class(mix_rows(stats, mixes), prefix=prefix, exclude=exclude)
 
 
 def reach_rows(stats: Stats) -> list[dict]:
@@ -146,14 +169,16 @@ def reach_rows(stats: Stats) -> list[dict]:
     ]
 
 
-def heatmap_table(stats: Stats) -> tables.Table:
-    """Rows are weekdays, columns the local hours that were ever open; cells show occupancy %."""
-    hours = sorted({hour for _weekday, hour in stats.heatmap})
+def heatmap_table(stats: Stats, *, desks: bool = False) -> tables.Table:
+    """Rows are weekdays, columns the local hours that were ever open; cells show occupancy % of
+    the rooms (booked / open hours) or, with `desks`, of the desk pools (booked / open seat-hours)."""
+    heatmap = stats.desk_heatmap if desks else stats.heatmap
+    hours = sorted({hour for _weekday, hour in heatmap})
     rows = []
     for weekday, name in enumerate(WEEKDAYS):
         row: dict = {"weekday": gettext(name)}
         for hour in hours:
-            use = stats.heatmap.get((weekday, hour), Use())
+            use = heatmap.get((weekday, hour), Use())
             row[f"h{hour:02d}"] = round(use.occupancy, 1)
         rows.append(row)
     hour_columns = [
@@ -174,19 +199,22 @@ def heatmap_table(stats: Stats) -> tables.Table:
 # Each table's caption: it names the table, and its scroll region, apart from the section around it.
 CAPTIONS = {
     "values": _(
-        "Estimates: a figure of the period times each proxy value, with source and licence."
+        "Estimates: a figure of the period times each proxy value, with source and licence; values per booked hour count room hours only, not desk seat-hours."
     ),
     "space": _("Open, booked and spare hours, occupancy and hirings of each space."),
     "month": _("Open and booked hours and occupancy of each space, month by month."),
     "kind": _(
-        "Booked hours, share, hirings and participant visits by kind of hirer; hours are room hours and desk seat-hours together."
+        "Booked room hours and desk seat-hours by kind of hirer, each with its share of its own total (never added together), with hirings and participant visits."
     ),
     "activity": _(
-        "Booked hours, share, hirings and participant visits by activity; hours are room hours and desk seat-hours together."
+        "Booked room hours and desk seat-hours by activity, each with its share of its own total (never added together), with hirings and participant visits."
     ),
     "reach": _("Hirers by the postcode district of their organisation."),
     "heatmap": _(
-        "Occupancy % by weekday (rows) and hour of the day (columns), of rooms and desk seats together."
+        "Rooms and halls: occupancy % (booked / open hours) by weekday (rows) and hour of the day (columns)."
+    ),
+    "desk_heatmap": _(
+        "Desk pools: occupancy % (booked / open seat-hours) by weekday (rows) and hour of the day (columns)."
     ),
 }
 
@@ -204,10 +232,11 @@ def _tables(stats: Stats, estimates) -> dict[str, tables.Table]:
         "values": EstimateTable(estimate_rows(estimates), prefix="values-"),
         "space": SpaceTable(space_rows(stats), prefix="space-"),
         "month": MonthTable(month_rows(stats), prefix="month-"),
-        "kind": MixTable(mix_rows(stats, stats.by_kind), prefix="kind-"),
-        "activity": ActivityTable(mix_rows(stats, stats.by_activity), prefix="activity-"),
+        "kind": mix_table(MixTable, stats, stats.by_kind, "kind-"),
+        "activity": mix_table(ActivityTable, stats, stats.by_activity, "activity-"),
         "reach": ReachTable(reach_rows(stats), prefix="reach-"),
         "heatmap": heatmap_table(stats),
+        "desk_heatmap": heatmap_table(stats, desks=True),
     }
 
 

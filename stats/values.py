@@ -1,8 +1,10 @@
 """A manager's own proxy values applied to a period's figures: estimates, never in-kind value.
 
-Each estimate is one proxy value times one figure of docs/occupancy.md (booked hours, hirings or
-declared participant visits, for all bookings or for one activity). Estimates are not added up:
-two proxies may value the same benefit twice.
+Each estimate is one proxy value times one figure of docs/occupancy.md (booked room hours,
+hirings or declared participant visits, for all bookings or for one activity). A value per booked
+hour counts the hours of rooms and halls only: a desk pool's seat-hours are not room hours
+(twenty desks booked for an hour are not twenty hours of a room), and adding them would inflate
+the estimate. Estimates are not added up: two proxies may value the same benefit twice.
 """
 
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ def money(amount: Decimal, currency: str) -> str:
 @dataclass(frozen=True)
 class Estimate:
     proxy: ProxyValue
-    quantity: Decimal  # booked hours (2 places), hirings or visits in the period
+    quantity: Decimal  # booked room hours (2 places), hirings or visits in the period
     value: Decimal  # quantity x the proxy's amount, to the penny
 
     @property
@@ -39,14 +41,15 @@ class Estimate:
 
 
 def quantity(stats: Stats, proxy: ProxyValue) -> Decimal:
-    """The figure a proxy multiplies, for the whole venue (or space) or one activity."""
+    """The figure a proxy multiplies, for the whole venue (or space) or one activity; per booked
+    hour, the booked room hours (never desk seat-hours, nor their sum with room hours)."""
     if proxy.activity:
         mix = stats.by_activity.get(proxy.activity)
-        hours = mix.hours if mix else 0.0
+        hours = mix.room_hours if mix else 0.0
         hirings = mix.hirings if mix else 0
         visits = mix.participant_visits if mix else 0
     else:
-        hours, hirings, visits = stats.total.booked_hours, stats.hirings, stats.participant_visits
+        hours, hirings, visits = stats.rooms.booked_hours, stats.hirings, stats.participant_visits
     if proxy.measure == ProxyValue.Measure.BOOKED_HOUR:
         return Decimal(str(round(hours, 2)))
     if proxy.measure == ProxyValue.Measure.HIRING:

@@ -171,7 +171,8 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
             )
             if chart is not None
         ],
-        busy_chart=charts.busy_hours(stats),
+        busy_chart=charts.busy_hours(stats) if stats.room_spaces else None,
+        desk_busy_chart=charts.busy_hours(stats, desks=True) if stats.desk_pools else None,
         print_mode=request.GET.get("print") == "1",
         report_date=local_today(venue.zone, timezone.now()),
         has_proxy_values=bool(proxies),

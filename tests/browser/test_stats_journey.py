@@ -92,9 +92,10 @@ def test_a_manager_opens_the_venue_stats_and_sees_charts_and_tables(contexts, sc
     expect(field(page, "To (included)")).to_have_value(months.last.isoformat())
 
     charts = page.locator("figure.chart")
-    # Occupancy, room hours by hirer, desk seat-hours by hirer, before and after, busy hours.
-    expect(charts).to_have_count(5)
-    for index in range(5):
+    # Occupancy, room hours by hirer, desk seat-hours by hirer, before and after, and the busy
+    # hours of the rooms and of the desk pool.
+    expect(charts).to_have_count(6)
+    for index in range(6):
         chart = charts.nth(index)
         expect(chart.locator("svg").first).to_be_visible()
         expect(chart.get_by_role("img").first).to_have_attribute(
@@ -110,6 +111,15 @@ def test_a_manager_opens_the_venue_stats_and_sees_charts_and_tables(contexts, sc
     by_space = page.get_by_role("region", name="By space").get_by_role("table")
     for name in ("Garden room", "Main hall", "Snug", "Hot desks"):
         expect(by_space).to_contain_text(name)
+    # The hirer mix and the activities: room hours and desk seat-hours in columns of their own.
+    for section in ("Hirer mix: by kind of hirer", "Activities"):
+        headers = page.get_by_role("region", name=section).locator("thead th")
+        expect(headers.filter(has_text="Booked room hours")).to_have_count(1)
+        expect(headers.filter(has_text="Booked desk seat-hours")).to_have_count(1)
+        expect(headers.filter(has_text=re.compile("^Booked hours$"))).to_have_count(0)
+    busy = page.get_by_role("region", name="When is it busy? Occupancy by weekday and hour")
+    expect(busy.get_by_role("heading", level=3)).to_have_text(["Rooms and halls", "Desk pools"])
+    expect(busy.locator("table.heatmap")).to_have_count(2)
 
 
 def legend_items_overlap(page) -> list[str]:
@@ -164,9 +174,11 @@ def test_the_printed_funder_report_fits_the_weekday_by_hour_table_on_a4(contexts
         )
         assert widths["scroll"] <= widths["client"], widths
         assert widths["right"] <= A4_CONTENT_WIDTH, widths
-    heatmap = page.locator("table.heatmap")
-    expect(heatmap.locator("thead th").last).to_be_visible()
-    expect(heatmap.locator("thead th")).to_have_count(16)
+    heatmaps = page.locator("table.heatmap")
+    expect(heatmaps).to_have_count(2)  # the rooms', then the desk pool's
+    for heatmap in heatmaps.all():
+        expect(heatmap.locator("thead th").last).to_be_visible()
+        expect(heatmap.locator("thead th")).to_have_count(16)
     # FUNDER_REPORT_PDF=/tmp/report.pdf keeps the printed report, to look at (pdftoppm makes PNGs).
     if os.environ.get("FUNDER_REPORT_PDF"):
         page.pdf(
@@ -190,6 +202,18 @@ def test_the_venue_page_links_its_published_impact_page(contexts, scene):
         f"What {scene.venue.name} is used for"
     )
     expect(page.locator(".period-why")).to_contain_text("the last three complete months")
+    # Kinds of hirer and activities: a table of the rooms and one of the desk pool, each with
+    # its own charts; nothing adds room hours to seat-hours.
+    for section in ("Kinds of hirer", "Activities"):
+        region = page.get_by_role("region", name=section)
+        expect(region.get_by_role("heading", level=3)).to_have_text(
+            ["Rooms and halls, in hours", "Desk pools, in seat-hours"]
+        )
+        expect(region.locator("thead th", has_text="Booked room hours")).to_have_count(1)
+        expect(region.locator("thead th", has_text="Booked seat-hours")).to_have_count(1)
+    titles = page.locator("figure.chart figcaption strong")
+    expect(titles.filter(has_text="Booked room hours by kind of hirer")).to_have_count(1)
+    expect(titles.filter(has_text=re.compile("^Booked hours by kind of hirer"))).to_have_count(0)
 
 
 def test_a_member_who_does_not_manage_the_venue_cannot_open_its_stats(contexts, scene, log_in):

@@ -157,10 +157,10 @@ def test_the_public_impact_page_shows_protected_figures_and_no_names(client, ven
     assert figures.hirings == 15  # 17 rounded
     assert figures.room_booked_hours == 35  # 34 rounded
     assert figures.participant_visits == 285  # 14 x 20 + 3 = 283 rounded
-    mix = {cell.key: cell.count for cell in figures.hirer_mix.cells}
+    mix = {cell.key: cell.count for cell in figures.room_hirer_mix.cells}
     assert mix["charity"] is None  # 14, hidden so the business's 3 cannot be subtracted from 15
     assert mix["business"] is None
-    assert figures.hirer_mix.total == 15
+    assert figures.room_hirer_mix.total == 15
     hirers = {cell.key: cell.count for cell in figures.hirers.cells}
     assert hirers == {"new": None, "returning": None}  # two hirers in all
     assert "[c]" in page
@@ -237,7 +237,7 @@ def test_the_impact_page_draws_charts_only_from_published_figures(client, venue,
     titles = [chart.title for chart in charts]
     assert titles == [
         "Occupancy by space over the period (%)",
-        "Booked hours by kind of hirer (rounded to 5)",
+        "Booked room hours by kind of hirer (rounded to 5)",
         "Room hours booked in an average week: before sharing and in this period",
     ]
     occupancy = charts[0]

@@ -269,14 +269,14 @@ def test_hirers_are_told_apart_new_from_returning_with_their_kind_activity_and_d
     assert stats.returning_hirers == 1
     assert stats.new_hirers == 2
     assert stats.participant_visits == 12 + 10 + 4 + 1 + 1
-    assert stats.by_kind["charity"].hours == pytest.approx(3)
+    assert stats.by_kind["charity"].room_hours == pytest.approx(3)
     assert stats.by_kind["charity"].hirings == 2
-    assert stats.by_kind["business"].hours == pytest.approx(3)
-    assert stats.by_kind[INDIVIDUAL].hours == pytest.approx(2)
+    assert stats.by_kind["business"].room_hours == pytest.approx(3)
+    assert stats.by_kind[INDIVIDUAL].room_hours == pytest.approx(2)
     assert stats.by_kind[INDIVIDUAL].hirings == 2
-    assert stats.by_activity["health"].hours == pytest.approx(3)
+    assert stats.by_activity["health"].room_hours == pytest.approx(3)
     assert stats.by_activity["health"].participant_visits == 22
-    assert stats.by_activity[""].hours == pytest.approx(2)
+    assert stats.by_activity[""].room_hours == pytest.approx(2)
     assert stats.hirers_by_district == {"B1": 1, "B16": 1, "Not given": 1}
     assert stats.kind_by_month[(date(2027, 1, 1), "charity")] == pytest.approx(3)
 

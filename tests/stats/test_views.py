@@ -66,20 +66,24 @@ def test_a_manager_sees_the_venue_stats_with_headline_figures_charts_and_tables(
     assert stats.hirings == 4
 
 
-def test_the_busy_hours_punch_card_names_the_busiest_and_quietest_hour(
-    client, manager, venue, scene
-):
+def test_the_busy_hours_punch_cards_show_rooms_and_desk_pools_apart(client, manager, venue, scene):
     client.force_login(manager)
 
-    chart = client.get(stats_url(venue), JANUARY).context["busy_chart"]
+    context = client.get(stats_url(venue), JANUARY).context
+    rooms, desks = context["busy_chart"], context["desk_busy_chart"]
 
-    # Tuesday 5 January 09:00-13:00: the room and 3 of the pool's 5 seats, so 4 of 6 seat-hours,
-    # over the 4 Tuesdays of January = 4 / (4 x 6) = 17%. Every other open hour is empty.
-    assert chart.title == "When is it busy? Occupancy by weekday and hour (%)"
-    assert chart.summary == (
-        "Busiest: Tuesday at 09:00 (17% occupied); quietest open hour: Monday at 09:00 (0%)."
+    # Tuesday 5 January 09:00-13:00. The room: 1 booked of 4 open hours at 09:00 over the 4
+    # Tuesdays of January = 25%. The pool: 3 booked of 5 seats x 4 Tuesdays = 15%. Never the
+    # two together ((1 + 3) / (4 + 20) = 17%). Every other open hour is empty.
+    assert rooms.title == "Rooms and halls: occupancy by weekday and hour (%)"
+    assert rooms.summary == (
+        "Busiest: Tuesday at 09:00 (25% occupied); quietest open hour: Monday at 09:00 (0%)."
     )
-    assert "<svg" in chart.svg and "Tuesday" in chart.svg
+    assert desks.title == "Desk pools: occupancy of seats by weekday and hour (%)"
+    assert desks.summary == (
+        "Busiest: Tuesday at 09:00 (15% occupied); quietest open hour: Monday at 09:00 (0%)."
+    )
+    assert "<svg" in rooms.svg and "Tuesday" in rooms.svg
 
 
 def test_the_space_page_shows_only_that_space(client, manager, venue, scene):
