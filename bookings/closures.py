@@ -71,6 +71,7 @@ def add_closure(
         bookings_hit(venue=venue, starts_at=starts_at, ends_at=ends_at, space=space, now=now)
     )
     if cancel_hit:
-        why = _("%(venue)s is closed then: %(reason)s") % {"venue": venue.name, "reason": reason}
+        what = space.name if space is not None else venue.name
+        why = _("%(what)s is closed then: %(reason)s") % {"what": what, "reason": reason}
         hit = [cancel_booking(booking=b, by=by, reason=why, now=now) for b in hit]
     return closure, hit

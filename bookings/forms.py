@@ -249,10 +249,17 @@ class DeclineForm(forms.Form):
         return reason
 
 
+class SpaceChoiceField(forms.ModelChoiceField):
+    """A space of the venue the page is about: its name alone says which."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class ChangeBookingForm(forms.Form):
     """Another time or space of the same venue, and what the booking says, in the venue's clock."""
 
-    space = forms.ModelChoiceField(label=gettext_lazy("Space"), queryset=Space.objects.none())
+    space = SpaceChoiceField(label=gettext_lazy("Space"), queryset=Space.objects.none())
     date = forms.DateField(
         label=gettext_lazy("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

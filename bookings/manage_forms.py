@@ -10,13 +10,15 @@ from members.models import Member, Organisation
 from spaces.models import OpeningException, OpeningHours, Space, Venue
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
+from .forms import SpaceChoiceField
+
 
 class ClosureForm(forms.Form):
     """A closure in the venue's local time; `decision` is asked for once the bookings it hits are known."""
 
     CANCEL, KEEP = "cancel", "keep"
 
-    space = forms.ModelChoiceField(
+    space = SpaceChoiceField(
         label=gettext_lazy("What closes"),
         queryset=Space.objects.none(),
         required=False,
@@ -37,7 +39,6 @@ class ClosureForm(forms.Form):
         label=gettext_lazy("Until (time)"),
         initial=dt.time(0),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=gettext_lazy("00:00 on the day after the last closed day closes whole days."),
     )
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
@@ -263,7 +264,7 @@ class OnBehalfForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("Themselves"),
     )
-    space = forms.ModelChoiceField(label=gettext_lazy("Space"), queryset=Space.objects.none())
+    space = SpaceChoiceField(label=gettext_lazy("Space"), queryset=Space.objects.none())
     date = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )

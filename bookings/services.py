@@ -109,6 +109,12 @@ def request_booking(
     if activity and activity not in Booking.Activity.values:
         raise BookingError(_("Choose an activity from the list."), field="activity")
     if organisation is not None and not permissions.may_book_for(booker, organisation):
+        if on_behalf:
+            raise BookingError(
+                _("%(member)s does not belong to %(organisation)s.")
+                % {"member": booker, "organisation": organisation.name},
+                field="organisation",
+            )
         raise BookingError(
             _("You can only book for an organisation you belong to."), field="organisation"
         )

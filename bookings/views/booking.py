@@ -281,7 +281,8 @@ def change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
             except BookingError as error:
                 form.add_service_error(error.field, error.message)
-                if data["ends_at"] > data["starts_at"]:
+                # Other times help only when this one is taken (those refusals name no field).
+                if error.field is None and data["ends_at"] > data["starts_at"]:
                     offer = alternatives(data["space"], data["starts_at"], data["ends_at"], now=now)
             else:
                 text = _("Changed: %(title)s, %(when)s.") % {
@@ -302,6 +303,7 @@ def change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "form": form,
             "venue": booking.space.venue,
+            "is_booker": permissions.is_booker(request.user, booking),
             "other_times": [
                 (slot.start.astimezone(zone), slot.end.astimezone(zone)) for slot in times
             ],

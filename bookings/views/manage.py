@@ -61,6 +61,7 @@ def venue_day(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRespons
         wall_time_to_utc(day, dt.time(0), venue.zone),
         wall_time_to_utc(day + dt.timedelta(days=1), dt.time(0), venue.zone),
     )
+    now = timezone.now()
     free = venue_free_intervals(venue, window, now=None)  # a manager may book at short notice
     bookings = (
         Booking.objects.active()
@@ -77,8 +78,9 @@ def venue_day(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRespons
             "space": space,
             "bookings": by_space.get(space.pk, []),
             "free": [
-                (piece.start.astimezone(venue.zone), piece.end.astimezone(venue.zone))
+                (max(piece.start, now).astimezone(venue.zone), piece.end.astimezone(venue.zone))
                 for piece in pieces
+                if piece.end > now  # time already past is not free any more
             ],
         }
         for space, pieces in sorted(free.items(), key=lambda item: item[0].name)

@@ -109,7 +109,7 @@ def test_an_organisation_the_member_does_not_belong_to_is_refused(
     client.force_login(manager)
     page = client.post(URL, form(room, organisation=str(charity.pk)))
     assert page.status_code == 400
-    assert "You can only book for an organisation you belong to." in page.content.decode()
+    assert "Fay Freelancer does not belong to Ladywood Food Share." in page.content.decode()
 
 
 def test_only_the_venues_managers_may_book_on_behalf(
