@@ -191,6 +191,8 @@ def heatmap_table(stats: Stats, *, desks: bool = False) -> tables.Table:
             ("weekday", tables.Column(verbose_name=_("Day"), orderable=False)),
             *hour_columns,
         ],
+        # Its own prefix: the caption's id (and so the scroll region's name) must be unique.
+        prefix="desk-heatmap-" if desks else "heatmap-",
     )
     table.attrs = {"class": "table heatmap"}
     return table

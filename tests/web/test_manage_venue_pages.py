@@ -270,3 +270,10 @@ def test_removing_a_date_is_post_only_and_for_this_venues_managers(client, membe
     client.force_login(member)
     assert client.post(f"{BASE}/hours/exceptions/{exception.pk}/delete/").status_code == 404
     assert OpeningException.objects.exists()
+
+
+def test_the_hours_page_title_is_plain_text(signed_in, venue):
+    text = signed_in.get(f"{BASE}/hours/").content.decode()
+    title = text[text.index("<title>") : text.index("</title>")]
+    assert "<" not in title[len("<title>") :]
+    assert "Opening hours of St Luke" in title
