@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from members.models import Member, Organisation
+from memberships.services import current_memberships, described
 from spaces.models import Space
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
@@ -82,9 +83,37 @@ class BookingForm(forms.Form):
         empty_label=gettext_lazy("Myself"),
     )
 
+    # Which plan membership the booking uses; offered only when one applies (see __init__). The
+    # service checks the choice again, under the lock: the browser's word is not taken.
+    membership = forms.TypedChoiceField(
+        label=gettext_lazy("Use"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": gettext_lazy("Choose a membership from the list.")},
+    )
+
     def __init__(self, *args, space: Space, member: Member, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.space = space
+        today = dt.datetime.now(space.venue.zone).date()
+        self.memberships = {
+            membership.pk: membership
+            for membership in current_memberships(member=member, space=space, today=today)
+        }
+        choice = self.fields["membership"]
+        assert isinstance(choice, forms.TypedChoiceField)  # declared above
+        choice.choices = [
+            *(
+                (pk, described(membership=m, member=member, kind=space.kind, today=today))
+                for pk, m in self.memberships.items()
+            ),
+            ("", _("Pay as you go / none")),
+        ]
+        if self.memberships:
+            choice.initial = next(iter(self.memberships))
         self.ambiguous: list[dt.datetime] = []  # wall times that happened twice; we took the first
         organisations = member.organisations.order_by("name")
         organisation = self.fields["organisation"]

@@ -80,6 +80,16 @@ class Booking(models.Model):
         blank=True,
         verbose_name=_("booking for"),
     )
+    # The plan membership whose allowance this booking uses; none for pay as you go.
+    membership = models.ForeignKey(
+        "memberships.Membership",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("membership used"),
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     blocked_until = models.DateTimeField(editable=False)

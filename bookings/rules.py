@@ -95,12 +95,14 @@ def check_rules(
     attendees: int,
     now: datetime,
     notice_and_horizon: bool = True,
+    horizon: timedelta | None = None,
 ) -> None:
     """Raise BookingError unless [starts_at, ends_at) fits the space's own rules, hours and closures.
 
     With `notice_and_horizon=False` (a manager deciding an earlier request) the minimum notice and
     the horizon are not measured again: they were the member's to meet when asking. Overlap with
     other bookings is not checked here: that needs the space locked (see request_booking).
+    `horizon` replaces the space's own (a plan's booking window, for its holders).
     """
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValueError("Booking times must be aware datetimes")
@@ -146,10 +148,11 @@ def check_rules(
             % {"space": space.name, "notice": _days(space.min_notice)},
             field="starts_at",
         )
-    if notice_and_horizon and ends_at > now + space.horizon:
+    ahead = space.horizon if horizon is None else horizon
+    if notice_and_horizon and ends_at > now + ahead:
         raise BookingError(
             _("%(space)s can be booked up to %(ahead)s ahead.")
-            % {"space": space.name, "ahead": _days(space.horizon)},
+            % {"space": space.name, "ahead": _days(ahead)},
             field="starts_at",
         )
     wanted = Interval(starts_at, ends_at)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from members import permissions
 from members.models import Member, Organisation
+from memberships.models import Membership
+from memberships.services import MembershipError, check_booking
 from spaces.models import Space
 
 from . import mirror, notifications
@@ -63,6 +65,31 @@ def _save_guarded(booking: Booking, space: Space) -> None:
         raise
 
 
+def _use_membership(
+    membership: Membership | None,
+    *,
+    booker: Member,
+    space: Space,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude_booking_id: int | None = None,
+) -> Membership | None:
+    """The plan's rules and allowance, under the membership's lock (memberships.services)."""
+    if membership is None:
+        return None
+    try:
+        return check_booking(
+            membership=membership,
+            booker=booker,
+            space=space,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            exclude_booking_id=exclude_booking_id,
+        )
+    except MembershipError as exc:
+        raise BookingError(exc.message, field=exc.field) from exc
+
+
 def _lock_space(space: Space) -> Space:
     # Lock late, lock once: every booking of this space queues here. On SQLite the IMMEDIATE
     # transaction mode (settings) already holds the database write lock.
@@ -81,6 +108,7 @@ def request_booking(
     activity: str = "",
     attendees: int = 1,
     organisation: Organisation | None = None,
+    membership: Membership | None = None,
     made_by: Member | None = None,
     waive_notice_and_horizon: bool = False,
     now: datetime | None = None,
@@ -91,6 +119,8 @@ def request_booking(
     A venue manager may book on a member's behalf (`made_by`, recorded on the booking): the
     same rules apply, except that they may waive the minimum notice and the horizon (never the
     overlap or the seats), and a booking they make needs no approval: they are the approver.
+    A booking that uses a `membership` meets its plan's rules: the plan's booking window instead
+    of the space's horizon, and the allowance left that month (memberships.services).
     """
     now = now or timezone.now()
     space = _lock_space(space)
@@ -125,17 +155,22 @@ def request_booking(
         attendees=attendees,
         now=now,
         notice_and_horizon=not waive_notice_and_horizon,
+        horizon=membership.plan.booking_window if membership is not None else None,
     )
     if ends_at <= now:
         raise BookingError(_("That time has already passed."), field="starts_at")
     check_free(space=space, starts_at=starts_at, ends_at=ends_at)
     check_one_seat_each(space=space, booker=booker, starts_at=starts_at, ends_at=ends_at)
+    membership = _use_membership(
+        membership, booker=booker, space=space, starts_at=starts_at, ends_at=ends_at
+    )
 
     needs_approval = space.requires_approval and not manager_made
     booking = Booking(
         space=space,
         booker=booker,
         organisation=organisation,
+        membership=membership,
         starts_at=starts_at,
         ends_at=ends_at,
         blocked_until=ends_at + space.buffer_after,
@@ -298,8 +333,14 @@ def move_booking(
     # Booking row first, then the spaces in id order: the order every writer locks in.
     locked = {pk: _lock_space(Space(pk=pk)) for pk in sorted({booking.space_id, target.pk})}
     target = locked[target.pk]
+    membership = booking.membership
     check_rules(
-        space=target, starts_at=starts_at, ends_at=ends_at, attendees=booking.attendees, now=now
+        space=target,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        attendees=booking.attendees,
+        now=now,
+        horizon=membership.plan.booking_window if membership is not None else None,
     )
     check_free(space=target, starts_at=starts_at, ends_at=ends_at, exclude_booking_id=booking.pk)
     check_one_seat_each(
@@ -309,6 +350,14 @@ def move_booking(
         ends_at=ends_at,
         exclude_booking_id=booking.pk,
         for_themselves=permissions.is_booker(by, booking),
+    )
+    _use_membership(
+        membership,
+        booker=booking.booker,
+        space=target,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        exclude_booking_id=booking.pk,
     )
     booking.space = target
     booking.starts_at = starts_at

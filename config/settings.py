@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "schedule",
     "members",
     "spaces",
+    "memberships",
     "bookings",
     "feeds",
     "stats",

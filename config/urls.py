@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
+    path("", include("memberships.urls")),
     # Feeds and stats name their /venues/<venue>/<page>/ paths before bookings' catch-all
     # /venues/<venue>/<space>/ (the week of a space).
     path("", include("feeds.urls")),

@@ -252,6 +252,23 @@ def may_follow_organisation(member: Person, organisation_id: int) -> bool:
     )
 
 
+# --- Plans ------------------------------------------------------------------------------------
+
+
+def usable_memberships_filter(member: Person, *, via: str = "") -> Q:
+    """Memberships of a plan (memberships.Membership) `member` may book with: their own, and
+    those of the organisations they belong to (one shared pool), as a filter on the path `via`."""
+    if not _signed_in(member):
+        return NOTHING
+    return Q(**{f"{via}member_id": member.pk}) | Q(
+        **{
+            f"{via}organisation_id__in": OrganisationMembership.objects.filter(
+                member_id=member.pk
+            ).values("organisation_id")
+        }
+    )
+
+
 # --- Feeds -------------------------------------------------------------------------------------
 
 

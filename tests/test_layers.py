@@ -10,7 +10,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Lower layers first; an app may import only from the layers below it (feeds and stats are peers
 # and import neither each other). `demo` writes through every app; `config` wires them together.
-LAYERS = {"members": 0, "spaces": 1, "bookings": 2, "feeds": 3, "stats": 3, "demo": 4, "config": 5}
+LAYERS = {
+    "members": 0,
+    "spaces": 1,
+    "memberships": 2,
+    "bookings": 3,
+    "feeds": 4,
+    "stats": 4,
+    "demo": 5,
+    "config": 6,
+}
 LONGEST_MODULE = 500
 
 

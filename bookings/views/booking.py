@@ -81,6 +81,7 @@ def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) ->
                     activity=data["activity"],
                     attendees=data["attendees"],
                     organisation=data["organisation"],
+                    membership=form.memberships.get(data["membership"] or 0),
                 )
             except BookingError as error:
                 form.add_service_error(error.field, error.message)

@@ -248,6 +248,7 @@ MAIN_PAGES = [
     MainPage("stats", "manager", a_month_of_use, screenshots=("desktop", "phone")),
     MainPage("calendar-feeds", "member", lambda scene: "/account/calendar-feeds/"),
     MainPage("account", "member", lambda scene: "/account/"),
+    MainPage("memberships", "member", lambda scene: "/account/memberships/"),
     MainPage("impact", None, a_published_impact_page, screenshots=("desktop",)),
     MainPage("proxy-values", "manager", a_proxy_value),
     MainPage("manage-day", "manager", tomorrow_at_the_venue, screenshots=("desktop", "phone")),

@@ -230,7 +230,7 @@ def test_the_account_page_links_to_email_password_feeds_and_lists_the_members_or
     assert 'Ladywood Food Bank <span class="muted">(Organisation admin)</span>' in page
     assert page.index("Ladywood Community Choir") < page.index("Ladywood Food Bank")
     assert "Someone Else" not in page
-    assert "will appear here later" in page
+    assert 'href="/account/memberships/"' in page
 
 
 def test_a_member_of_no_organisation_is_told_so(client, member):

@@ -1,0 +1,42 @@
+"""The member's memberships, for the Account page: each one and what is left this month."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from members import permissions
+from members.http import AuthenticatedHttpRequest
+
+from .allowances import allowance_left
+from .models import Membership
+from .services import left_in_words
+
+
+@login_required
+def account_memberships(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every membership the member may book with (their own and their organisations'), with
+    each allowance's use this month in the venue's zone."""
+    found = (
+        Membership.objects.filter(permissions.usable_memberships_filter(request.user))
+        .select_related("plan__venue", "organisation")
+        .prefetch_related("plan__allowances")
+        .order_by("plan__venue__name", "plan__name", "starts_on")
+    )
+    now = timezone.now()
+    rows = []
+    for membership in found:
+        today = now.astimezone(membership.plan.venue.zone).date()
+        current = membership.ends_on is None or membership.ends_on >= today
+        lefts = [
+            (allowance, left_in_words(left) if left else "", left is not None and left.personal)
+            for allowance in membership.plan.allowances.all()
+            if (
+                left := allowance_left(
+                    membership=membership, kind=allowance.kind, month=today, member=request.user
+                )
+            )
+            is not None
+        ]
+        rows.append({"membership": membership, "current": current, "lefts": lefts})
+    return render(request, "memberships/account.html", {"rows": rows})
