@@ -33,6 +33,7 @@ from bookings.ical import build_booking_file
 from bookings.models import Booking
 from members.http import AuthenticatedHttpRequest, next_url
 from spaces.models import CalendarImport, Space, Venue
+from spaces.views import managed_venue
 
 from .builders import (
     Validators,
@@ -319,13 +320,9 @@ class CalendarImportForm(forms.Form):
         return data
 
 
-def _managed_venue(request: AuthenticatedHttpRequest, venue_slug: str) -> Venue:
-    return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)
-
-
 @login_required
 def venue_calendars(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpResponse:
-    venue = _managed_venue(request, venue_slug)
+    venue = managed_venue(request, venue_slug)
     form = CalendarImportForm(request.POST or None, request.FILES or None, venue=venue)
     if request.method == "POST" and form.is_valid():
         # A source whose first import fails is not kept: the manager sees why, in the form.

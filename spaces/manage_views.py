@@ -14,6 +14,7 @@ from members.http import AuthenticatedHttpRequest
 
 from . import people
 from .models import Venue
+from .views import managed_venue
 
 
 class InviteManagerForm(forms.Form):
@@ -24,11 +25,6 @@ class InviteManagerForm(forms.Form):
             "If they have no account yet, they get a link to sign up with this address."
         ),
     )
-
-
-def managed_venue(request: AuthenticatedHttpRequest, venue_slug: str) -> Venue:
-    """The venue if the member manages it (members.permissions); otherwise a 404."""
-    return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)
 
 
 def _page(

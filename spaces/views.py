@@ -34,3 +34,9 @@ def venue_detail(request: HttpRequest, venue_slug: str) -> HttpResponse:
             "other_zone": venue.time_zone != settings.TIME_ZONE,
         },
     )
+
+
+def managed_venue(request: HttpRequest, venue_slug: str) -> Venue:
+    """The venue `venue_slug` if the member manages it (members.permissions); otherwise a 404,
+    so others learn nothing. Every manager's page of every app looks its venue up here."""
+    return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)

@@ -18,6 +18,7 @@ from django_tables2.export import TableExport
 from members import permissions
 from members.http import configure_tables
 from spaces.models import Space, Venue
+from spaces.views import managed_venue
 
 from . import charts
 from .disclosure import public_figures
@@ -38,11 +39,6 @@ from .tables import ProxyValueTable, build_tables
 from .values import estimates
 
 PERIOD_FIELDS = ("kind", "on", "start", "end")
-
-
-def managed_venue(request: HttpRequest, venue_slug: str) -> Venue:
-    """The venue, if the member manages it (or is a superuser); otherwise a 404, so others learn nothing."""
-    return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)
 
 
 class PeriodChoice:

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,6 +14,7 @@ from members.http import AuthenticatedHttpRequest
 from spaces.intervals import Interval
 from spaces.models import Venue
 from spaces.timezones import wall_time_to_utc
+from spaces.views import managed_venue
 
 from ..availability import venue_free_intervals
 from ..closures import add_closure, bookings_hit
@@ -25,11 +26,6 @@ from ..services import request_booking
 from ..tables import when_in_words
 
 SERVICE_FIELDS = {"starts_at": "starts_time", "ends_at": "ends_time"}
-
-
-def managed_venue(request: AuthenticatedHttpRequest, venue_slug: str) -> Venue:
-    """The venue if the member manages it (members.permissions); otherwise a 404."""
-    return get_object_or_404(Venue.objects.managed_by(request.user), slug=venue_slug)
 
 
 def _day(request: AuthenticatedHttpRequest, venue: Venue) -> dt.date:

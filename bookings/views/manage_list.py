@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django_tables2.export import TableExport
 
 from members.http import AuthenticatedHttpRequest, configure_tables
+from spaces.views import managed_venue
 
 from ..list_forms import VenueBookingsFilter
 from ..models import Booking
 from ..tables import VenueBookingsTable
-from .manage import managed_venue
 
 EXPORT_FORMATS = ("csv",)
 

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 
 from members.http import AuthenticatedHttpRequest
 from spaces.models import OpeningException, OpeningHours, Space
+from spaces.views import managed_venue
 
 from ..manage_forms import OpeningExceptionForm, OpeningHoursFormSet, SpaceForm, VenueForm
 from ..models import Booking
 from ..rules import BookingError
 from ..services import save_space
-from .manage import managed_venue
 
 
 @login_required
