@@ -38,21 +38,27 @@ def _zone_words(naive: dt.datetime, local: dt.datetime) -> dict[str, str]:
     }
 
 
-class BookingForm(forms.Form):
-    """A booking request in the venue's wall clock. Shape and DST here; every rule about other bookings in the service."""
-
-    date = forms.DateField(
+def date_field() -> forms.DateField:
+    """A day in the venue's calendar (the browser's date picker)."""
+    return forms.DateField(
         label=gettext_lazy("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    start_time = forms.TimeField(
-        label=gettext_lazy("Starts at"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+
+
+def time_field(label) -> forms.TimeField:
+    """A wall-clock time at the venue (the browser's time picker)."""
+    return forms.TimeField(
+        label=label, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    end_time = forms.TimeField(
-        label=gettext_lazy("Ends at"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
+
+
+class BookingForm(forms.Form):
+    """A booking request in the venue's wall clock. Shape and DST here; every rule about other bookings in the service."""
+
+    date = date_field()
+    start_time = time_field(gettext_lazy("Starts at"))
+    end_time = time_field(gettext_lazy("Ends at"))
     title = forms.CharField(
         label=gettext_lazy("Title"),
         max_length=200,
@@ -289,18 +295,9 @@ class ChangeBookingForm(forms.Form):
     """Another time or space of the same venue, and what the booking says, in the venue's clock."""
 
     space = SpaceChoiceField(label=gettext_lazy("Space"), queryset=Space.objects.none())
-    date = forms.DateField(
-        label=gettext_lazy("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    start_time = forms.TimeField(
-        label=gettext_lazy("Starts at"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    end_time = forms.TimeField(
-        label=gettext_lazy("Ends at"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
+    date = date_field()
+    start_time = time_field(gettext_lazy("Starts at"))
+    end_time = time_field(gettext_lazy("Ends at"))
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     purpose = forms.CharField(
         label=gettext_lazy("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3})

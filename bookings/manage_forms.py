@@ -10,7 +10,7 @@ from members.models import Member, Organisation
 from spaces.models import OpeningException, OpeningHours, Space, Venue
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
-from .forms import SpaceChoiceField
+from .forms import SpaceChoiceField, date_field, time_field
 
 
 class ClosureForm(forms.Form):
@@ -265,17 +265,9 @@ class OnBehalfForm(forms.Form):
         empty_label=gettext_lazy("Themselves"),
     )
     space = SpaceChoiceField(label=gettext_lazy("Space"), queryset=Space.objects.none())
-    date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    start_time = forms.TimeField(
-        label=gettext_lazy("Starts at"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    end_time = forms.TimeField(
-        label=gettext_lazy("Ends at"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
+    date = date_field()
+    start_time = time_field(gettext_lazy("Starts at"))
+    end_time = time_field(gettext_lazy("Ends at"))
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     purpose = forms.CharField(
         label=gettext_lazy("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -310,16 +302,13 @@ class OnBehalfForm(forms.Form):
         data = self.cleaned_data
         if self.errors:
             return data
-        for name, day_field, time_field in (
-            ("starts_at", "date", "start_time"),
-            ("ends_at", "date", "end_time"),
-        ):
+        for name, at in (("starts_at", "start_time"), ("ends_at", "end_time")):
             try:
                 data[name] = resolve_local(
-                    dt.datetime.combine(data[day_field], data[time_field]), self.venue.zone
+                    dt.datetime.combine(data["date"], data[at]), self.venue.zone
                 ).instant
             except NonexistentLocalTime as error:
-                self.add_error(time_field, str(error))
+                self.add_error(at, str(error))
         return data
 
 
