@@ -65,6 +65,13 @@ class Booking(models.Model):
         ENTERPRISE = "enterprise", _("Enterprise and work")
         SOCIAL = "social", _("Social")
 
+    class PriceBasis(models.TextChoices):
+        FULL = "full", _("Full rate")
+        REDUCED = "reduced", _("Reduced rate")
+        FREE = "free", _("Free")
+        ALLOWANCE = "allowance", _("Within the membership's allowance")
+        FUND = "fund", _("Paid by a community fund")
+
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -89,6 +96,31 @@ class Booking(models.Model):
         blank=True,
         editable=False,
         verbose_name=_("membership used"),
+    )
+    # The price, computed by the server when the booking is made or moved (never taken from the
+    # browser), in the venue's currency. Null: made before the venue had prices.
+    price = models.DecimalField(
+        _("price"), max_digits=9, decimal_places=2, null=True, blank=True, editable=False
+    )
+    # What it would cost at the space's full rate: in-kind value is full_price - price.
+    full_price = models.DecimalField(
+        _("at the full rate"), max_digits=9, decimal_places=2, null=True, blank=True, editable=False
+    )
+    price_basis = models.CharField(
+        _("priced as"), max_length=10, choices=PriceBasis.choices, blank=True, editable=False
+    )
+    # The community fund that pays for it, and what it drew (hours, or money, as the fund is).
+    fund = models.ForeignKey(
+        "memberships.CommunityFund",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("community fund used"),
+    )
+    fund_drawn = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, editable=False
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -166,6 +198,16 @@ class Booking(models.Model):
                 condition=Q(blocked_until__gte=F("ends_at")), name="booking_blocked_covers_booking"
             ),
             models.CheckConstraint(condition=Q(attendees__gte=1), name="booking_has_attendees"),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True)
+                | Q(price__gte=0, full_price__isnull=False, price__lte=F("full_price")),
+                name="booking_price_within_full_price",
+            ),
+            models.CheckConstraint(
+                condition=Q(fund__isnull=True, fund_drawn__isnull=True)
+                | Q(fund__isnull=False, fund_drawn__gt=0),
+                name="booking_fund_drawn_with_fund",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "confirmed", "declined", "cancelled"]),
                 name="booking_status_valid",

@@ -2,6 +2,7 @@
 organisation (one pool shared by its members) for a period."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,10 +10,65 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from members.models import Organisation
 from spaces.models import Space
 
 
-class Plan(models.Model):
+class Tier(models.TextChoices):
+    """How a booking is priced against the space's full rate."""
+
+    FULL = "full", _("Full rate")
+    REDUCED = "reduced", _("Reduced rate")
+    FREE = "free", _("Free")
+
+
+class TierFields(models.Model):
+    """A tier and, for a reduced one, its percentage off the full rate (strictly between 0 and
+    100: 100 % off is the free tier)."""
+
+    tier = models.CharField(_("price tier"), max_length=10, choices=Tier.choices, default=Tier.FULL)
+    reduction_percent = models.DecimalField(
+        _("reduction (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For a reduced rate: the percentage off the full rate, e.g. 50."),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tier=Tier.REDUCED, reduction_percent__gt=0, reduction_percent__lt=100)
+                | (~Q(tier=Tier.REDUCED) & Q(reduction_percent__isnull=True)),
+                name="%(class)s_reduction_with_reduced_tier",
+            ),
+        ]
+
+    def clean_tier(self) -> None:
+        percent = self.reduction_percent
+        if self.tier == Tier.REDUCED:
+            if percent is None:
+                raise ValidationError(
+                    {"reduction_percent": _("Give the percentage off for a reduced rate.")}
+                )
+            if not Decimal(0) < percent < Decimal(100):
+                raise ValidationError(
+                    {
+                        "reduction_percent": _(
+                            "A reduction is more than 0 %% and less than 100 %% "
+                            "(100 %% off is the free tier)."
+                        )
+                    }
+                )
+        elif percent is not None:
+            raise ValidationError(
+                {"reduction_percent": _("Only a reduced rate has a percentage off.")}
+            )
+
+
+class Plan(TierFields):
     """What a venue offers: which kinds of space, how far ahead its holders may book, allowances."""
 
     venue = models.ForeignKey("spaces.Venue", on_delete=models.PROTECT, related_name="plans")
@@ -32,6 +88,7 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["venue", "name"]
         constraints = [
+            *TierFields.Meta.constraints,
             models.UniqueConstraint(fields=["venue", "name"], name="plan_name_unique_in_venue"),
             models.CheckConstraint(
                 condition=Q(booking_window__gt=timedelta(0)), name="plan_window_positive"
@@ -42,6 +99,7 @@ class Plan(models.Model):
         return f"{self.name} ({self.venue.name})"
 
     def clean(self) -> None:
+        self.clean_tier()
         kinds = self.space_kinds
         if not isinstance(kinds, list) or not kinds:
             raise ValidationError(
@@ -168,3 +226,89 @@ class Membership(models.Model):
     @property
     def holder(self) -> object:
         return self.member if self.member_id else self.organisation
+
+
+class OrganisationKindTier(TierFields):
+    """The tier a venue gives bookings for a kind of organisation (a charity rate, say) when
+    the booking uses no membership. Kinds without a row pay the full rate."""
+
+    venue = models.ForeignKey("spaces.Venue", on_delete=models.CASCADE, related_name="kind_tiers")
+    organisation_kind = models.CharField(
+        _("kind of organisation"), max_length=32, choices=Organisation.Kind.choices
+    )
+
+    class Meta:
+        verbose_name = _("tier for a kind of organisation")
+        verbose_name_plural = _("tiers for kinds of organisation")
+        ordering = ["venue", "organisation_kind"]
+        constraints = [
+            *TierFields.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["venue", "organisation_kind"], name="kind_tier_one_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_organisation_kind_display()}: {self.get_tier_display()}"
+
+    def clean(self) -> None:
+        self.clean_tier()
+
+
+class CommunityFund(models.Model):
+    """Hours or money a venue grants to a group for a period ("Ladywood Youth Choir: 40 hours
+    this term"). Bookings for the group at the venue draw it down; what is left is the grant
+    less what its active bookings drew, so a cancellation gives it back."""
+
+    venue = models.ForeignKey("spaces.Venue", on_delete=models.PROTECT, related_name="funds")
+    organisation = models.ForeignKey(
+        "members.Organisation", on_delete=models.PROTECT, related_name="funds"
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Spring term 2027"))
+    hours = models.DecimalField(
+        _("hours granted"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    amount = models.DecimalField(
+        _("money granted"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community fund")
+        verbose_name_plural = _("community funds")
+        ordering = ["venue", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True, amount__gt=0) | Q(amount__isnull=True, hours__gt=0),
+                name="fund_hours_or_money",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="fund_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}: {self.name}"
+
+    @property
+    def in_hours(self) -> bool:
+        return self.hours is not None
+
+    def clean(self) -> None:
+        if (self.hours is None) == (self.amount is None):
+            raise ValidationError(_("Grant hours or money, not both."))
+        granted = self.hours if self.hours is not None else self.amount
+        if granted is not None and granted <= 0:
+            raise ValidationError(_("A grant must be more than nothing."))
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The fund ends before it starts.")})

@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import time, timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,8 @@ class Venue(models.Model):
     peak_starts = models.TimeField(_("peak hours start"), default=time(9))
     peak_ends = models.TimeField(_("peak hours end"), default=time(17))
     publish_impact = models.BooleanField(_("publish an impact page"), default=False)
+    # Prices: every amount at the venue is in this ISO 4217 currency.
+    currency = models.CharField(_("currency"), max_length=3, default="GBP")
     # Feeds show venue and space names and addresses: their ETags follow these.
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -240,6 +243,15 @@ class Space(models.Model):
     accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
     quiet = models.BooleanField(_("quiet space"), default=False)
     is_active = models.BooleanField(_("bookable"), default=True)
+    # The full rate: per hour, or per desk-day for a desk pool (in the venue's currency).
+    rate = models.DecimalField(
+        _("full rate"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Per hour; for a desk pool, per desk-day. 0 when the space is free to use."),
+    )
     # Rules.
     min_duration = models.DurationField(_("shortest booking"), default=timedelta(minutes=30))
     max_duration = models.DurationField(_("longest booking"), default=timedelta(hours=8))
@@ -281,6 +293,7 @@ class Space(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["venue", "slug"], name="space_slug_unique_in_venue"),
             models.CheckConstraint(condition=Q(seats__gte=1), name="space_has_a_seat"),
+            models.CheckConstraint(condition=Q(rate__gte=0), name="space_rate_not_negative"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="space_holds_someone"),
             models.CheckConstraint(
                 condition=Q(min_duration__gt=timedelta(0)), name="space_min_duration_positive"
