@@ -58,6 +58,8 @@ def _legend(chart: pygal.graph.graph.Graph, *, fewest: int = 2) -> tuple[tuple[i
 def _render(chart: pygal.graph.graph.Graph) -> SafeString:
     # js=[] drops pygal's CDN tooltip script; the inline config <script> it still writes is of no use without it.
     svg = chart.render(is_unicode=True)
+    # The CSP allows no style="" attributes: pygal's one (its hidden tooltip) as an SVG attribute.
+    svg = svg.replace('style="opacity: 0"', 'opacity="0"')
     return mark_safe(_SCRIPT.sub("", svg))  # pygal's own output, values are numbers and our labels
 
 

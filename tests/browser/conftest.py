@@ -158,6 +158,13 @@ class Contexts:
     def _watch(self, page) -> None:
         page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
         page.on("response", lambda response: self._check_subresource(page, response))
+        page.on("console", lambda message: self._check_policy(page, message))
+
+    def _check_policy(self, page, message) -> None:
+        """Chromium reports what the Content Security Policy blocked (an inline style or script
+        without the nonce) as a console error: the page is then not what its author meant."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.page_errors.append(f"{page.url}: {message.text}")
 
     def _check_subresource(self, page, response) -> None:
         """A stylesheet, script, image or icon that fails to load is a broken page, even if the test passes."""
