@@ -15,3 +15,5 @@ urlpatterns = [
     path("", include("bookings.urls")),
     path("", include("spaces.urls")),
 ]
+
+handler500 = "config.errors.server_error"
