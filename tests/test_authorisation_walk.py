@@ -1,0 +1,357 @@
+"""The authorisation walk: every URL pattern × every role, with the status each must get.
+
+A URL pattern that is not listed here fails the walk, so a new page joins it with its rule. The
+walk also checks that no page shows a member's personal details (name, email) to someone who may
+not see them. Writes (POST) are refused the same way: their GET answers are walked here and the
+forms' own tests post to them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from bookings.models import Booking
+from feeds.models import FeedToken
+from members.models import OrganisationMembership
+from spaces.models import CalendarImport, OpeningException
+from stats.models import ProxyValue
+from tests.factories import (
+    BookingFactory,
+    MemberFactory,
+    OrganisationFactory,
+    OrganisationMembershipFactory,
+    SpaceFactory,
+    VenueFactory,
+)
+
+ROLES = (
+    "anonymous",
+    "member",
+    "booker",
+    "org_member",
+    "org_admin",
+    "other_manager",
+    "manager",
+    "staff",
+)
+LOGIN = 302  # sent to the login page
+
+
+def answers(default: int, **by_role: int) -> dict[str, int]:
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+# The rules, as the permission module states them.
+PUBLIC = answers(200)
+SIGNED_IN = answers(200, anonymous=LOGIN)
+MANAGERS = answers(404, anonymous=LOGIN, manager=200, staff=200)
+BOOKING_SEEN = answers(404, anonymous=LOGIN, booker=200, manager=200, staff=200)
+POST_ONLY_SIGNED_IN = answers(405, anonymous=LOGIN)
+
+
+@dataclass
+class Scene:
+    venue: object
+    other_venue: object
+    space: object
+    booking: Booking
+    token: FeedToken
+    people: dict
+
+
+@pytest.fixture
+def scene(db) -> Scene:
+    venue = VenueFactory(
+        name="Alpha Hall", slug="alpha", publish_busy_times=True, publish_impact=True
+    )
+    other_venue = VenueFactory(name="Beta Lab", slug="beta")
+    space = SpaceFactory(venue=venue, slug="hall", requires_approval=True)
+    people = {
+        "member": MemberFactory(display_name="Una Related", email="una@example.org"),
+        "booker": MemberFactory(display_name="Bea Booker", email="bea@example.org"),
+        "org_member": MemberFactory(display_name="Oona Member", email="oona@example.org"),
+        "org_admin": MemberFactory(display_name="Ada Admin", email="ada@example.org"),
+        "other_manager": MemberFactory(display_name="Ollie Other", email="ollie@example.org"),
+        "manager": MemberFactory(display_name="Mo Manager", email="mo@example.org"),
+        "staff": MemberFactory(
+            display_name="Stef Staff", email="stef@example.org", is_staff=True, is_superuser=True
+        ),
+    }
+    organisation = OrganisationFactory(name="Food Share", slug="food-share")
+    for role in ("booker", "org_member"):
+        OrganisationMembershipFactory(organisation=organisation, member=people[role])
+    OrganisationMembershipFactory(
+        organisation=organisation,
+        member=people["org_admin"],
+        role=OrganisationMembership.Role.ADMIN,
+    )
+    venue.managers.add(people["manager"])
+    other_venue.managers.add(people["other_manager"])
+    start = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=3)
+    booking = BookingFactory(
+        space=space,
+        booker=people["booker"],
+        organisation=organisation,
+        status=Booking.Status.PENDING,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        title="Secret planning",
+    )
+    token = FeedToken.objects.create(owner=people["booker"], scope=FeedToken.Scope.MEMBER)
+    ProxyValue.objects.create(
+        venue=venue,
+        name="Value",
+        measure=ProxyValue.Measure.HIRING,
+        amount="10.00",
+        source="A source",
+        licence="OGL",
+    )
+    CalendarImport.objects.create(venue=venue, name="Church services", uploaded_ics="")
+    OpeningException.objects.create(venue=venue, date=start.date(), note="Bank holiday")
+    return Scene(venue, other_venue, space, booking, token, people)
+
+
+Kwargs = Callable[[Scene], dict]
+
+
+def of_venue(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug}
+
+
+def of_space(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug, "space_slug": scene.space.slug}
+
+
+def of_booking(scene: Scene) -> dict:
+    return {"pk": scene.booking.pk}
+
+
+def of_token(scene: Scene) -> dict:
+    return {"pk": scene.token.pk}
+
+
+def none(scene: Scene) -> dict:
+    return {}
+
+
+# view name -> (how to fill its URL, the answer per role)
+WALK: dict[str, tuple[Kwargs, dict[str, int]]] = {}
+
+
+def of_token_path(scene: Scene) -> dict:
+    return {"token": scene.token.token}
+
+
+def of_calendar(scene: Scene) -> dict:
+    return {"pk": CalendarImport.objects.get().pk}
+
+
+def of_proxy_value(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug, "pk": ProxyValue.objects.get().pk}
+
+
+def of_exception(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug, "pk": OpeningException.objects.get().pk}
+
+
+def of_manager(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug, "member_id": scene.people["manager"].pk}
+
+
+WALK.update(
+    {
+        "home": (none, answers(302)),  # to the venues
+        "bookings:venues": (none, PUBLIC),
+        "spaces:venue": (of_venue, PUBLIC),
+        "bookings:space": (of_space, PUBLIC),
+        "bookings:book": (of_space, SIGNED_IN),
+        "bookings:mine": (none, SIGNED_IN),
+        "bookings:detail": (of_booking, BOOKING_SEEN),
+        "bookings:change": (of_booking, BOOKING_SEEN),
+        "bookings:cancel": (of_booking, answers(405)),
+        # Any venue's manager has a requests page (listing only their venues' requests).
+        "bookings:requests": (
+            none,
+            answers(403, anonymous=LOGIN, other_manager=200, manager=200, staff=200),
+        ),
+        "bookings:approve": (of_booking, answers(405)),
+        "bookings:decline": (of_booking, answers(405)),
+        "members:account": (none, SIGNED_IN),
+        "memberships:account": (none, SIGNED_IN),
+        # Calendar apps fetch with the token alone; it is the secret (revocable).
+        "feeds:token_feed": (of_token_path, PUBLIC),
+        # Published busy times: no names, no titles (checked below).
+        "feeds:busy_venue": (of_venue, PUBLIC),
+        "feeds:busy_space": (of_space, PUBLIC),
+        "feeds:booking_ics": (of_booking, BOOKING_SEEN),
+        "feeds:mine": (none, SIGNED_IN),
+        "feeds:create": (none, POST_ONLY_SIGNED_IN),
+        "feeds:regenerate": (of_token, POST_ONLY_SIGNED_IN),
+        "feeds:revoke": (of_token, POST_ONLY_SIGNED_IN),
+        "feeds:venue_calendars": (of_venue, MANAGERS),
+        "feeds:refresh_calendar": (of_calendar, POST_ONLY_SIGNED_IN),
+        "feeds:delete_calendar": (of_calendar, POST_ONLY_SIGNED_IN),
+        "stats:venue": (of_venue, MANAGERS),
+        "stats:space": (of_space, MANAGERS),
+        "stats:daily_csv": (of_venue, MANAGERS),
+        "stats:proxy_values": (of_venue, MANAGERS),
+        "stats:proxy_value_edit": (of_proxy_value, MANAGERS),
+        "stats:proxy_value_delete": (of_proxy_value, MANAGERS),
+        # The venue publishes its impact: disclosure-controlled figures only.
+        "stats:impact": (of_venue, PUBLIC),
+        "stats:usage_csv": (of_venue, PUBLIC),
+        "stats:usage_json": (of_venue, PUBLIC),
+        "bookings:venue_day": (of_venue, MANAGERS),
+        "bookings:venue_week": (of_venue, MANAGERS),
+        "bookings:venue_bookings": (of_venue, MANAGERS),
+        "bookings:venue_closures": (of_venue, MANAGERS),
+        "bookings:book_on_behalf": (of_venue, MANAGERS),
+        "bookings:venue_edit": (of_venue, MANAGERS),
+        "bookings:venue_hours": (of_venue, MANAGERS),
+        "bookings:add_opening_exception": (of_venue, answers(405)),
+        "bookings:delete_opening_exception": (of_exception, answers(405)),
+        "bookings:venue_spaces": (of_venue, MANAGERS),
+        "bookings:space_new": (of_venue, MANAGERS),
+        "bookings:space_edit": (of_space, MANAGERS),
+        "spaces:venue_people": (of_venue, MANAGERS),
+        "spaces:remove_manager": (of_manager, POST_ONLY_SIGNED_IN),
+    }
+)
+
+# Who may see the booking's title and its booker's name and email.
+SEES_THE_BOOKING = {"booker", "manager", "staff"}
+# Pages that are the booking's own (its token's bearer is the booker's calendar app).
+OWN_FEEDS = {"feeds:token_feed"}
+
+
+def app_patterns(
+    resolver: URLResolver | None = None, namespace: str = ""
+) -> list[tuple[str, URLPattern]]:
+    """Every named URL pattern of the site's own apps (the admin and allauth are walked apart)."""
+    found = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin" or str(pattern.pattern).startswith("accounts/"):
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found += app_patterns(pattern, inner)
+        elif pattern.name:
+            found.append((namespace + pattern.name, pattern))
+    return found
+
+
+def client_for(scene: Scene, role: str) -> Client:
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(scene.people[role])
+    return client
+
+
+def test_every_url_pattern_is_in_the_walk() -> None:
+    names = {name for name, _ in app_patterns()}
+    assert names - WALK.keys() == set(), "new URL patterns: give each its rule in WALK"
+    assert WALK.keys() - names == set(), "WALK lists URL patterns that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_answer_the_rules_give(scene: Scene, role: str) -> None:
+    client = client_for(scene, role)
+    wrong = []
+    private = [scene.booking.title, "Bea Booker", "bea@example.org"]
+    for name, (kwargs, expected) in WALK.items():
+        url = reverse(name, kwargs=kwargs(scene))
+        response = client.get(url)
+        if response.status_code != expected[role]:
+            wrong.append(f"{name} {url}: {response.status_code}, expected {expected[role]}")
+            continue
+        if role == "anonymous" and response.status_code == LOGIN and name != "home":
+            assert response["Location"].startswith(reverse("account_login")), url
+        if response.status_code == 200 and role not in SEES_THE_BOOKING and name not in OWN_FEEDS:
+            body = b"".join(response) if response.streaming else response.content
+            shown = [text for text in private if text.encode() in body]
+            if shown:
+                wrong.append(f"{name} {url} shows {shown} to {role}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in {"manager", "staff"}])
+def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: str) -> None:
+    """Posting to another's booking, feed token or venue as `role` is refused, and nothing moves."""
+    client = client_for(scene, role)
+    targets = {
+        "bookings:approve": of_booking,
+        "bookings:decline": of_booking,
+        "feeds:regenerate": of_token,
+        "feeds:revoke": of_token,
+        "feeds:refresh_calendar": of_calendar,
+        "feeds:delete_calendar": of_calendar,
+        "bookings:add_opening_exception": of_venue,
+        "bookings:delete_opening_exception": of_exception,
+        "spaces:remove_manager": of_manager,
+        "stats:proxy_value_delete": of_proxy_value,
+    }
+    if role != "booker":
+        targets["bookings:cancel"] = of_booking
+    before = snapshot(scene)
+    for name, kwargs in targets.items():
+        if role == "booker" and name.startswith("feeds:re"):
+            continue  # the token is the booker's own
+        response = client.post(reverse(name, kwargs=kwargs(scene)), {"reason": "x"})
+        assert response.status_code in {302, 403, 404}, (name, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("account_login")), name
+    assert snapshot(scene) == before
+
+
+def snapshot(scene: Scene) -> tuple:
+    booking = Booking.objects.get(pk=scene.booking.pk)
+    token = FeedToken.objects.get(pk=scene.token.pk)
+    return (
+        booking.status,
+        booking.updated_at,
+        token.token,
+        token.revoked_at,
+        CalendarImport.objects.count(),
+        OpeningException.objects.count(),
+        list(scene.venue.managers.order_by("pk").values_list("pk", flat=True)),
+        ProxyValue.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_is_for_staff_only(scene: Scene, role: str) -> None:
+    """Every model's list in the admin: staff see it; anyone else is sent to the admin's login."""
+    client = client_for(scene, role)
+    urls = [reverse("admin:index")] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in admin.site._registry
+    ]
+    for url in urls:
+        response = client.get(url)
+        if role == "staff":
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(reverse("admin:login")), url
+
+
+ACCOUNT_PAGES_SIGNED_OUT = ["account_login", "account_signup", "account_reset_password"]
+ACCOUNT_PAGES_SIGNED_IN = ["account_email", "account_change_password"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_account_pages_answer_each_role(scene: Scene, role: str) -> None:
+    client = client_for(scene, role)
+    for name in ACCOUNT_PAGES_SIGNED_OUT:
+        # Signed in, allauth sends people on from the login and sign-up pages.
+        assert client.get(reverse(name)).status_code in {200, 302}, name
+    for name in ACCOUNT_PAGES_SIGNED_IN:
+        response = client.get(reverse(name))
+        assert response.status_code == (LOGIN if role == "anonymous" else 200), name
+    bad_key = client.get(reverse("account_confirm_email", kwargs={"key": "not-a-key"}))
+    assert bad_key.status_code in {200, 404}
