@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "feeds",
     "stats",
     "demo",
+    "operations",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ LAYERS = {
     "feeds": 4,
     "stats": 4,
     "demo": 5,
+    "operations": 5,
     "config": 6,
 }
 LONGEST_MODULE = 500
