@@ -10,9 +10,11 @@ kinds of answer:
 - **predicates** (`may_...`) about one object, and `..._refusal` functions that say *why not* in
   a sentence a member can read, for the services to raise.
 
-The roles today: a member (their own bookings), a member of an organisation (may book on its
-behalf), an organisation admin (also follows the organisation's calendar feed), a venue manager
-(everything about the venues they manage) and a superuser (staff: every venue). A new role (a
+The roles today: a member (their own bookings and statements), a member of an organisation
+(may book on its behalf and read its page), an organisation admin (also follows the
+organisation's calendar feed, changes its details and people, sees its bookings and statements;
+an organisation always keeps one), a venue manager (everything about the venues they manage,
+their statements included) and a superuser (staff: every venue). A new role (a
 venue's staff, say) is added here.
 
 This module sits in the lowest layer (members): it names fields of the other apps' models in
