@@ -105,7 +105,9 @@ def test_a_members_statement_is_what_they_booked_for_themselves(room, charity, m
     OrganisationMembershipFactory(organisation=charity, member=member)
     own = PricedBookingFactory(space=room, booker=member)
     for_charity(room, charity, member, datetime(2027, 1, 6, 10, tzinfo=UTC))
-    PricedBookingFactory(space=room, booker=MemberFactory())
+    PricedBookingFactory(
+        space=room, booker=MemberFactory(), starts_at=datetime(2027, 1, 7, 10, tzinfo=UTC)
+    )
     statement = member_statement(member=member, venue=room.venue, month=JANUARY)
     assert [line.booking for line in statement.lines] == [own]
 
