@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.conf import settings
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -157,7 +158,7 @@ class DecidedTable(tables.Table):
         attrs = {"class": "decided-table"}
 
 
-def _spreadsheet_safe(text: str) -> str:
+def spreadsheet_safe(text: str) -> str:
     """`text` for a CSV cell: one a spreadsheet would run as a formula (=, +, -, @) is quoted."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -179,6 +180,9 @@ class VenueBookingsTable(tables.Table):
     )
     attendees = tables.Column(verbose_name=_("People"))
     status = StatusColumn(verbose_name=_("Status"))
+    statement = tables.Column(
+        verbose_name=_("Statement"), empty_values=(), orderable=False, exclude_from_export=True
+    )
     # Only in the CSV: the times as a spreadsheet can sort them, and the booker's address.
     starts = tables.Column(verbose_name=_("Starts (local)"), accessor="starts_at", visible=False)
     ends = tables.Column(verbose_name=_("Ends (local)"), accessor="ends_at", visible=False)
@@ -196,6 +200,30 @@ class VenueBookingsTable(tables.Table):
     def _local(self, record: Booking, moment) -> str:
         return moment.astimezone(record.space.venue.zone).strftime("%Y-%m-%d %H:%M")
 
+    def render_statement(self, record: Booking) -> str:
+        """The monthly statement the booking is on (its month in the venue's zone): the
+        organisation's, or the booker's own."""
+        month = record.starts_at.astimezone(record.space.venue.zone).strftime("%Y-%m")
+        if record.organisation is not None:
+            url = reverse(
+                "bookings:organisation_statement",
+                args=[record.organisation.slug, record.space.venue.slug, month],
+            )
+            label = _("Statement of %(holder)s for %(month)s")
+            holder = record.organisation.name
+        else:
+            url = reverse(
+                "bookings:member_statement", args=[record.space.venue.slug, record.booker_id, month]
+            )
+            label = _("Statement of %(holder)s for %(month)s")
+            holder = str(record.booker)
+        return format_html(
+            '<a href="{}" aria-label="{}">{}</a>',
+            url,
+            label % {"holder": holder, "month": month},
+            _("Statement"),
+        )
+
     def value_starts(self, record: Booking) -> str:
         return self._local(record, record.starts_at)
 
@@ -203,13 +231,13 @@ class VenueBookingsTable(tables.Table):
         return self._local(record, record.ends_at)
 
     def value_title(self, record: Booking) -> str:
-        return _spreadsheet_safe(record.title)
+        return spreadsheet_safe(record.title)
 
     def value_booker(self, record: Booking) -> str:
-        return _spreadsheet_safe(str(record.booker))
+        return spreadsheet_safe(str(record.booker))
 
     def value_organisation(self, record: Booking) -> str:
-        return _spreadsheet_safe(record.organisation.name) if record.organisation else ""
+        return spreadsheet_safe(record.organisation.name) if record.organisation else ""
 
     def value_status(self, record: Booking) -> str:
         return str(record.get_status_display())

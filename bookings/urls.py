@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import booking, find, manage, manage_list, manage_venue
+from .views import booking, find, manage, manage_list, manage_venue, statements
 
 app_name = "bookings"
 urlpatterns = [
@@ -10,6 +10,27 @@ urlpatterns = [
     path("bookings/<int:pk>/", booking.booking_detail, name="detail"),
     path("bookings/<int:pk>/cancel/", booking.cancel, name="cancel"),
     path("bookings/<int:pk>/change/", booking.change, name="change"),
+    path("account/statements/", statements.my_statements, name="my_statements"),
+    path(
+        "account/statements/<slug:venue_slug>/<str:month>/",
+        statements.my_statement,
+        name="my_statement",
+    ),
+    path(
+        "organisations/<slug:slug>/bookings/",
+        statements.organisation_bookings,
+        name="organisation_bookings",
+    ),
+    path(
+        "organisations/<slug:slug>/statements/<slug:venue_slug>/<str:month>/",
+        statements.organisation_statement_page,
+        name="organisation_statement",
+    ),
+    path(
+        "manage/venues/<slug:venue_slug>/statements/members/<int:member_id>/<str:month>/",
+        statements.member_statement_for_manager,
+        name="member_statement",
+    ),
     path("manage/requests/", booking.requests, name="requests"),
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),

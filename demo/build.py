@@ -48,6 +48,15 @@ RAMP_WEEKS = 14  # weeks after opening for sharing until a venue is fully in use
 ZONE = ZoneInfo("Europe/London")
 
 # While the demo is built nobody should be emailed: the console backend would flood `make run`.
+# The demo's legal form of each kind of organisation (a CIC is named so).
+LEGAL_FORMS: dict[str, str] = {
+    Organisation.Kind.CHARITY: Organisation.LegalForm.CHARITY,
+    Organisation.Kind.COMMUNITY_GROUP: Organisation.LegalForm.UNINCORPORATED,
+    Organisation.Kind.SOCIAL_ENTERPRISE: Organisation.LegalForm.COMPANY_BY_GUARANTEE,
+    Organisation.Kind.BUSINESS: Organisation.LegalForm.COMPANY_BY_SHARES,
+    Organisation.Kind.FREELANCER: Organisation.LegalForm.SOLE_TRADER,
+    Organisation.Kind.PUBLIC_BODY: Organisation.LegalForm.PUBLIC_BODY,
+}
 QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
 
@@ -184,7 +193,12 @@ class DemoBuilder(PastBookings, UpcomingBookings):
                 name=spec.name,
                 slug=spec.slug,
                 kind=spec.kind,
-                charity_number=spec.charity_number,
+                org_id=spec.org_id,
+                legal_form=(
+                    Organisation.LegalForm.CIC
+                    if spec.name.endswith(" CIC")
+                    else LEGAL_FORMS[spec.kind]
+                ),
                 postcode_district=spec.district,
             )
             for spec in ORGANISATIONS

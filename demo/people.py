@@ -63,7 +63,7 @@ class OrganisationSpec:
     titles: tuple[str, ...]
     # (email, display name); the first person is the organisation admin.
     people: tuple[tuple[str, str], ...]
-    charity_number: str = ""
+    org_id: str = ""  # GB-CHC-... for a registered charity (members/org_ids.py)
     about: str = ""
 
 
@@ -80,7 +80,7 @@ ORGANISATIONS = (
             ("ruth.campbell@commonshare.test", "Ruth Campbell"),
             ("imran.hussain@commonshare.test", "Imran Hussain"),
         ),
-        charity_number="1183402",
+        org_id="GB-CHC-1183402",
         about="Emergency food parcels and a weekly community meal for Ladywood families.",
     ),
     OrganisationSpec(
@@ -94,7 +94,7 @@ ORGANISATIONS = (
             ("leila.haddad@commonshare.test", "Leila Haddad"),
             ("mark.evans@commonshare.test", "Mark Evans"),
         ),
-        charity_number="1169275",
+        org_id="GB-CHC-1169275",
         about="Conversation clubs and advice for people newly settled in Birmingham.",
     ),
     OrganisationSpec(
@@ -105,7 +105,7 @@ ORGANISATIONS = (
         Activity.HEALTH,
         ("Carers' coffee morning", "Peer support group", "Trustees' meeting"),
         (("helen.morris@commonshare.test", "Helen Morris"),),
-        charity_number="1152819",
+        org_id="GB-CHC-1152819",
         about="Peer support for unpaid carers around Brindleyplace and Ladywood.",
     ),
     OrganisationSpec(
@@ -119,7 +119,7 @@ ORGANISATIONS = (
             ("olivia.grant@commonshare.test", "Olivia Grant"),
             ("marcus.reid@commonshare.test", "Marcus Reid"),
         ),
-        charity_number="1176630",
+        org_id="GB-CHC-1176630",
         about="Drama for 11–18 year olds from Digbeth to Ladywood.",
     ),
     OrganisationSpec(

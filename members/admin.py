@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Member, Organisation, OrganisationMembership
+from .models import Member, Organisation, OrganisationInvitation, OrganisationMembership
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,8 +37,16 @@ class MemberAdmin(UserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "charity_number", "postcode_district"]
-    list_filter = ["kind", "postcode_district"]
-    search_fields = ["name", "charity_number"]
+    list_display = ["name", "kind", "legal_form", "org_id", "postcode_district"]
+    list_filter = ["kind", "legal_form", "postcode_district"]
+    search_fields = ["name", "org_id"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+
+@admin.register(OrganisationInvitation)
+class OrganisationInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organisation__name"]
+    readonly_fields = ["invited_by", "created_at", "accepted_at"]

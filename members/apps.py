@@ -18,6 +18,15 @@ class MembersConfig(AppConfig):
     verbose_name = "Members and organisations"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from allauth.account import signals
+
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            receivers,
+        )
+
+        # People invited to an organisation by email: added once the address is confirmed.
+        signals.email_confirmed.connect(receivers.email_confirmed, dispatch_uid="members-invites")
+        signals.user_signed_up.connect(receivers.user_signed_up, dispatch_uid="members-invites")
 
         post_migrate.connect(create_cache_tables, sender=self)

@@ -1,9 +1,13 @@
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .org_ids import OrgIdField
 
 
 class MemberManager(BaseUserManager["Member"]):
@@ -72,13 +76,42 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    charity_number = models.CharField(_("charity number"), max_length=20, blank=True)
+
+    class LegalForm(models.TextChoices):
+        CHARITY = "charity", _("Registered charity (trust or association)")
+        CIO = "cio", _("Charitable incorporated organisation (CIO or SCIO)")
+        COMPANY_BY_GUARANTEE = "clg", _("Company limited by guarantee")
+        COMPANY_BY_SHARES = "ltd", _("Company limited by shares")
+        CIC = "cic", _("Community interest company (CIC)")
+        SOCIETY = "society", _("Co-operative or community benefit society")
+        UNINCORPORATED = "unincorporated", _("Unincorporated association (a group or club)")
+        SOLE_TRADER = "sole_trader", _("Sole trader")
+        PUBLIC_BODY = "public_body", _("Public body (council, NHS, school)")
+        OTHER = "other", _("Other")
+
+    legal_form = models.CharField(
+        _("legal form"), max_length=16, choices=LegalForm.choices, blank=True
+    )
+    # Normalised and validated by OrgIdField (members/org_ids.py); unique when given.
+    org_id = OrgIdField(
+        _("organisation identifier"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Its number on a public register in the org-id form, e.g. GB-CHC-1234567 for a "
+            "registered charity or GB-COH-01234567 for a company. Leave blank if it has none."
+        ),
+    )
     postcode_district = models.CharField(
         _("postcode district"),
         max_length=4,
         blank=True,
         help_text=_("The first half of the postcode, e.g. B16."),
     )
+    contact_email = models.EmailField(
+        _("contact email"), blank=True, help_text=_("Where venues write about bookings and bills.")
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     members = models.ManyToManyField(
         Member, through="OrganisationMembership", related_name="organisations"
     )
@@ -88,6 +121,17 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_id"],
+                condition=~Q(org_id=""),
+                name="organisation_org_id_unique",
+                violation_error_message=_(
+                    "Another organisation on Commonshare already has this identifier. If it is "
+                    "yours, ask the venue to merge the two."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -117,3 +161,45 @@ class OrganisationMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} – {self.organisation} ({self.get_role_display()})"
+
+
+class OrganisationInvitation(models.Model):
+    """An invitation to join an organisation, sent to an email address that has no account yet.
+    It is accepted when someone signs up and confirms that address (members.organisations)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))  # stored lower-case
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=OrganisationMembership.Role.choices,
+        default=OrganisationMembership.Role.MEMBER,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation invitation")
+        verbose_name_plural = _("organisation invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            # Inviting the same address again refreshes its open invitation.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="one_open_organisation_invitation_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"

@@ -10,9 +10,11 @@ kinds of answer:
 - **predicates** (`may_...`) about one object, and `..._refusal` functions that say *why not* in
   a sentence a member can read, for the services to raise.
 
-The roles today: a member (their own bookings), a member of an organisation (may book on its
-behalf), an organisation admin (also follows the organisation's calendar feed), a venue manager
-(everything about the venues they manage) and a superuser (staff: every venue). A new role (a
+The roles today: a member (their own bookings and statements), a member of an organisation
+(may book on its behalf and read its page), an organisation admin (also follows the
+organisation's calendar feed, changes its details and people, sees its bookings and statements;
+an organisation always keeps one), a venue manager (everything about the venues they manage,
+their statements included) and a superuser (staff: every venue). A new role (a
 venue's staff, say) is added here.
 
 This module sits in the lowest layer (members): it names fields of the other apps' models in
@@ -239,6 +241,11 @@ def _belongs_to(member: Person, organisation_id: int) -> bool:
     )
 
 
+def belongs_to(member: Person, organisation: Organisation) -> bool:
+    """Is `member` (signed in, account open) one of `organisation`'s people, in any role?"""
+    return _belongs_to(member, organisation.pk)
+
+
 def may_book_for(member: Person, organisation: Organisation) -> bool:
     """May `member` make bookings on behalf of `organisation`? Any of its members may."""
     return _belongs_to(member, organisation.pk)
@@ -250,6 +257,77 @@ def may_follow_organisation(member: Person, organisation_id: int) -> bool:
     return _signed_in(member) and (
         _feed_memberships(member).filter(organisation_id=organisation_id).exists()
     )
+
+
+def organisations_seen_filter(member: Person) -> Q:
+    """Organisations whose page `member` may open, as a filter on Organisation: those they
+    belong to (admins may change them, members only read them). Anyone else gets a 404."""
+    if not _signed_in(member):
+        return NOTHING
+    return Q(
+        pk__in=OrganisationMembership.objects.filter(member_id=member.pk).values("organisation")
+    )
+
+
+def may_manage_organisation(member: Person, organisation: Organisation) -> bool:
+    """May `member` change `organisation`'s details and people, and see all its bookings and
+    statements? Its organisation admins."""
+    return _signed_in(member) and (
+        _feed_memberships(member).filter(organisation_id=organisation.pk).exists()
+    )
+
+
+def organisation_admins(organisation: Organisation) -> QuerySet[OrganisationMembership]:
+    """The admin memberships of `organisation` whose accounts are open."""
+    return OrganisationMembership.objects.filter(
+        organisation_id=organisation.pk,
+        role=OrganisationMembership.Role.ADMIN,
+        member__is_active=True,
+    )
+
+
+def organisation_change_refusal(
+    member: Person,
+    organisation: Organisation,
+    *,
+    changing: OrganisationMembership,
+    new_role: str | None,
+) -> str | None:
+    """Why `member` may not give `changing` the role `new_role` (None: remove them from the
+    organisation), or None if they may. An organisation always keeps one admin with an open
+    account, so the last cannot be removed or made a plain member (checked by the caller under
+    the organisation's row lock, so two admins removing each other cannot both pass)."""
+    if not may_manage_organisation(member, organisation):
+        return _("Only an admin of %(organisation)s can change its members.") % {
+            "organisation": organisation
+        }
+    if changing.organisation_id != organisation.pk:
+        return _("%(person)s is not a member of %(organisation)s.") % {
+            "person": changing.member,
+            "organisation": organisation,
+        }
+    losing_admin = changing.role == OrganisationMembership.Role.ADMIN and (
+        new_role != OrganisationMembership.Role.ADMIN
+    )
+    if losing_admin and not organisation_admins(organisation).exclude(pk=changing.pk).exists():
+        return _(
+            "%(person)s is the last admin of %(organisation)s, so they must stay an admin. "
+            "Make someone else an admin first."
+        ) % {"person": changing.member, "organisation": organisation}
+    return None
+
+
+def may_see_organisation_statement(
+    member: Person, organisation: Organisation, venue: Venue
+) -> bool:
+    """The organisation's bookings and monthly statement at `venue` (every booking's title and
+    booker): its admins, and the managers of `venue`, who invoice from it."""
+    return may_manage_organisation(member, organisation) or may_manage(member, venue)
+
+
+def may_see_member_statement(member: Person, holder: Member, venue: Venue) -> bool:
+    """A member's own monthly statement at `venue`: themselves and the venue's managers."""
+    return (_signed_in(member) and member.pk == holder.pk) or may_manage(member, venue)
 
 
 # --- Plans ------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from members import permissions
 from members.models import Member
+from members.organisations import member_with_email
 
 from .models import ManagerInvitation, Venue
 
@@ -49,19 +50,6 @@ def venue_managers(venue: Venue) -> QuerySet[Member]:
 def open_invitations(venue: Venue) -> QuerySet[ManagerInvitation]:
     """Invitations of the venue not yet accepted, newest first."""
     return venue.manager_invitations.filter(accepted_at__isnull=True).select_related("invited_by")
-
-
-def member_with_email(email: str) -> Member | None:
-    """The member whose login email, or one of whose verified addresses, is `email`."""
-    found = Member.objects.filter(email__iexact=email).first()
-    if found is None:
-        address = (
-            EmailAddress.objects.filter(email__iexact=email, verified=True)
-            .select_related("user")
-            .first()
-        )
-        found = address.user if address is not None else None
-    return found
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """factory-boy factories: fixed, round times; one venue open 09:00–17:00 every day unless a test says otherwise."""
 
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 
 import factory
 from django.utils.text import slugify
@@ -125,3 +126,17 @@ class BookingFactory(factory.django.DjangoModelFactory):
     status = Booking.Status.CONFIRMED
     title = factory.Sequence(lambda n: f"Booking {n}")
     attendees = 1
+
+
+class OrganisationAdminFactory(OrganisationMembershipFactory):
+    """An organisation admin: changes its details and people, sees its bookings and statements."""
+
+    role = OrganisationMembership.Role.ADMIN
+
+
+class PricedBookingFactory(BookingFactory):
+    """A confirmed booking with the price it was given (full rate unless a test says otherwise)."""
+
+    price = Decimal("12.50")
+    full_price = factory.LazyAttribute(lambda o: o.price)
+    price_basis = Booking.PriceBasis.FULL

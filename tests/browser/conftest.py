@@ -242,7 +242,7 @@ class Scene:
         self.manager = MemberFactory(email="manager@example.org", display_name="Mo Manager")
         self.venue.managers.add(self.manager)
         self.charity = OrganisationFactory(
-            name="Ladywood Food Bank", slug="ladywood-food-bank", charity_number="1100001"
+            name="Ladywood Food Bank", slug="ladywood-food-bank", org_id="GB-CHC-1100001"
         )
         self.charity_member = MemberFactory(email="chris@example.org", display_name="Chris Charity")
         OrganisationMembershipFactory(

@@ -220,6 +220,53 @@ def open_space_week(page, scene: Scene) -> None:
     show_week_of(page, scene.tuesday)
 
 
+def a_priced_month_for_the_charity(scene: Scene) -> str:
+    """This month's statement of the charity: a reduced booking, one within an allowance, one
+    made before prices (not priced) and a request awaiting approval."""
+    from decimal import Decimal
+
+    first = datetime.now(LONDON).replace(day=1, hour=10, minute=0, second=0, microsecond=0)
+    common = {"booker": scene.charity_member, "organisation": scene.charity}
+    BookingFactory(
+        space=scene.hall,
+        starts_at=first,
+        title="Lunch club",
+        price=Decimal("30.00"),
+        full_price=Decimal("60.00"),
+        price_basis="reduced",
+        **common,
+    )
+    BookingFactory(
+        space=scene.room,
+        starts_at=first + timedelta(days=1),
+        title="Trustees meeting",
+        price=Decimal("0.00"),
+        full_price=Decimal("20.00"),
+        price_basis="free",
+        **common,
+    )
+    BookingFactory(
+        space=scene.small_room, starts_at=first + timedelta(days=2), title="Old booking", **common
+    )
+    BookingFactory(
+        space=scene.hall,
+        starts_at=first + timedelta(days=3),
+        title="Harvest supper",
+        status="pending",
+        **common,
+    )
+    return f"/organisations/{scene.charity.slug}/statements/{scene.venue.slug}/{first:%Y-%m}/"
+
+
+def the_statement_printed(scene: Scene) -> str:
+    return a_priced_month_for_the_charity(scene) + "?print=1"
+
+
+def the_charitys_bookings(scene: Scene) -> str:
+    a_priced_month_for_the_charity(scene)
+    return f"/organisations/{scene.charity.slug}/bookings/"
+
+
 MAIN_PAGES = [
     MainPage("venues", None, lambda scene: "/venues/", screenshots=("desktop", "phone")),
     MainPage(
@@ -249,6 +296,22 @@ MAIN_PAGES = [
     MainPage("calendar-feeds", "member", lambda scene: "/account/calendar-feeds/"),
     MainPage("account", "member", lambda scene: "/account/"),
     MainPage("memberships", "member", lambda scene: "/account/memberships/"),
+    MainPage(
+        "organisation",
+        "member",
+        lambda scene: f"/organisations/{scene.charity.slug}/",
+        screenshots=("desktop", "phone"),
+    ),
+    MainPage(
+        "organisation-details",
+        "member",
+        lambda scene: f"/organisations/{scene.charity.slug}/details/",
+    ),
+    MainPage("organisation-bookings", "member", the_charitys_bookings, screenshots=("desktop",)),
+    MainPage(
+        "statement", "member", a_priced_month_for_the_charity, screenshots=("desktop", "phone")
+    ),
+    MainPage("statement-printed", "member", the_statement_printed, screenshots=("desktop",)),
     MainPage("impact", None, a_published_impact_page, screenshots=("desktop",)),
     MainPage("proxy-values", "manager", a_proxy_value),
     MainPage("manage-day", "manager", tomorrow_at_the_venue, screenshots=("desktop", "phone")),

@@ -226,8 +226,9 @@ def test_the_account_page_links_to_email_password_feeds_and_lists_the_members_or
     for url in ["/accounts/email/", "/accounts/password/change/", "/account/calendar-feeds/"]:
         assert f'href="{url}"' in page, url
     assert 'href="/account/" aria-current="page">Account</a>' in page
-    assert 'Ladywood Community Choir <span class="muted">(Member)</span>' in page
-    assert 'Ladywood Food Bank <span class="muted">(Organisation admin)</span>' in page
+    choir_link = '<a href="/organisations/choir/">Ladywood Community Choir</a>'
+    assert f'{choir_link} <span class="muted">(Member)</span>' in page
+    assert 'Ladywood Food Bank</a> <span class="muted">(Organisation admin)</span>' in page
     assert page.index("Ladywood Community Choir") < page.index("Ladywood Food Bank")
     assert "Someone Else" not in page
     assert 'href="/account/memberships/"' in page
