@@ -225,6 +225,27 @@ def preview_after_rollback(outcome: Outcome) -> Outcome:
     return outcome
 
 
+def one_per_series(pending: Iterable[Booking]) -> list[Booking]:
+    """Pending requests with each series once: its first waiting date, carrying how many of its
+    dates wait (`series_waiting`) and until when (`series_last`), for the requests page."""
+    shown: list[Booking] = []
+    firsts: dict[int, Booking] = {}
+    for booking in sorted(pending, key=lambda b: b.starts_at):
+        if booking.series_id is None:
+            shown.append(booking)
+            continue
+        first = firsts.get(booking.series_id)
+        if first is None:
+            firsts[booking.series_id] = booking
+            booking.series_waiting = 1  # type: ignore[attr-defined]
+            booking.series_last = booking  # type: ignore[attr-defined]
+            shown.append(booking)
+        else:
+            first.series_waiting += 1  # type: ignore[attr-defined]
+            first.series_last = booking  # type: ignore[attr-defined]
+    return shown
+
+
 def pending_of(series: Series) -> list[Booking]:
     return list(series.bookings.filter(status=Booking.Status.PENDING).order_by("starts_at"))
 
