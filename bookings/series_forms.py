@@ -44,8 +44,13 @@ class SeriesForm(BookingForm):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[(n, str(word)) for n, word in ORDINALS.items()],
-        help_text=gettext_lazy("Only for “every month, on the same weekday”."),
+        choices=[
+            ("", gettext_lazy("As on the first date")),
+            *((n, str(word)) for n, word in ORDINALS.items()),
+        ],
+        help_text=gettext_lazy(
+            "Only for “every month, on the same weekday”: “last” for the last one of each month."
+        ),
     )
     ends = forms.ChoiceField(
         label=gettext_lazy("Ends"),
