@@ -3,14 +3,20 @@
 Written only by the booking services (one writer), inside their transaction, so it always
 matches the bookings: an active booking has an event with its times and title; a cancelled or
 declined one has none. Nothing edits these rows around the services (the admin shows them read
-only). Repeating bookings will keep their `Rule` here too.
+only).
+
+A series' rule is mirrored too, as a repeating `Event` with its `Rule`, on a calendar of the
+space's own for series (`series-space-<pk>`): the space's calendar then holds exactly the active
+bookings, occurrences of a series included (each has its own event like any booking), and the
+series calendar the rules their dates were expanded from (bookings/recurrence.py reads them back).
 """
 
 from schedule.models import Calendar, Event
 
 from spaces.models import Space
 
-from .models import Booking
+from . import recurrence
+from .models import Booking, Series
 
 
 def calendar_for(space: Space) -> Calendar:
@@ -55,3 +61,24 @@ def update_event(booking: Booking) -> None:
         title=booking.title[:255],
         description=booking.purpose,
     )
+
+
+def series_calendar_for(space: Space) -> Calendar:
+    """The calendar holding the rules of `space`'s series, created the first time it is needed."""
+    calendar, _created = Calendar.objects.get_or_create(
+        slug=f"series-space-{space.pk}",
+        defaults={"name": f"Series: {space.name} ({space.venue.name})"[:200]},
+    )
+    return calendar
+
+
+def add_series_event(series: Series) -> Event:
+    """Write the series' rule as a django-scheduler Rule and repeating Event (a new series)."""
+    rule = recurrence.scheduler_rule(series)
+    rule.save()
+    event = recurrence.scheduler_event(series, rule)
+    event.calendar = series_calendar_for(series.space)
+    event.creator = series.booker
+    event.save()
+    series.event = event
+    return event

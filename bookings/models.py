@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -169,6 +169,15 @@ class Booking(models.Model):
     )
     # db_default: raw writers (the stats benchmark's bulk INSERT) need not name it.
     waived_notice_and_horizon = models.BooleanField(default=False, db_default=False, editable=False)
+    # The series this booking is one occurrence of: each occurrence is its own row (bookings.series).
+    series = models.ForeignKey(
+        "bookings.Series",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     # The django-scheduler mirror on the space's calendar (present while the booking is active).
     event = models.OneToOneField(
         "schedule.Event",
@@ -231,3 +240,90 @@ class Booking(models.Model):
     @property
     def local_ends_at(self) -> datetime:
         return self.ends_at.astimezone(self.space.venue.zone)
+
+
+class Series(models.Model):
+    """A repeating booking: the rule that gives its dates, and what every occurrence says.
+
+    Each occurrence is its own `Booking` (pointing here), checked and counted on its own; this
+    row keeps the rule, in the venue's wall clock (`starts_on`, `start_time`), so that 18:00
+    stays 18:00 across the clock changes. The rule is mirrored as a django-scheduler `Rule` and
+    `Event` (bookings/mirror.py), and its dates are read back from that event (bookings/recurrence.py).
+    It ends on a date (`until`, inclusive) or after `count` dates, never both.
+    """
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Every day")
+        WEEKLY = "weekly", _("Every week")
+        MONTHLY_DATE = "monthly_date", _("Every month, on the same date")
+        MONTHLY_WEEKDAY = "monthly_weekday", _("Every month, on the same weekday")
+
+    space = models.ForeignKey("spaces.Space", on_delete=models.PROTECT, related_name="series")
+    booker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="series"
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.PROTECT,
+        related_name="series",
+        null=True,
+        blank=True,
+        verbose_name=_("booking for"),
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(_("purpose"), blank=True)
+    activity = models.CharField(
+        _("activity"), max_length=16, choices=Booking.Activity.choices, blank=True
+    )
+    attendees = models.PositiveIntegerField(_("attendees"), default=1)
+    starts_on = models.DateField(_("first date"))
+    start_time = models.TimeField(_("starts at"))
+    # Real elapsed time of each occurrence.
+    duration = models.DurationField(_("length"))
+    frequency = models.CharField(_("repeats"), max_length=16, choices=Frequency.choices)
+    interval = models.PositiveSmallIntegerField(_("every"), default=1)
+    # Monthly by weekday: 1 to 4 for the first to fourth weekday of the month, -1 for the last.
+    week_of_month = models.SmallIntegerField(null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("times"), null=True, blank=True)
+    # The django-scheduler mirror of the rule, on the space's series calendar (bookings/mirror.py).
+    event = models.OneToOneField(
+        "schedule.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="series",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        ordering = ["starts_on", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=False, count__isnull=True)
+                | Q(until__isnull=True, count__gte=1),
+                name="series_ends_by_date_or_count",
+            ),
+            models.CheckConstraint(condition=Q(interval__gte=1), name="series_interval_positive"),
+            models.CheckConstraint(
+                condition=Q(duration__gt=timedelta(0)), name="series_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=["daily", "weekly", "monthly_date", "monthly_weekday"]),
+                name="series_frequency_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.space} ({self.get_frequency_display()})"

@@ -19,7 +19,7 @@ from memberships.services import MembershipError, check_booking
 from spaces.models import Space
 
 from . import mirror, notifications
-from .models import Booking
+from .models import Booking, Series
 from .rules import (
     BookingError,
     check_attendees,
@@ -111,6 +111,7 @@ def request_booking(
     membership: Membership | None = None,
     made_by: Member | None = None,
     waive_notice_and_horizon: bool = False,
+    series: Series | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Book `space` for [starts_at, ends_at) or raise BookingError; never leaves a partial booking.
@@ -121,6 +122,8 @@ def request_booking(
     overlap or the seats), and a booking they make needs no approval: they are the approver.
     A booking that uses a `membership` meets its plan's rules: the plan's booking window instead
     of the space's horizon, and the allowance left that month (memberships.services).
+    An occurrence of a `series` (bookings.series) is booked the same way; its emails are the
+    series' own, one for all its dates (bookings/series_mail.py).
     """
     now = now or timezone.now()
     space = _lock_space(space)
@@ -182,13 +185,15 @@ def request_booking(
         attendees=attendees,
         made_by=made_by if on_behalf else None,
         waived_notice_and_horizon=waive_notice_and_horizon,
+        series=series,
     )
     if manager_made and space.requires_approval:
         booking.decided_by, booking.decided_at = made_by, now
     _full_clean(booking)
     mirror.add_event(booking)
     _save_guarded(booking, space)
-    notifications.booking_requested(booking)
+    if series is None:
+        notifications.booking_requested(booking)
     return booking
 
 

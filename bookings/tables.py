@@ -241,3 +241,50 @@ class VenueBookingsTable(tables.Table):
 
     def value_status(self, record: Booking) -> str:
         return str(record.get_status_display())
+
+
+class SeriesDatesTable(tables.Table):
+    """The preview of a series: every date, free or skipped and why (rows are bookings.series.SeriesDate)."""
+
+    labelled_by = "dates-heading"
+
+    when = tables.Column(verbose_name=_("Date"), accessor="local_start", orderable=False)
+    state = tables.Column(verbose_name=_("State"), accessor="free", orderable=False)
+    reason = tables.Column(verbose_name=_("Why not"), orderable=False, default="")
+
+    class Meta:
+        per_page = 250
+        attrs = {"class": "series-dates-table"}
+        row_attrs = {"class": lambda record: "date-free" if record.free else "date-skipped"}
+
+    def render_when(self, value) -> str:
+        return date_format(value, "D j M Y, H:i")
+
+    def render_state(self, value: bool) -> str:
+        if value:
+            return format_html('<span class="status status-confirmed">{}</span>', _("Free"))
+        return format_html('<span class="status status-cancelled">{}</span>', _("Skipped"))
+
+
+class SeriesDecisionTable(tables.Table):
+    """The pending dates of one series, each with its approve box (ticked: approve; not: decline)."""
+
+    labelled_by = "series-dates-heading"
+
+    approve = tables.TemplateColumn(
+        template_code=(
+            '{% load i18n %}<input type="checkbox" name="approve" value="{{ record.pk }}" '
+            'id="approve-{{ record.pk }}"{% if record.approve_checked %} checked{% endif %}> '
+            '<label for="approve-{{ record.pk }}">{% trans "Approve" %}'
+            '<span class="visually-hidden"> {{ record.local_starts_at|date:"D j M Y, H:i" }}</span></label>'
+        ),
+        verbose_name=_("Decision"),
+        orderable=False,
+    )
+    when = WhenColumn(orderable=False)
+    title = tables.Column(verbose_name=_("Booking"), linkify=True, orderable=False)
+
+    class Meta:
+        per_page = 250
+        empty_text = _("No date of this series is waiting for a decision.")
+        attrs = {"class": "series-decision-table"}

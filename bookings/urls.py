@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import booking, find, manage, manage_list, manage_venue, statements
+from .views import booking, find, manage, manage_list, manage_venue, series, statements
 
 app_name = "bookings"
 urlpatterns = [
     path("venues/", find.venue_list, name="venues"),
     path("venues/<slug:venue_slug>/<slug:space_slug>/book/", booking.book, name="book"),
+    path("venues/<slug:venue_slug>/<slug:space_slug>/repeat/", series.repeat, name="repeat"),
     path("bookings/", booking.my_bookings, name="mine"),
     path("bookings/<int:pk>/", booking.booking_detail, name="detail"),
     path("bookings/<int:pk>/cancel/", booking.cancel, name="cancel"),
@@ -31,7 +32,9 @@ urlpatterns = [
         statements.member_statement_for_manager,
         name="member_statement",
     ),
+    path("bookings/<int:pk>/cancel-series/", series.cancel, name="cancel_series"),
     path("manage/requests/", booking.requests, name="requests"),
+    path("manage/requests/series/<int:pk>/", series.decide, name="decide_series"),
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
     path("manage/venues/<slug:venue_slug>/day/", manage.venue_day, name="venue_day"),

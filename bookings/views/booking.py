@@ -20,6 +20,8 @@ from ..availability import alternatives
 from ..forms import BookingForm, CancelForm, ChangeBookingForm, DeclineForm
 from ..grid import parse_wall_time
 from ..models import Booking
+from ..series import one_per_series
+from ..series_forms import CancelSeriesForm
 from ..services import (
     BookingError,
     approve_booking,
@@ -138,6 +140,7 @@ def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_cancel": permissions.may_cancel(request.user, booking, now=now),
             "can_move": permissions.move_refusal(request.user, booking, now=now) is None,
             "cancel_form": CancelForm(),
+            "cancel_series_form": CancelSeriesForm() if booking.series_id else None,
         },
     )
 
@@ -170,7 +173,8 @@ def _requests_page(
     managed = Booking.objects.managed_by(request.user).select_related(
         "space__venue", "booker", "organisation", "decided_by"
     )
-    pending = list(managed.filter(status=Booking.Status.PENDING))
+    # A series is one request: its first waiting date stands for it (bookings/_decide_buttons.html).
+    pending = one_per_series(managed.filter(status=Booking.Status.PENDING))
     now = timezone.now()
     for booking in pending:
         # Answers of this page, not fields of the model: the Decision column of RequestsTable

@@ -265,6 +265,40 @@ def the_statement_printed(scene: Scene) -> str:
 def the_charitys_bookings(scene: Scene) -> str:
     a_priced_month_for_the_charity(scene)
     return f"/organisations/{scene.charity.slug}/bookings/"
+def a_series_to_preview(scene: Scene) -> str:
+    make_booking(scene.hall, scene.manager, scene.at(scene.tuesday, 10) + timedelta(weeks=2))
+    return f"/venues/{scene.venue.slug}/{scene.hall.slug}/repeat/"
+
+
+def preview_ten_tuesdays(page, scene: Scene) -> None:
+    field(page, "Date").fill(scene.tuesday.isoformat())
+    field(page, "Starts at").fill("10:00")
+    field(page, "Ends at").fill("12:00")
+    field(page, "Number of times").fill("10")
+    field(page, "Title").fill("Food bank")
+    field(page, "How many people").fill("30")
+    page.get_by_role("button", name="Show the dates").click()
+    expect(page.get_by_role("heading", name="10 dates")).to_be_visible()
+
+
+def a_series_waiting(scene: Scene) -> str:
+    from bookings.series import book_series, new_series, preview_series
+
+    def make():
+        return new_series(
+            space=scene.hall,
+            booker=scene.charity_member,
+            starts_on=scene.tuesday,
+            start_time=datetime.min.time().replace(hour=10),
+            duration=timedelta(hours=2),
+            frequency="weekly",
+            count=10,
+            title="Food bank",
+            organisation=scene.charity,
+        )
+
+    series = book_series(series=make(), expected=preview_series(series=make()).fingerprint()).series
+    return f"/manage/requests/series/{series.pk}/"
 
 
 MAIN_PAGES = [
@@ -289,6 +323,14 @@ MAIN_PAGES = [
     MainPage("booking", "member", a_booking, screenshots=("desktop", "phone")),
     MainPage("my-bookings", "member", bookings_past_and_upcoming, screenshots=("desktop",)),
     MainPage("requests", "manager", a_request_waiting, screenshots=("desktop",)),
+    MainPage(
+        "repeat-preview",
+        "member",
+        a_series_to_preview,
+        preview_ten_tuesdays,
+        ("desktop", "phone"),
+    ),
+    MainPage("series-decide", "manager", a_series_waiting, screenshots=("desktop", "phone")),
     MainPage("venue-bookings", "manager", the_venues_bookings, screenshots=("desktop", "phone")),
     MainPage("login", None, lambda scene: "/accounts/login/"),
     MainPage("signup", None, lambda scene: "/accounts/signup/", screenshots=("phone",)),

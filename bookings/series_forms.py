@@ -1,0 +1,173 @@
+"""The Repeat form (a series: the first date's booking form and a rule) and the series decision."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import recurrence
+from .forms import BookingForm, date_field
+from .models import Series
+
+ORDINALS = {
+    1: gettext_lazy("first"),
+    2: gettext_lazy("second"),
+    3: gettext_lazy("third"),
+    4: gettext_lazy("fourth"),
+    -1: gettext_lazy("last"),
+}
+
+# BookingError.field of the series service -> this form's fields.
+SERIES_FIELDS = {"starts_on": "date", "ends": "ends", "until": "until", "count": "count"}
+
+
+class SeriesForm(BookingForm):
+    """The first date and its times, what it is for, and how it repeats. The rule's shape is
+    checked here; every date's rules, and the whole rule again, by the series service."""
+
+    frequency = forms.ChoiceField(
+        label=gettext_lazy("Repeats"), choices=Series.Frequency.choices, initial="weekly"
+    )
+    interval = forms.IntegerField(
+        label=gettext_lazy("Every"),
+        min_value=1,
+        max_value=recurrence.MAX_INTERVAL,
+        initial=1,
+        help_text=gettext_lazy("1 for every week (or day, or month), 2 for every other one…"),
+        error_messages={"min_value": gettext_lazy("Repeat at least every 1 (0 is not a rule).")},
+    )
+    week_of_month = forms.TypedChoiceField(
+        label=gettext_lazy("Which weekday of the month"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", gettext_lazy("As on the first date")),
+            *((n, str(word)) for n, word in ORDINALS.items()),
+        ],
+        help_text=gettext_lazy(
+            "Only for “every month, on the same weekday”: “last” for the last one of each month."
+        ),
+    )
+    ends = forms.ChoiceField(
+        label=gettext_lazy("Ends"),
+        choices=[
+            ("count", gettext_lazy("After a number of times")),
+            ("until", gettext_lazy("On a date")),
+        ],
+        initial="count",
+        widget=forms.RadioSelect,
+    )
+    count = forms.IntegerField(
+        label=gettext_lazy("Number of times"),
+        required=False,
+        min_value=1,
+        max_value=recurrence.MAX_OCCURRENCES,
+        initial=10,
+    )
+    until = date_field()
+    # The free dates of the preview the member saw ("book the free dates" books those or none).
+    free_dates = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["until"].required = False
+        self.fields["until"].label = _("Last date")
+        for name in ("start_fold", "end_fold"):
+            self.fields[name].widget = forms.HiddenInput()
+        self.repeated_fields = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        ends = data.get("ends")
+        if ends == "count" and not data.get("count") and "count" not in self.errors:
+            self.add_error("count", _("Say how many times, or choose a last date."))
+        if ends == "until" and not data.get("until") and "until" not in self.errors:
+            self.add_error("until", _("Choose the last date, or a number of times."))
+        if data.get("frequency") == Series.Frequency.MONTHLY_WEEKDAY and data.get("date"):
+            nth = recurrence.week_of_month(data["date"])
+            chosen = data.get("week_of_month") or nth
+            last_week = (data["date"] + dt.timedelta(days=7)).month != data["date"].month
+            if chosen != nth and not (chosen == -1 and last_week):
+                self.add_error(
+                    "week_of_month",
+                    _(
+                        "%(date)s is the %(nth)s %(weekday)s of its month; choose that, or another first date."
+                    )
+                    % {
+                        "date": date_format(data["date"], "j F"),
+                        "nth": ORDINALS[nth],
+                        "weekday": date_format(data["date"], "l"),
+                    },
+                )
+            data["week_of_month"] = chosen
+        return data
+
+    def series_kwargs(self) -> dict[str, Any]:
+        """The rule and details for bookings.series.new_series, from cleaned data."""
+        data = self.cleaned_data
+        ends = data["ends"]
+        return {
+            "starts_on": data["date"],
+            "start_time": data["start_time"],
+            "duration": data["ends_at"] - data["starts_at"],
+            "frequency": data["frequency"],
+            "interval": data["interval"],
+            "week_of_month": data.get("week_of_month"),
+            "until": data["until"] if ends == "until" else None,
+            "count": data["count"] if ends == "count" else None,
+            "title": data["title"],
+            "purpose": data["purpose"],
+            "activity": data["activity"],
+            "attendees": data["attendees"],
+            "organisation": data["organisation"],
+        }
+
+    def add_service_error(self, field: str | None, message: str) -> None:
+        name = SERIES_FIELDS.get(field or "", field)
+        if name in self.fields:
+            self.add_error(name, message)
+            return
+        super().add_service_error(field, message)
+
+
+class SeriesDecisionForm(forms.Form):
+    """Which pending dates of a series to approve; the others are declined with one reason."""
+
+    approve = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Approve"), required=False, coerce=int, choices=[]
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why are the other dates declined? The booker will read this."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, pending_ids: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["approve"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # declared above
+        field.choices = [(pk, str(pk)) for pk in pending_ids]
+
+
+class CancelSeriesForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Which dates?"),
+        choices=[
+            ("one", gettext_lazy("This date only")),
+            ("following", gettext_lazy("This date and every later one of the series")),
+            ("all", gettext_lazy("Every date of the series still to come")),
+        ],
+        initial="one",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,222 @@
+"""Series pages: the Repeat form with its preview, a manager's decision on a series, and
+cancelling an occurrence and those after it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from members import permissions
+from members.http import AuthenticatedHttpRequest, configure_tables, next_url
+from spaces.models import Space, Venue
+
+from ..models import Booking, Series
+from ..rules import BookingError
+from ..series import (
+    Outcome,
+    Scope,
+    SeriesChanged,
+    book_series,
+    cancel_series,
+    decide_series,
+    new_series,
+    pending_of,
+    preview_series,
+)
+from ..series_forms import CancelSeriesForm, SeriesDecisionForm, SeriesForm
+from ..tables import SeriesDatesTable, SeriesDecisionTable
+from .booking import _initial_from_link, booking_for
+
+
+def _skipped_in_words(outcome: Outcome) -> str:
+    return "; ".join(
+        f"{date_format(date.local_start, 'D j M')} ({date.reason})" for date in outcome.skipped
+    )
+
+
+@login_required
+def repeat(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
+    """Book a space on every date of a rule: the form, then a preview of every date with its state,
+    then "book the free dates" (the skipped ones listed) or "book none"."""
+    space = get_object_or_404(
+        Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
+    )
+    outcome: Outcome | None = None
+    status = 200
+    if request.method == "POST" and request.POST.get("decision") == "none":
+        messages.info(request, _("Nothing was booked."))
+        return redirect(space)
+    if request.method == "POST":
+        form = SeriesForm(request.POST, space=space, member=request.user)
+        membership = None
+        if form.is_valid():
+            membership = form.memberships.get(form.cleaned_data["membership"] or 0)
+            try:
+                series = new_series(space=space, booker=request.user, **form.series_kwargs())
+                if request.POST.get("decision") == "book":
+                    done = book_series(
+                        series=series,
+                        expected=form.cleaned_data["free_dates"],
+                        membership=membership,
+                    )
+                    return _booked(request, done)
+                outcome = preview_series(series=series, membership=membership)
+            except SeriesChanged as changed:
+                outcome = changed.outcome
+                form.add_error(None, changed.message)
+                status = 409
+            except BookingError as error:
+                form.add_service_error(error.field, error.message)
+        if not form.is_valid() and status == 200:
+            status = 400
+        if outcome is not None:
+            # "Book the free dates" books these or, if they changed meanwhile, none.
+            data = request.POST.copy()
+            data["free_dates"] = outcome.fingerprint()
+            form.data = data
+    else:
+        initial = _initial_from_link(request)
+        form = SeriesForm(initial=initial, space=space, member=request.user)
+    table = None
+    if outcome is not None:
+        table = SeriesDatesTable(outcome.dates, prefix="dates-")
+        configure_tables(request, table, per_page=250)
+    return render(
+        request,
+        "bookings/repeat.html",
+        {
+            "form": form,
+            "space": space,
+            "venue": space.venue,
+            "outcome": outcome,
+            "dates": table,
+        },
+        status=status,
+    )
+
+
+def _booked(request: AuthenticatedHttpRequest, outcome: Outcome) -> HttpResponse:
+    booked = len(outcome.free)
+    pending = any(
+        date.booking is not None and date.booking.status == Booking.Status.PENDING
+        for date in outcome.free
+    )
+    if pending:
+        text = ngettext(
+            "Request sent for %(n)d date of %(title)s. A manager will decide on the series; the time is held for you.",
+            "Request sent for %(n)d dates of %(title)s. A manager will decide on the series; the times are held for you.",
+            booked,
+        )
+    else:
+        text = ngettext(
+            "Booked %(n)d date of %(title)s.", "Booked %(n)d dates of %(title)s.", booked
+        )
+    text %= {"n": booked, "title": outcome.series.title}
+    if outcome.skipped:
+        text += " " + _("Skipped: %(dates)s.") % {"dates": _skipped_in_words(outcome)}
+    messages.success(request, text)
+    return redirect("bookings:mine")
+
+
+def _managed_series(request: AuthenticatedHttpRequest, pk: int) -> Series:
+    if not permissions.manages_any_venue(request.user):
+        raise Http404
+    return get_object_or_404(
+        Series.objects.select_related("space__venue", "booker", "organisation"),
+        pk=pk,
+        space__venue__in=Venue.objects.managed_by(request.user),
+    )
+
+
+@login_required
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A series awaiting approval, decided at once: approve every date, or some, declining the
+    others with one reason."""
+    series = _managed_series(request, pk)
+    pending = pending_of(series)
+    now = timezone.now()
+    form = SeriesDecisionForm(
+        request.POST or None,
+        pending_ids=[booking.pk for booking in pending],
+        initial={"approve": [b.pk for b in pending if b.starts_at > now]},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                approved, declined = decide_series(
+                    series=series,
+                    by=request.user,
+                    approve=form.cleaned_data["approve"],
+                    reason=form.cleaned_data["reason"],
+                    now=now,
+                )
+            except BookingError as error:
+                form.add_error("reason" if error.field == "reason" else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(title)s for %(booker)s: %(approved)d approved, %(declined)d declined.")
+                    % {
+                        "title": series.title,
+                        "booker": series.booker,
+                        "approved": len(approved),
+                        "declined": len(declined),
+                    },
+                )
+                return redirect("bookings:requests")
+        status = 400
+    chosen = {str(value) for value in (form["approve"].value() or [])}
+    for booking in pending:
+        booking.approve_checked = str(booking.pk) in chosen  # type: ignore[attr-defined]
+    table = SeriesDecisionTable(pending, prefix="series-")
+    configure_tables(request, table, per_page=250)
+    return render(
+        request,
+        "bookings/series_decide.html",
+        {"series": series, "form": form, "dates": table, "venue": series.space.venue},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel one occurrence, it and the later ones, or every date still to come."""
+    booking = booking_for(request.user, pk)
+    back = next_url(request, booking.get_absolute_url())
+    form = CancelSeriesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(booking)
+    try:
+        cancelled = cancel_series(
+            booking=booking,
+            by=request.user,
+            scope=form.cleaned_data["scope"],
+            reason=form.cleaned_data["reason"],
+        )
+    except BookingError as error:
+        messages.error(request, error.message)
+        return redirect(booking)
+    if form.cleaned_data["scope"] == Scope.ONE:
+        text = _("Cancelled: %(title)s, %(when)s.") % {
+            "title": booking.title,
+            "when": date_format(booking.local_starts_at, "D j M Y, H:i"),
+        }
+    else:
+        text = ngettext(
+            "Cancelled %(n)d date of %(title)s.",
+            "Cancelled %(n)d dates of %(title)s.",
+            len(cancelled),
+        ) % {"n": len(cancelled), "title": booking.title}
+    messages.success(request, text)
+    return HttpResponseRedirect(
+        back if back != booking.get_absolute_url() else reverse("bookings:mine")
+    )
