@@ -1,12 +1,14 @@
 """factory-boy factories: fixed, round times; one venue open 09:00–17:00 every day unless a test says otherwise."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import factory
 from django.utils.text import slugify
 
 from bookings.models import Booking
 from members.models import Member, Organisation, OrganisationMembership
+from memberships.models import CommunityFund
 from spaces.models import Closure, OpeningHours, Space, Venue
 
 
@@ -125,3 +127,18 @@ class BookingFactory(factory.django.DjangoModelFactory):
     status = Booking.Status.CONFIRMED
     title = factory.Sequence(lambda n: f"Booking {n}")
     attendees = 1
+
+
+class CommunityFundFactory(factory.django.DjangoModelFactory):
+    """Hours granted to a group for the first half of 2027 (pass amount=..., hours=None for money)."""
+
+    class Meta:
+        model = CommunityFund
+
+    venue = factory.SubFactory(VenueFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Spring term {n}")
+    hours = Decimal("40")
+    amount = None
+    starts_on = date(2027, 1, 1)
+    ends_on = date(2027, 6, 30)
