@@ -30,6 +30,13 @@ def money(amount: Decimal, currency: str) -> str:
     return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
 
 
+def money_whole(amount: Decimal, currency: str) -> str:
+    """£1,235, for the rounded amounts of the public page."""
+    figure = number_format(amount, 0, force_grouping=True)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
+
+
 @dataclass(frozen=True)
 class Estimate:
     proxy: ProxyValue
