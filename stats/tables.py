@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .figures import WEEKDAYS, Stats, Use, percent
+from .figures import UNPRICED, WEEKDAYS, Stats, Use, percent
 from .values import money, to_penny
 
 NUMBER_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
@@ -18,6 +18,9 @@ class NumberColumn(tables.Column):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("attrs", NUMBER_ATTRS)
         super().__init__(*args, **kwargs)
+
+
+NOT_PRICED = _("not priced")
 
 
 class MoneyColumn(NumberColumn):
@@ -218,8 +221,9 @@ def price_table(stats: Stats) -> PriceTable:
             "room_hours": _round(row.room_hours),
             "desk_seat_hours": _round(row.desk_seat_hours),
             "hirings": row.hirings,
-            "income": row.income,
-            "in_kind": row.in_kind,
+            # No money is known of the bookings made before prices: never shown as £0.
+            "income": None if row.key == UNPRICED else row.income,
+            "in_kind": None if row.key == UNPRICED else row.in_kind,
         }
         for row in stats.by_price.values()
     ]
@@ -229,8 +233,14 @@ def price_table(stats: Stats) -> PriceTable:
         prefix="price-",
         exclude=space_kind_columns(stats),
         extra_columns=[
-            ("income", MoneyColumn(verbose_name=_("Income"), currency=currency)),
-            ("in_kind", MoneyColumn(verbose_name=_("In-kind value"), currency=currency)),
+            (
+                "income",
+                MoneyColumn(verbose_name=_("Income"), currency=currency, default=NOT_PRICED),
+            ),
+            (
+                "in_kind",
+                MoneyColumn(verbose_name=_("In-kind value"), currency=currency, default=NOT_PRICED),
+            ),
         ],
     )
 
