@@ -7,13 +7,17 @@
   suppressed cell out by subtracting the others from the total. A total under 10 is suppressed
   with everything in its table.
 Totals are rounded from the true figures, so rounded cells need not add up to the rounded total.
+Money (income, in-kind value) is shown only beside a count that is shown, rounded to the nearest
+5 of the venue's currency.
 """
 
 import math
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
+
+from .values import money_whole
 
 if TYPE_CHECKING:
     from .figures import Stats
@@ -32,6 +36,11 @@ def safe_count(value: int) -> int | None:
     return None if value < THRESHOLD else rounded(value)
 
 
+def rounded_money(amount: Decimal, currency: str) -> str:
+    """To the nearest 5 of the currency, halves upwards, written out: £1,235."""
+    return money_whole((amount / ROUND_TO).quantize(Decimal(1), ROUND_HALF_UP) * ROUND_TO, currency)
+
+
 def safe_percent(value: float, based_on: int) -> int | None:
     """A percentage fit to publish (whole percent), or None when it is based on fewer than 10."""
     return round(value) if based_on >= THRESHOLD else None
@@ -43,12 +52,14 @@ class Cell:
     label: str
     count: int | None  # None: suppressed
     hours: int | None = None  # rounded hours, suppressed with the count
+    money: str | None = None  # rounded money, written out, suppressed with the count
 
 
 @dataclass(frozen=True)
 class ProtectedTable:
     cells: list[Cell]
     total: int | None
+    money_total: str | None = None  # rounded from the true total, shown with the total count
 
     @property
     def any_suppressed(self) -> bool:
@@ -56,16 +67,45 @@ class ProtectedTable:
 
 
 def protect(
-    counts: dict[str, int], labels: dict[str, str], *, hours: dict[str, float] | None = None
+    counts: dict[str, int],
+    labels: dict[str, str],
+    *,
+    hours: dict[str, float] | None = None,
+    money: dict[str, Decimal] | None = None,
+    currency: str = "GBP",
 ) -> ProtectedTable:
     """Suppress, round and protect the total of one table of counts (e.g. hirings by kind of hirer).
 
-    `hours` (optional) go with the counts of the same rows: published rounded to 5, and
-    suppressed wherever the row's count is.
+    `hours` and `money` (optional) go with the counts of the same rows: published rounded to 5,
+    and suppressed wherever the row's count is; the money's total only with the total count.
     """
     keys = list(labels)
     true_counts = {key: counts.get(key, 0) for key in keys}
     total = sum(true_counts.values())
+    hidden = _suppressed(true_counts, keys, total)
+    cells = []
+    for key in keys:
+        if key in hidden:
+            cells.append(Cell(key, labels[key], None, None))
+        else:
+            row_hours = rounded(hours.get(key, 0.0)) if hours is not None else None
+            row_money = (
+                rounded_money(money.get(key, Decimal(0)), currency) if money is not None else None
+            )
+            cells.append(Cell(key, labels[key], rounded(true_counts[key]), row_hours, row_money))
+    money_total = None
+    # A row with hirings may have no money (all free, or full rate beside in-kind value): the
+    # money total is shown only if it cannot give away one hidden row's money.
+    if money is not None and total >= THRESHOLD:
+        hidden_money = [key for key in hidden if money.get(key, Decimal(0)) != 0]
+        if len(hidden_money) != 1:
+            money_total = rounded_money(sum(money.values(), Decimal(0)), currency)
+    return ProtectedTable(cells, safe_count(total), money_total)
+
+
+def _suppressed(true_counts: dict[str, int], keys: list[str], total: int) -> set[str]:
+    """The rows to hide: all under a total under 10; else those under 10, and then the smallest
+    others until no hidden non-zero row could be worked out from the total."""
     if total < THRESHOLD:
         hidden = set(keys)
     else:
@@ -76,14 +116,7 @@ def protect(
                 (key for key in keys if key not in hidden), key=lambda key: true_counts[key]
             )
             hidden.add(shown[0])
-    cells = []
-    for key in keys:
-        if key in hidden:
-            cells.append(Cell(key, labels[key], None, None))
-        else:
-            row_hours = rounded(hours.get(key, 0.0)) if hours is not None else None
-            cells.append(Cell(key, labels[key], rounded(true_counts[key]), row_hours))
-    return ProtectedTable(cells, safe_count(total))
+    return hidden
 
 
 def protect_districts(hirers_by_district: dict[str, int], other_label: str) -> ProtectedTable:
@@ -189,6 +222,12 @@ class PublicFigures:
     desk_activities: ProtectedTable
     reach: ProtectedTable
     spaces: list[PublicSpace]
+    # Prices (stats/prices.py): hirings, hours and in-kind value by way of pricing, rooms and desk
+    # pools apart; income by kind of hirer, counted on the hirings that had a price.
+    any_priced: bool = False
+    room_prices: ProtectedTable | None = None
+    desk_prices: ProtectedTable | None = None
+    income_by_kind: ProtectedTable | None = None
 
 
 def public_figures(stats: "Stats") -> PublicFigures:
@@ -232,4 +271,31 @@ def public_figures(stats: "Stats") -> PublicFigures:
         desk_activities=_protect_mix(stats.by_activity, activity_labels(), desks=True),
         reach=protect_districts(stats.hirers_by_district, _("Other districts, or not given")),
         spaces=protect_spaces(stats),
+        any_priced=stats.any_priced,
+        room_prices=_protect_prices(stats, desks=False),
+        desk_prices=_protect_prices(stats, desks=True),
+        income_by_kind=protect(
+            {key: mix.priced_hirings for key, mix in stats.by_kind.items()},
+            kind_labels(),
+            money={key: mix.income for key, mix in stats.by_kind.items()},
+            currency=stats.venue.currency,
+        ),
     )
+
+
+def _protect_prices(stats: "Stats", *, desks: bool) -> ProtectedTable:
+    """Hirings of rooms (or desk pools) by way of pricing, with their booked hours (seat-hours)
+    and in-kind value; the community-fund row is left out, as it counts hirings twice."""
+    from .figures import PRICE_CLASSES
+
+    rows = {key: stats.by_price[key] for key in PRICE_CLASSES}
+    labels = {key: row.label for key, row in rows.items()}
+    if desks:
+        counts = {key: row.desk_hirings for key, row in rows.items()}
+        hours = {key: row.desk_seat_hours for key, row in rows.items()}
+        in_kind = {key: row.desk_in_kind for key, row in rows.items()}
+    else:
+        counts = {key: row.room_hirings for key, row in rows.items()}
+        hours = {key: row.room_hours for key, row in rows.items()}
+        in_kind = {key: row.room_in_kind for key, row in rows.items()}
+    return protect(counts, labels, hours=hours, money=in_kind, currency=stats.venue.currency)

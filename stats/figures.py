@@ -113,11 +113,66 @@ class Mix:
     room_hirings: int = 0
     desk_hirings: int = 0
     participant_visits: int = 0
+    # Money (stats/prices.py): the prices of its priced hirings, and how many hirings had one.
+    income: Decimal = Decimal(0)
+    priced_hirings: int = 0
 
     @property
     def hirings(self) -> int:
         """Confirmed bookings of rooms and desk pools: counts of bookings, so they may be added."""
         return self.room_hirings + self.desk_hirings
+
+
+# How a booking was priced, from its price against its full price (docs/occupancy.md); FUNDED is
+# not a fifth way but the bookings, free or reduced, that draw a community fund.
+FULL, REDUCED, FREE, UNPRICED, FUNDED = "full", "reduced", "free", "unpriced", "funded"
+PRICE_CLASSES = (FULL, REDUCED, FREE, UNPRICED)
+
+
+@dataclass
+class Priced:
+    """The use and money of one way of pricing (full rate, reduced, free, not priced), or of the
+    bookings drawing a community fund: room hours and desk seat-hours apart, like `Mix`; money
+    (which may be added across rooms and desks) for rooms and desks apart too, for the public
+    tables. `income` is the prices paid, `in_kind` the full prices less them."""
+
+    key: str
+    label: str
+    room_hours: float = 0.0
+    desk_seat_hours: float = 0.0
+    room_hirings: int = 0
+    desk_hirings: int = 0
+    room_income: Decimal = Decimal(0)
+    desk_income: Decimal = Decimal(0)
+    room_in_kind: Decimal = Decimal(0)
+    desk_in_kind: Decimal = Decimal(0)
+
+    @property
+    def hirings(self) -> int:
+        return self.room_hirings + self.desk_hirings
+
+    @property
+    def income(self) -> Decimal:
+        return self.room_income + self.desk_income
+
+    @property
+    def in_kind(self) -> Decimal:
+        return self.room_in_kind + self.desk_in_kind
+
+
+def price_labels() -> dict[str, str]:
+    return {
+        FULL: _("Full rate"),
+        REDUCED: _("Reduced rate (paid less than the full rate)"),
+        FREE: _("Free (paid nothing)"),
+        UNPRICED: _("Not priced (made before the venue had prices)"),
+        FUNDED: _("Drawing a community fund (also counted above)"),
+    }
+
+
+def price_table() -> dict[str, Priced]:
+    """One empty row per way of pricing, and the community-fund row, in the order shown."""
+    return {key: Priced(key, label) for key, label in price_labels().items()}
 
 
 @dataclass
@@ -152,6 +207,9 @@ class Stats:
     returning_hirers: int = 0
     hirers_by_district: dict[str, int] = field(default_factory=dict)
     hirings_by_space: dict[int, int] = field(default_factory=dict)
+    # By way of pricing (PRICE_CLASSES) and FUNDED; money drawn from the funds given in money.
+    by_price: dict[str, Priced] = field(default_factory=price_table)
+    fund_money_drawn: Decimal = Decimal(0)
     # Rooms (exclusive spaces) in hours, desk pools in seat-hours: added up apart, because an
     # hour of a room and a seat-hour of a desk are not the same use (docs/occupancy.md).
     rooms: Use = field(default_factory=Use)
@@ -195,6 +253,33 @@ class Stats:
     def baseline_weekly_hours(self) -> Decimal | None:
         """The managers' estimate of room hours a week before sharing; only beside the whole venue."""
         return self.venue.baseline_weekly_hours if self.whole_venue else None
+
+    @property
+    def income(self) -> Decimal:
+        """The prices of the confirmed, priced hirings (unrounded: round once, for display)."""
+        return sum((self.by_price[key].income for key in PRICE_CLASSES), Decimal(0))
+
+    @property
+    def in_kind(self) -> Decimal:
+        """Full prices less prices of the confirmed, priced hirings."""
+        return sum((self.by_price[key].in_kind for key in PRICE_CLASSES), Decimal(0))
+
+    @property
+    def priced_hirings(self) -> int:
+        return self.hirings - self.by_price[UNPRICED].hirings
+
+    @property
+    def unpriced_hirings(self) -> int:
+        return self.by_price[UNPRICED].hirings
+
+    @property
+    def any_priced(self) -> bool:
+        """Whether any confirmed booking of the period had a price (its hours or its hiring)."""
+        return any(
+            row.hirings or row.room_hours or row.desk_seat_hours
+            for key, row in self.by_price.items()
+            if key in (FULL, REDUCED, FREE)
+        )
 
     @property
     def months(self) -> list[date]:

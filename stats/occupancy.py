@@ -36,10 +36,14 @@ from spaces.models import Space, Venue
 from spaces.open_hours import closed_times, opening_intervals
 from spaces.timezones import wall_time_to_utc
 
+from . import prices
 from .figures import INDIVIDUAL, Mix, Stats, Use, activity_labels, is_desk_pool, kind_labels
 from .periods import Period
 
 EPOCH = date(1970, 1, 1)
+# A row of the clipping query: segment index, kind of hirer, activity, way of pricing, whether
+# the booking draws a community fund (0 or 1), booked seconds.
+BookedRow = tuple[int, str, str, str, int, float]
 
 
 class Segment(NamedTuple):
@@ -119,7 +123,8 @@ def _epoch_seconds(column: str) -> str:
 def _pieces_sql(
     space_ids: list[int], window: Interval, segments: list[Segment]
 ) -> tuple[str, list]:
-    """CTEs ending in `pieces(idx, kind, activity, secs)`: each confirmed booking clipped to each segment.
+    """CTEs ending in `pieces(idx, kind, activity, priced, funded, secs)`: each confirmed booking
+    clipped to each segment.
 
     The segments travel as parameters: three typed arrays on PostgreSQL, one JSON text on SQLite.
     """
@@ -163,8 +168,8 @@ def _pieces_sql(
         )
         booking_hours_sql = (
             "SELECT bk.*, CAST(bk.bs / 3600 AS INTEGER) AS bucket FROM bk"
-            " UNION ALL SELECT id, space_id, bs, be, kind, activity, bucket + 1 FROM bh"
-            " WHERE (bucket + 1) * 3600 < be"
+            " UNION ALL SELECT id, space_id, bs, be, kind, activity, priced, funded, bucket + 1"
+            " FROM bh WHERE (bucket + 1) * 3600 < be"
         )
         recursive = "RECURSIVE "
     sql = f"""
@@ -172,7 +177,8 @@ def _pieces_sql(
         bk AS (
             SELECT b.id, b.space_id, {_epoch_seconds("b.starts_at")} AS bs,
                    {_epoch_seconds("b.ends_at")} AS be,
-                   COALESCE(o.kind, '{INDIVIDUAL}') AS kind, b.activity AS activity
+                   COALESCE(o.kind, '{INDIVIDUAL}') AS kind, b.activity AS activity,
+                   {prices.PRICED_SQL} AS priced, {prices.FUNDED_SQL} AS funded
             FROM {booking_table} b LEFT JOIN {organisation_table} o ON o.id = b.organisation_id
             WHERE b.status = %s AND b.space_id IN ({placeholders})
               AND b.starts_at < %s AND b.ends_at > %s
@@ -180,6 +186,7 @@ def _pieces_sql(
         bh AS ({booking_hours_sql}),
         pieces AS (
             SELECT seg.idx AS idx, bh.kind AS kind, bh.activity AS activity,
+                   bh.priced AS priced, bh.funded AS funded,
                    CASE WHEN bh.be < seg.en THEN bh.be ELSE seg.en END
                    - CASE WHEN bh.bs > seg.st THEN bh.bs ELSE seg.st END AS secs
             FROM bh JOIN seg ON seg.space_id = bh.space_id AND seg.bucket = bh.bucket
@@ -225,6 +232,7 @@ def compute_stats(
     cells_of_segments = _add_open_hours(stats, segments)
     booked_rows = _booked_seconds([each.pk for each in spaces], window, segments)
     _add_booked_hours(stats, segments, cells_of_segments, booked_rows)
+    prices.add_priced_hours(stats, segments, booked_rows)
     _add_up_days(stats)
     _count_bookings(stats, window)
     _count_hirers(stats, window)
@@ -287,14 +295,15 @@ def _add_open_hours(stats: Stats, segments: list[Segment]) -> list[tuple[Use, Us
 
 def _booked_seconds(
     space_ids: list[int], window: Interval, segments: list[Segment]
-) -> list[tuple[int, str, str, float]]:
-    """Rows (segment index, kind of hirer, activity, seconds): the confirmed bookings of the
-    spaces clipped to each segment and summed by the database, in one query."""
+) -> list[BookedRow]:
+    """Rows (segment index, kind of hirer, activity, way of pricing, draws a fund, seconds): the
+    confirmed bookings of the spaces clipped to each segment and summed by the database, in one
+    query."""
     pieces_sql, params = _pieces_sql(space_ids, window, segments)
     with connection.cursor() as cursor:
         cursor.execute(
-            pieces_sql
-            + " SELECT idx, kind, activity, SUM(secs) FROM pieces GROUP BY idx, kind, activity",
+            pieces_sql + " SELECT idx, kind, activity, priced, funded, SUM(secs) FROM pieces"
+            " GROUP BY idx, kind, activity, priced, funded",
             params,
         )
         return cursor.fetchall()
@@ -304,14 +313,14 @@ def _add_booked_hours(
     stats: Stats,
     segments: list[Segment],
     cells_of_segments: list[tuple[Use, Use]],
-    booked_rows: list[tuple[int, str, str, float]],
+    booked_rows: list[BookedRow],
 ) -> None:
     """Add each row's booked hours to its segment's daily and heatmap cells, to the hirer mix and
     the activities, and to the hours by month and kind of hirer, rooms (hours) and desk pools
     (seat-hours) apart."""
     kinds, activities = kind_labels(), activity_labels()
     desk_pools = {each.pk for each in stats.desk_pools}
-    for idx, kind, activity, seconds in booked_rows:
+    for idx, kind, activity, _priced, _funded, seconds in booked_rows:
         segment = segments[int(idx)]
         hours = float(seconds) / 3600
         day_use, heat_use = cells_of_segments[int(idx)]
@@ -351,14 +360,17 @@ def _add_up_days(stats: Stats) -> None:
 
 def _count_bookings(stats: Stats, window: Interval) -> None:
     """Count the bookings starting in `window` by status; the confirmed ones also as hirings by
-    space, kind of hirer and activity, with their declared participant visits. One query."""
+    space, kind of hirer and activity, with their declared participant visits, and their money
+    by way of pricing (stats/prices.py). One query."""
     kinds, activities = kind_labels(), activity_labels()
     desk_pools = {each.pk for each in stats.desk_pools}
     starting = Booking.objects.filter(
         space__in=stats.spaces, starts_at__gte=window.start, starts_at__lt=window.end
     )
-    status_rows = starting.values("status", "space_id", "organisation__kind", "activity").annotate(
-        n=Count("id"), people=Sum("attendees")
+    status_rows = (
+        starting.annotate(priced=prices.price_class(), fund_kind=prices.fund_kind())
+        .values("status", "space_id", "organisation__kind", "activity", "priced", "fund_kind")
+        .annotate(n=Count("id"), people=Sum("attendees"), **prices.MONEY)
     )
     for row in status_rows:
         status = row["status"]
@@ -379,6 +391,9 @@ def _count_bookings(stats: Stats, window: Interval) -> None:
                 else:
                     mix.room_hirings += row["n"]
                 mix.participant_visits += row["people"] or 0
+            prices.add_hirings_money(
+                stats, row, desk=space_id in desk_pools, by_kind=stats.by_kind[kind]
+            )
         elif status == Booking.Status.PENDING:
             stats.pending += row["n"]
         elif status == Booking.Status.DECLINED:

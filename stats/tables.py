@@ -1,12 +1,15 @@
 """The stats tables (django-tables2): sortable, each exportable as CSV with ?_export=csv&_table=<name>."""
 
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .figures import WEEKDAYS, Stats, Use, percent
+from .figures import UNPRICED, WEEKDAYS, Stats, Use, percent
+from .values import money, to_penny
 
 NUMBER_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
 
@@ -15,6 +18,24 @@ class NumberColumn(tables.Column):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("attrs", NUMBER_ATTRS)
         super().__init__(*args, **kwargs)
+
+
+NOT_PRICED = _("not priced")
+
+
+class MoneyColumn(NumberColumn):
+    """An amount in the venue's currency: £1,234.50 on the page, 1234.50 in an export; rounded
+    to the penny here, once (ROUND_HALF_UP)."""
+
+    def __init__(self, *args, currency: str, **kwargs) -> None:
+        self.currency = currency
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Decimal) -> str:
+        return money(to_penny(value), self.currency)
+
+    def value(self, value: Decimal) -> str:
+        return str(to_penny(value))
 
 
 class StatsTable(tables.Table):
@@ -146,20 +167,82 @@ def mix_rows(stats: Stats, mixes: dict) -> list[dict]:
             "desk_share": _round(percent(mix.desk_seat_hours, stats.desks.booked_hours)),
             "hirings": mix.hirings,
             "participant_visits": mix.participant_visits,
+            "income": mix.income,
         }
         for mix in sorted(mixes.values(), key=lambda mix: (-mix.room_hours, -mix.desk_seat_hours))
     ]
 
 
-def mix_table(table_class: type[MixTable], stats: Stats, mixes: dict, prefix: str) -> MixTable:
-    """A hirer-mix or activities table with the room columns only if there are rooms, the desk
-    columns only if there are desk pools."""
+def space_kind_columns(stats: Stats) -> tuple[str, ...]:
+    """The columns to leave out: of rooms if there are none, of desk pools if there are none."""
     exclude: tuple[str, ...] = ()
     if not stats.room_spaces:
         exclude += MixTable.ROOM_COLUMNS
     if not stats.desk_pools:
         exclude += MixTable.DESK_COLUMNS
-    return table_class(mix_rows(stats, mixes), prefix=prefix, exclude=exclude)
+    return exclude
+
+
+def mix_table(
+    table_class: type[MixTable], stats: Stats, mixes: dict, prefix: str, *, income: bool = False
+) -> MixTable:
+    """A hirer-mix or activities table with the room columns only if there are rooms, the desk
+    columns only if there are desk pools; with `income`, a column of the prices paid."""
+    extra = []
+    if income:
+        extra.append(
+            ("income", MoneyColumn(verbose_name=_("Income"), currency=stats.venue.currency))
+        )
+    return table_class(
+        mix_rows(stats, mixes),
+        prefix=prefix,
+        exclude=space_kind_columns(stats),
+        extra_columns=extra,
+    )
+
+
+class PriceTable(StatsTable):
+    """Use and money by way of pricing; rows in a fixed order (the fund row last, counted above
+    too), so not sortable."""
+
+    class Meta(StatsTable.Meta):
+        orderable = False
+
+    label = tables.Column(verbose_name=_("Priced as"))
+    room_hours = NumberColumn(verbose_name=_("Booked room hours"))
+    desk_seat_hours = NumberColumn(verbose_name=_("Booked desk seat-hours"))
+    hirings = NumberColumn(verbose_name=_("Hirings"))
+
+
+def price_table(stats: Stats) -> PriceTable:
+    rows = [
+        {
+            "label": row.label,
+            "room_hours": _round(row.room_hours),
+            "desk_seat_hours": _round(row.desk_seat_hours),
+            "hirings": row.hirings,
+            # No money is known of the bookings made before prices: never shown as £0.
+            "income": None if row.key == UNPRICED else row.income,
+            "in_kind": None if row.key == UNPRICED else row.in_kind,
+        }
+        for row in stats.by_price.values()
+    ]
+    currency = stats.venue.currency
+    return PriceTable(
+        rows,
+        prefix="price-",
+        exclude=space_kind_columns(stats),
+        extra_columns=[
+            (
+                "income",
+                MoneyColumn(verbose_name=_("Income"), currency=currency, default=NOT_PRICED),
+            ),
+            (
+                "in_kind",
+                MoneyColumn(verbose_name=_("In-kind value"), currency=currency, default=NOT_PRICED),
+            ),
+        ],
+    )
 
 
 def reach_rows(stats: Stats) -> list[dict]:
@@ -212,6 +295,9 @@ CAPTIONS = {
         "Booked room hours and desk seat-hours by activity, each with its share of its own total (never added together), with hirings and participant visits."
     ),
     "reach": _("Hirers by the postcode district of their organisation."),
+    "price": _(
+        "Booked room hours and desk seat-hours (apart, never added together), hirings, income and in-kind value by how the bookings were priced; the community-fund row counts again bookings already counted above."
+    ),
     "heatmap": _(
         "Rooms and halls: occupancy % (booked / open hours) by weekday (rows) and hour of the day (columns)."
     ),
@@ -234,7 +320,8 @@ def _tables(stats: Stats, estimates) -> dict[str, tables.Table]:
         "values": EstimateTable(estimate_rows(estimates), prefix="values-"),
         "space": SpaceTable(space_rows(stats), prefix="space-"),
         "month": MonthTable(month_rows(stats), prefix="month-"),
-        "kind": mix_table(MixTable, stats, stats.by_kind, "kind-"),
+        "kind": mix_table(MixTable, stats, stats.by_kind, "kind-", income=stats.any_priced),
+        "price": price_table(stats),
         "activity": mix_table(ActivityTable, stats, stats.by_activity, "activity-"),
         "reach": ReachTable(reach_rows(stats), prefix="reach-"),
         "heatmap": heatmap_table(stats),
@@ -265,8 +352,6 @@ class ProxyValueTable(tables.Table):
         orderable = False
 
     def render_amount(self, record) -> str:
-        from .values import money
-
         return money(record.amount, record.currency)
 
     def render_source(self, record, value) -> str:

@@ -18,9 +18,21 @@ from .models import ProxyValue
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
+def to_penny(amount: Decimal) -> Decimal:
+    """The one rounding of money: to the penny, halves up, once, where it is shown."""
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def money(amount: Decimal, currency: str) -> str:
     """£1,234.50, or 1,234.50 SEK for a currency without a well-known symbol."""
     figure = number_format(amount, 2, force_grouping=True)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
+
+
+def money_whole(amount: Decimal, currency: str) -> str:
+    """£1,235, for the rounded amounts of the public page."""
+    figure = number_format(amount, 0, force_grouping=True)
     symbol = CURRENCY_SYMBOLS.get(currency)
     return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
 
@@ -61,6 +73,6 @@ def estimates(stats: Stats, proxies) -> list[Estimate]:
     result = []
     for proxy in proxies:
         figure = quantity(stats, proxy)
-        value = (figure * proxy.amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        value = to_penny(figure * proxy.amount)
         result.append(Estimate(proxy, figure, value))
     return result

@@ -35,6 +35,7 @@ from .periods import (
     local_today,
     parse_open_data_range,
 )
+from .prices import summary
 from .tables import ProxyValueTable, build_tables
 from .values import estimates
 
@@ -154,6 +155,7 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
         return TableExport(export_format, tables[name]).response(filename=filename)
     context.update(
         stats=stats,
+        prices=summary(stats),
         tables=tables,
         charts=[
             chart

@@ -1,6 +1,6 @@
 """factory-boy factories: fixed, round times; one venue open 09:00–17:00 every day unless a test says otherwise."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import factory
@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from bookings.models import Booking
 from members.models import Member, Organisation, OrganisationMembership
+from memberships.models import CommunityFund
 from spaces.models import Closure, OpeningHours, Space, Venue
 
 
@@ -140,3 +141,16 @@ class PricedBookingFactory(BookingFactory):
     price = Decimal("12.50")
     full_price = factory.LazyAttribute(lambda o: o.price)
     price_basis = Booking.PriceBasis.FULL
+class CommunityFundFactory(factory.django.DjangoModelFactory):
+    """Hours granted to a group for the first half of 2027 (pass amount=..., hours=None for money)."""
+
+    class Meta:
+        model = CommunityFund
+
+    venue = factory.SubFactory(VenueFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Spring term {n}")
+    hours = Decimal("40")
+    amount = None
+    starts_on = date(2027, 1, 1)
+    ends_on = date(2027, 6, 30)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
+from bookings.models import Booking
 from members.models import Organisation
 from spaces.models import OpeningHours
 from stats.periods import last_complete_months
@@ -28,6 +29,22 @@ KINDS = [
     Organisation.Kind.FREELANCER,
     Organisation.Kind.PUBLIC_BODY,
 ]
+
+
+def prices(kind: str, desk: bool, hours: int, week: int) -> dict:
+    """A price as the booking service would set it: rooms £20 an hour, desks £12 a desk-day;
+    charities half price, community groups free, freelancers' desks within an allowance, public
+    bodies' first four weeks made before the venue had prices."""
+    full = Decimal(12) if desk else Decimal(20 * hours)
+    basis = Booking.PriceBasis
+    if kind == Organisation.Kind.PUBLIC_BODY and week < 4:
+        return {}
+    price, how = {
+        Organisation.Kind.CHARITY: (full / 2, basis.REDUCED),
+        Organisation.Kind.COMMUNITY_GROUP: (Decimal(0), basis.FREE),
+        Organisation.Kind.FREELANCER: (Decimal(0), basis.ALLOWANCE),
+    }.get(kind, (full, basis.FULL))
+    return {"price": price, "full_price": full, "price_basis": how}
 
 
 def give_the_venue_a_month_of_use(scene) -> int:
@@ -63,6 +80,7 @@ def give_the_venue_a_month_of_use(scene) -> int:
                 title=f"Session {week}-{n}",
                 attendees=5,
                 activity="learning",
+                **prices(organisation.kind, space is scene.desks, 1 + week % 2, week),
             )
             hirings += 1
     for days_ahead in (1, 8):  # still to come: not in the default period

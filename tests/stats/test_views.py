@@ -57,7 +57,9 @@ def test_a_manager_sees_the_venue_stats_with_headline_figures_charts_and_tables(
     assert "<svg" in page and "<script" not in page
     assert 'role="img"' in page
     assert "Not available until check-in exists." in page
-    assert "Not available until prices exist." in page
+    assert "Not available until prices exist." not in page
+    # The scene's bookings were made before prices: said so, not shown as free.
+    assert "All 4 hirings of this period were made before the venue had prices" in page
     stats = response.context["stats"]
     # January: 31 days x 8 hours; room 4 booked hours, pool 12 of 5 x 248 seat-hours.
     assert stats.by_space[scene["room"].pk].booked_hours == pytest.approx(4)
