@@ -265,6 +265,8 @@ def the_statement_printed(scene: Scene) -> str:
 def the_charitys_bookings(scene: Scene) -> str:
     a_priced_month_for_the_charity(scene)
     return f"/organisations/{scene.charity.slug}/bookings/"
+
+
 def a_series_to_preview(scene: Scene) -> str:
     make_booking(scene.hall, scene.manager, scene.at(scene.tuesday, 10) + timedelta(weeks=2))
     return f"/venues/{scene.venue.slug}/{scene.hall.slug}/repeat/"
