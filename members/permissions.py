@@ -269,6 +269,21 @@ def usable_memberships_filter(member: Person, *, via: str = "") -> Q:
     )
 
 
+def own_funds_filter(member: Person, *, via: str = "") -> Q:
+    """Community funds (memberships.CommunityFund) `member` may see the balance and use of:
+    those granted to the organisations they belong to, as a filter on the path `via`. The
+    venue's managers see their venue's funds on its pages (venues_managed_filter)."""
+    if not _signed_in(member):
+        return NOTHING
+    return Q(
+        **{
+            f"{via}organisation_id__in": OrganisationMembership.objects.filter(
+                member_id=member.pk
+            ).values("organisation_id")
+        }
+    )
+
+
 # --- Feeds -------------------------------------------------------------------------------------
 
 
