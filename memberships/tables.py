@@ -200,6 +200,20 @@ class FundsTable(tables.Table):
         return amount_of(record, max(left, Decimal(0)))
 
 
+class OwnFundsTable(FundsTable):
+    """A group's funds, on its members' memberships page: where, granted, used and left."""
+
+    labelled_by = "own-funds-heading"
+    venue = tables.Column(verbose_name=gettext_lazy("Venue"), accessor="venue__name")
+
+    class Meta(FundsTable.Meta):
+        sequence = ("name", "organisation", "venue", "...")
+        empty_text = gettext_lazy("None of your organisations has a community fund.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, link=False, **kwargs)
+
+
 class FundBookingsTable(tables.Table):
     """The bookings that drew on one fund (through the fund's reverse relation: this layer does
     not import bookings), active first."""

@@ -1,12 +1,14 @@
 """factory-boy factories: fixed, round times; one venue open 09:00–17:00 every day unless a test says otherwise."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import factory
 from django.utils.text import slugify
 
 from bookings.models import Booking
 from members.models import Member, Organisation, OrganisationMembership
+from memberships.models import CommunityFund, OrganisationKindTier, Plan
 from spaces.models import Closure, OpeningHours, Space, Venue
 
 
@@ -125,3 +127,37 @@ class BookingFactory(factory.django.DjangoModelFactory):
     status = Booking.Status.CONFIRMED
     title = factory.Sequence(lambda n: f"Booking {n}")
     attendees = 1
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A plan written directly (its allowances are the test's): use memberships.plans to test rules."""
+
+    class Meta:
+        model = Plan
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"Plan {n}")
+    space_kinds = factory.LazyFunction(lambda: [Space.Kind.MEETING_ROOM])
+    booking_window = timedelta(days=30)
+
+
+class CommunityFundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunityFund
+
+    venue = factory.SubFactory(VenueFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Fund {n}")
+    hours = Decimal(40)
+    starts_on = date(2027, 1, 1)
+    ends_on = date(2027, 3, 31)
+
+
+class OrganisationKindTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationKindTier
+
+    venue = factory.SubFactory(VenueFactory)
+    organisation_kind = Organisation.Kind.CHARITY
+    tier = "reduced"
+    reduction_percent = Decimal(50)
