@@ -33,6 +33,7 @@ from .models import Member, OrganisationMembership
 if TYPE_CHECKING:  # types only: importing these at run time would turn the layers upside down
     from bookings.models import Booking
     from feeds.models import FeedToken
+    from memberships.models import Membership
     from spaces.models import Venue
 
     from .models import Organisation
@@ -266,6 +267,16 @@ def usable_memberships_filter(member: Person, *, via: str = "") -> Q:
                 member_id=member.pk
             ).values("organisation_id")
         }
+    )
+
+
+def may_use_membership(member: Person, membership: Membership) -> bool:
+    """May `member` book with `membership`: theirs, or one of their organisations'? (A manager
+    booking on their behalf chooses among these; the booking service checks again, locked.)"""
+    return _signed_in(member) and (
+        type(membership)
+        ._default_manager.filter(usable_memberships_filter(member), pk=membership.pk)
+        .exists()
     )
 
 
