@@ -97,8 +97,15 @@ def plan_edit(
             else:
                 messages.success(request, _("Saved the plan %(plan)s.") % {"plan": saved.name})
                 return redirect("memberships:plans", venue_slug=venue.slug)
-        elif formset.is_valid() is False and form.is_valid():
-            form.add_error(None, _("Check the allowances below."))
+        else:
+            for number, row in enumerate(formset.forms, start=1):
+                for name, errors in row.errors.items():
+                    label = row.fields[name].label if name in row.fields else ""
+                    form.add_error(
+                        None,
+                        _("Allowance %(number)d, %(field)s: %(errors)s")
+                        % {"number": number, "field": label, "errors": " ".join(errors)},
+                    )
         status = 400
     return render(
         request,

@@ -148,11 +148,11 @@ class MembershipsTable(tables.Table):
             return ""
         url = reverse("memberships:membership_end", args=[record.plan.venue.slug, record.pk])
         return format_html(
-            '<a href="{}" aria-label="{}">{}</a>',
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
             url,
-            _("End the %(plan)s membership of %(holder)s")
-            % {"plan": record.plan.name, "holder": record.holder},
             _("End it"),
+            _("(the %(plan)s membership of %(holder)s)")
+            % {"plan": record.plan.name, "holder": record.holder},
         )
 
 
