@@ -104,7 +104,11 @@ def plan_edit(
                     form.add_error(
                         None,
                         _("Allowance %(number)d, %(field)s: %(errors)s")
-                        % {"number": number, "field": label, "errors": " ".join(errors)},
+                        % {
+                            "number": number,
+                            "field": label,
+                            "errors": " ".join(str(e) for e in errors),
+                        },
                     )
         status = 400
     return render(
