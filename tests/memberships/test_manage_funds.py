@@ -123,7 +123,7 @@ def test_the_list_shows_granted_used_and_left(manager_client, fund, room):
 
 def test_a_funds_page_lists_the_bookings_that_drew_on_it(manager_client, fund, room):
     draw(fund, room, 3, title="Choir practice")
-    BookingFactory(space=room, title="Someone else's meeting")
+    BookingFactory(space=room, title="Someone else's meeting", starts_at=utc(2027, 1, 7, 10))
     page = manager_client.get(f"{FUNDS}{fund.pk}/").text
     assert "Choir practice" in page and "Someone else" not in page
     assert "37 hours" in page  # left
