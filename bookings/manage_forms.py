@@ -4,13 +4,23 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
+from members import permissions
 from members.models import Member, Organisation
+from memberships.models import Membership
 from spaces.models import OpeningException, OpeningHours, Space, Venue
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
 from .forms import SpaceChoiceField, date_field, time_field
+
+
+class MembershipChoiceField(forms.ModelChoiceField):
+    """'Community group: Ladywood Youth Choir', 'Hot desk 10 days: Fay Freelancer'."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.plan.name}: {obj.holder}"
 
 
 class ClosureForm(forms.Form):
@@ -275,6 +285,15 @@ class OnBehalfForm(forms.Form):
     attendees = forms.IntegerField(
         label=gettext_lazy("How many people"), min_value=1, max_value=100000, initial=1
     )
+    membership = MembershipChoiceField(
+        label=gettext_lazy("Use"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Pay as you go / none"),
+        help_text=gettext_lazy(
+            "One of their memberships here, or their organisation's; its allowance is checked."
+        ),
+    )
     waive = forms.BooleanField(
         label=gettext_lazy("Waive the notice and how far ahead it may be booked"),
         required=False,
@@ -287,6 +306,15 @@ class OnBehalfForm(forms.Form):
         space = self.fields["space"]
         assert isinstance(space, forms.ModelChoiceField)  # declared above
         space.queryset = venue.spaces.filter(is_active=True).order_by("name")
+        membership = self.fields["membership"]
+        assert isinstance(membership, forms.ModelChoiceField)  # declared above
+        today = dt.datetime.now(venue.zone).date()
+        membership.queryset = (
+            Membership.objects.filter(plan__venue=venue, plan__is_active=True)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .select_related("plan", "member", "organisation")
+            .order_by("plan__name", "organisation__name", "member__email")
+        )
 
     def clean_email(self) -> Member:
         email = self.cleaned_data["email"]
@@ -309,6 +337,16 @@ class OnBehalfForm(forms.Form):
                 ).instant
             except NonexistentLocalTime as error:
                 self.add_error(at, str(error))
+        chosen = data.get("membership")
+        if chosen is not None and not permissions.may_use_membership(data["email"], chosen):
+            self.add_error(
+                "membership",
+                gettext_lazy(
+                    "%(member)s cannot use %(plan)s: it is neither theirs nor one of their "
+                    "organisations'."
+                )
+                % {"member": data["email"], "plan": chosen.plan.name},
+            )
         return data
 
 

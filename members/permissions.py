@@ -35,6 +35,7 @@ from .models import Member, OrganisationMembership
 if TYPE_CHECKING:  # types only: importing these at run time would turn the layers upside down
     from bookings.models import Booking
     from feeds.models import FeedToken
+    from memberships.models import Membership
     from spaces.models import Venue
 
     from .models import Organisation
@@ -339,6 +340,31 @@ def usable_memberships_filter(member: Person, *, via: str = "") -> Q:
     if not _signed_in(member):
         return NOTHING
     return Q(**{f"{via}member_id": member.pk}) | Q(
+        **{
+            f"{via}organisation_id__in": OrganisationMembership.objects.filter(
+                member_id=member.pk
+            ).values("organisation_id")
+        }
+    )
+
+
+def may_use_membership(member: Person, membership: Membership) -> bool:
+    """May `member` book with `membership`: theirs, or one of their organisations'? (A manager
+    booking on their behalf chooses among these; the booking service checks again, locked.)"""
+    return _signed_in(member) and (
+        type(membership)
+        ._default_manager.filter(usable_memberships_filter(member), pk=membership.pk)
+        .exists()
+    )
+
+
+def own_funds_filter(member: Person, *, via: str = "") -> Q:
+    """Community funds (memberships.CommunityFund) `member` may see the balance and use of:
+    those granted to the organisations they belong to, as a filter on the path `via`. The
+    venue's managers see their venue's funds on its pages (venues_managed_filter)."""
+    if not _signed_in(member):
+        return NOTHING
+    return Q(
         **{
             f"{via}organisation_id__in": OrganisationMembership.objects.filter(
                 member_id=member.pk

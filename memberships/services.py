@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -45,9 +45,10 @@ def left_in_words(left: Left) -> str:
     return _("%(left)s of %(total)s hours left in %(month)s") % words
 
 
-def _full_clean(membership: Membership) -> None:
+def full_clean(row: Model) -> None:
+    """`row.full_clean()`, its first problem raised as a MembershipError naming its field."""
     try:
-        membership.full_clean()
+        row.full_clean()
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise MembershipError(
@@ -125,7 +126,7 @@ def grant_membership(
         ends_on=ends_on,
         per_person_cap=per_person_cap,
     )
-    _full_clean(membership)
+    full_clean(membership)
     membership.save()
     return membership
 
@@ -149,7 +150,7 @@ def end_membership(*, membership: Membership, ends_on: date) -> Membership:
             field="ends_on",
         )
     membership.ends_on = ends_on
-    _full_clean(membership)
+    full_clean(membership)
     membership.save()
     return membership
 

@@ -6,11 +6,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from members import permissions
-from members.http import AuthenticatedHttpRequest
+from members.http import AuthenticatedHttpRequest, configure_tables
 
 from .allowances import allowance_left
-from .models import Membership
+from .models import CommunityFund, Membership
 from .services import left_in_words
+from .tables import OwnFundsTable
 
 
 @login_required
@@ -39,4 +40,15 @@ def account_memberships(request: AuthenticatedHttpRequest) -> HttpResponse:
             is not None
         ]
         rows.append({"membership": membership, "current": current, "lefts": lefts})
-    return render(request, "memberships/account.html", {"rows": rows})
+    # Community funds of the member's organisations: their balance and dates, not the bookings
+    # (other members' bookings are theirs to see).
+    funds = CommunityFund.objects.filter(permissions.own_funds_filter(request.user)).select_related(
+        "venue", "organisation"
+    )
+    funds_table = OwnFundsTable(funds)
+    configure_tables(request, funds_table, per_page=None)
+    return render(
+        request,
+        "memberships/account.html",
+        {"rows": rows, "funds_table": funds_table, "has_funds": funds.exists()},
+    )

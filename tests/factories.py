@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from bookings.models import Booking
 from members.models import Member, Organisation, OrganisationMembership
-from memberships.models import CommunityFund
+from memberships.models import CommunityFund, OrganisationKindTier, Plan
 from spaces.models import Closure, OpeningHours, Space, Venue
 
 
@@ -141,6 +141,20 @@ class PricedBookingFactory(BookingFactory):
     price = Decimal("12.50")
     full_price = factory.LazyAttribute(lambda o: o.price)
     price_basis = Booking.PriceBasis.FULL
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A plan written directly (its allowances are the test's): use memberships.plans to test rules."""
+
+    class Meta:
+        model = Plan
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"Plan {n}")
+    space_kinds = factory.LazyFunction(lambda: [Space.Kind.MEETING_ROOM])
+    booking_window = timedelta(days=30)
+
+
 class CommunityFundFactory(factory.django.DjangoModelFactory):
     """Hours granted to a group for the first half of 2027 (pass amount=..., hours=None for money)."""
 
@@ -154,3 +168,13 @@ class CommunityFundFactory(factory.django.DjangoModelFactory):
     amount = None
     starts_on = date(2027, 1, 1)
     ends_on = date(2027, 6, 30)
+
+
+class OrganisationKindTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationKindTier
+
+    venue = factory.SubFactory(VenueFactory)
+    organisation_kind = Organisation.Kind.CHARITY
+    tier = "reduced"
+    reduction_percent = Decimal(50)

@@ -239,6 +239,7 @@ def book_on_behalf(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRe
                     purpose=data["purpose"],
                     attendees=data["attendees"],
                     organisation=data["organisation"],
+                    membership=data["membership"],
                     made_by=request.user,
                     waive_notice_and_horizon=data["waive"],
                 )

@@ -303,6 +303,35 @@ def a_series_waiting(scene: Scene) -> str:
     return f"/manage/requests/series/{series.pk}/"
 
 
+def a_plan_held_by_a_member(scene: Scene) -> str:
+    from memberships.models import Allowance, Plan
+    from memberships.services import grant_membership
+
+    plan = Plan.objects.create(
+        venue=scene.venue, name="Hot desk 10 days", space_kinds=["desk_pool", "meeting_room"]
+    )
+    Allowance.objects.create(plan=plan, kind="meeting_room", hours_per_month=10)
+    grant_membership(plan=plan, member=scene.charity_member, starts_on=datetime.now(LONDON).date())
+    return manage(scene, "memberships/")
+
+
+def a_fund_drawn_on(scene: Scene) -> str:
+    from memberships.models import CommunityFund
+
+    today = datetime.now(LONDON).date()
+    fund = CommunityFund.objects.create(
+        venue=scene.venue,
+        organisation=scene.charity,
+        name="Spring term",
+        hours=40,
+        starts_on=today,
+        ends_on=today + timedelta(days=90),
+    )
+    booking = a_booking(scene).rsplit("/", 2)[-2]
+    BookingFactory._meta.model.objects.filter(pk=booking).update(fund=fund, fund_drawn=2)
+    return manage(scene, f"funds/{fund.pk}/")
+
+
 MAIN_PAGES = [
     MainPage("venues", None, lambda scene: "/venues/", screenshots=("desktop", "phone")),
     MainPage(
@@ -377,6 +406,19 @@ MAIN_PAGES = [
     MainPage("manage-space-edit", "manager", lambda scene: manage(scene, "spaces/snug/")),
     MainPage("manage-details", "manager", lambda scene: manage(scene, "details/")),
     MainPage("manage-book", "manager", lambda scene: manage(scene, "book/")),
+    MainPage("manage-plans", "manager", lambda scene: manage(scene, "plans/")),
+    MainPage(
+        "manage-plan-new",
+        "manager",
+        lambda scene: manage(scene, "plans/new/"),
+        screenshots=("desktop", "phone"),
+    ),
+    MainPage("manage-memberships", "manager", a_plan_held_by_a_member, screenshots=("phone",)),
+    MainPage("manage-membership-grant", "manager", lambda scene: manage(scene, "memberships/new/")),
+    MainPage("manage-tiers", "manager", lambda scene: manage(scene, "plans/tiers/")),
+    MainPage("manage-funds", "manager", lambda scene: manage(scene, "funds/")),
+    MainPage("manage-fund-new", "manager", lambda scene: manage(scene, "funds/new/")),
+    MainPage("manage-fund", "manager", a_fund_drawn_on, screenshots=("desktop", "phone")),
     MainPage(
         "manage-change-offer",
         "manager",
