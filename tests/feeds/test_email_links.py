@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from bookings import notifications
+from bookings import emails
 from bookings.services import (
     approve_booking,
     cancel_booking,
@@ -36,13 +36,13 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
     member, manager, venue, room, monkeypatch, django_capture_on_commit_callbacks
 ):
     rendered: set[str] = set()
-    render = notifications.render_to_string
+    render = emails.render_to_string
 
     def recording(name, context):
         rendered.add(Path(name).name)
         return render(name, context)
 
-    monkeypatch.setattr(notifications, "render_to_string", recording)
+    monkeypatch.setattr(emails, "render_to_string", recording)
     hall = SpaceFactory(venue=venue, name="Hall", slug="hall", requires_approval=True)
     day = utc(2027, 1, 5)
 
