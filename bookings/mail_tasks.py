@@ -9,6 +9,7 @@ and never holds a booking open. A booking deleted meanwhile sends nothing.
 import logging
 
 from django.tasks import task
+from django.utils import timezone
 
 from members import permissions
 from members.mail import send_or_retry
@@ -121,4 +122,29 @@ def send_import_clashes(
         retry=send_import_clashes,
         kwargs={"venue_id": venue_id, "calendar_name": calendar_name, "clashes": clashes},
         attempt=attempt,
+    )
+
+
+@task
+def send_requests_waiting(*, venue_id: int, attempt: int = 1) -> None:
+    """The digest of a venue's requests waiting for a decision, to its managers; nothing when
+    none is waiting any more."""
+    venue = Venue.objects.filter(pk=venue_id).first()
+    if venue is None:
+        return
+    waiting = list(
+        Booking.objects.filter(
+            space__venue=venue, status=Booking.Status.PENDING, starts_at__gt=timezone.now()
+        )
+        .select_related("space__venue", "booker", "organisation")
+        .order_by("expires_at", "starts_at", "pk")
+    )
+    to = _managers(venue)
+    if not to or not waiting:
+        return
+    message = build_email(
+        to=to, template="requests_waiting", context={"venue": venue, "waiting": waiting}
+    )
+    send_or_retry(
+        message, retry=send_requests_waiting, kwargs={"venue_id": venue_id}, attempt=attempt
     )
