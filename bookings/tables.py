@@ -122,7 +122,7 @@ class ExpiresColumn(tables.Column):
         return format_html(
             '{}<br><span class="muted">{}</span>',
             date_format(local, "D j M, H:i"),
-            _("expires in %(time)s") % {"time": timeuntil(record.expires_at)}
+            _("expires in %(time)s") % {"time": timeuntil(record.expires_at, depth=1)}
             if record.expires_at > timezone.now()
             else _("expiring now"),
         )

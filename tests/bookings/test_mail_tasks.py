@@ -149,8 +149,17 @@ def test_an_email_for_a_booking_that_is_gone_sends_nothing(db):
     assert mail.outbox == []
 
 
+@pytest.fixture
+def worker_in_the_test_transaction(monkeypatch):
+    """db_worker closes "old" connections between tasks, and inside a test's transaction (not in
+    autocommit) PostgreSQL's would count as old: keep it, as the test's data lives there."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
 def test_the_database_queue_holds_the_email_until_the_worker_runs_it(
-    member, room, django_capture_on_commit_callbacks
+    member, room, django_capture_on_commit_callbacks, worker_in_the_test_transaction
 ):
     from django_tasks_db.models import DBTaskResult
 
@@ -167,7 +176,7 @@ def test_the_database_queue_holds_the_email_until_the_worker_runs_it(
 
 
 def test_a_failed_send_in_the_database_queue_is_retried_later(
-    member, room, django_capture_on_commit_callbacks
+    member, room, django_capture_on_commit_callbacks, worker_in_the_test_transaction
 ):
     from django_tasks_db.models import DBTaskResult
 
