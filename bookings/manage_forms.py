@@ -234,6 +234,7 @@ class SpaceForm(forms.ModelForm):
             "horizon",
             "buffer_after",
             "requires_approval",
+            "approval_deadline",
             "one_seat_per_person",
         ]
         widgets = {

@@ -156,6 +156,10 @@ class Booking(models.Model):
         editable=False,
     )
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A pending request expires then if not decided (bookings.expiry); set when it is requested.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True, editable=False)
+    # When the booker was sent the reminder the day before (bookings.reminders), at most once.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     # Who made it, when not the booker: a venue manager booking on someone's behalf (a phone
     # call, a walk-in), who may also waive the space's notice and horizon (never overlap or seats).

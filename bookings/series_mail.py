@@ -1,20 +1,22 @@
 """The emails of a series: one for all its dates, not one per date.
 
-Sent through the same helper as every booking email (`notifications._send_text`: plain text, the
-site's links from SITE_URL, after the transaction commits). The booker gets the dates booked and
-those skipped with why; when the dates await approval, the venue's managers get one request.
-Decisions and cancellations of single dates send the usual per-booking emails (with their
-invitation). The series email carries no invitation: each date is its own event, in the booker's
-calendar feed.
+Queued like every booking email (a django.tasks task enqueued after the transaction commits,
+retried on failure; see members.mail): plain text, the site's links from SITE_URL. The booker
+gets the dates booked and those skipped with why; when the dates await approval, the venue's
+managers get one request. Decisions and cancellations of single dates send the usual
+per-booking emails (with their invitation). The series email carries no invitation: each date
+is its own event, in the booker's calendar feed.
 """
 
 import datetime as dt
 
+from django.tasks import task
 from django.utils.formats import date_format
 
 from members import permissions
+from members.mail import after_commit, send_or_retry
 
-from . import notifications
+from .emails import build_email
 from .models import Booking, Series
 
 
@@ -25,19 +27,57 @@ def _when(local: dt.datetime) -> str:
 def series_booked(
     series: Series, booked: list[Booking], *, skipped: list[tuple[dt.datetime, str]]
 ) -> None:
+    """Called inside the series' transaction: the emails go once it commits."""
     pending = any(booking.status == Booking.Status.PENDING for booking in booked)
+    common = {
+        "series_id": series.pk,
+        "booked_ids": [booking.pk for booking in booked],
+        "skipped": [[_when(local), reason] for local, reason in skipped],
+    }
+    after_commit(send_series_email, template="series_booked", to_managers=False, **common)
+    if pending:
+        after_commit(
+            send_series_email, template="series_needs_decision", to_managers=True, **common
+        )
+
+
+@task
+def send_series_email(
+    *,
+    series_id: int,
+    template: str,
+    to_managers: bool,
+    booked_ids: list[int],
+    skipped: list[list[str]],
+    attempt: int = 1,
+) -> None:
+    """bookings/email/<template>.txt about a series, built from its rows as they are now."""
+    series = Series.objects.select_related("space__venue", "booker").filter(pk=series_id).first()
+    if series is None:
+        return
+    booked = list(Booking.objects.filter(pk__in=booked_ids).order_by("starts_at"))
+    if to_managers:
+        to = list(permissions.managers_of(series.space.venue).values_list("email", flat=True))
+    else:
+        to = [series.booker.email]
+    if not to:
+        return
     context = {
         "series": series,
         "booked": [_when(booking.local_starts_at) for booking in booked],
-        "skipped": [(_when(local), reason) for local, reason in skipped],
-        "pending": pending,
+        "skipped": [(when, reason) for when, reason in skipped],
+        "pending": any(booking.status == Booking.Status.PENDING for booking in booked),
         "first": booked[0] if booked else None,
     }
-    notifications._send_text(to=[series.booker.email], template="series_booked", context=context)
-    if pending:
-        managers = permissions.managers_of(series.space.venue)
-        notifications._send_text(
-            to=list(managers.values_list("email", flat=True)),
-            template="series_needs_decision",
-            context=context,
-        )
+    send_or_retry(
+        build_email(to=to, template=template, context=context),
+        retry=send_series_email,
+        kwargs={
+            "series_id": series_id,
+            "template": template,
+            "to_managers": to_managers,
+            "booked_ids": booked_ids,
+            "skipped": skipped,
+        },
+        attempt=attempt,
+    )

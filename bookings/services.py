@@ -19,7 +19,9 @@ from memberships.services import MembershipError, check_booking
 from spaces.models import Space
 
 from . import mirror, notifications
+from .expiry import request_expires_at
 from .models import Booking, Series
+from .reminders import REMIND_AHEAD
 from .rules import (
     BookingError,
     check_attendees,
@@ -186,6 +188,9 @@ def request_booking(
         made_by=made_by if on_behalf else None,
         waived_notice_and_horizon=waive_notice_and_horizon,
         series=series,
+        expires_at=request_expires_at(space=space, requested_at=now, starts_at=starts_at)
+        if needs_approval
+        else None,
     )
     if manager_made and space.requires_approval:
         booking.decided_by, booking.decided_at = made_by, now
@@ -371,6 +376,9 @@ def move_booking(
     booking.exclusive = not target.is_desk_pool
     if target.requires_approval and not permissions.may_manage(by, target.venue):
         booking.status = Booking.Status.PENDING
+        booking.expires_at = request_expires_at(space=target, requested_at=now, starts_at=starts_at)
+    if starts_at - now > REMIND_AHEAD:
+        booking.reminded_at = None  # moved out of the reminder's window: remind of the new time
     booking.sequence += 1
     _full_clean(booking)
     mirror.update_event(booking)

@@ -1,8 +1,10 @@
 import django_tables2 as tables
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
 
 from .models import Booking
@@ -106,6 +108,27 @@ class OrganisationColumn(tables.Column):
         )
 
 
+class ExpiresColumn(tables.Column):
+    """When a pending request expires if not decided, in the venue's zone, and how soon."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("verbose_name", _("Decide by"))
+        kwargs.setdefault("accessor", "expires_at")
+        kwargs.setdefault("default", "—")
+        super().__init__(**kwargs)
+
+    def render(self, record: Booking) -> str:
+        assert record.expires_at is not None
+        local = record.expires_at.astimezone(record.space.venue.zone)
+        return format_html(
+            '{}<br><span class="muted">{}</span>',
+            date_format(local, "D j M, H:i"),
+            _("expires in %(time)s") % {"time": timeuntil(record.expires_at, depth=1)}
+            if record.expires_at > timezone.now()
+            else _("expiring now"),
+        )
+
+
 class RequestsTable(tables.Table):
     """Pending requests of the venues a manager runs, each with approve and decline."""
 
@@ -122,6 +145,7 @@ class RequestsTable(tables.Table):
     title = tables.Column(verbose_name=_("Booking"), linkify=True)
     purpose = tables.Column(verbose_name=_("Purpose"), orderable=False, default="—")
     attendees = tables.Column(verbose_name=_("People"))
+    expires = ExpiresColumn()
     actions = tables.TemplateColumn(
         template_code='{% include "bookings/_decide_buttons.html" %}',
         verbose_name=_("Decision"),
@@ -147,7 +171,8 @@ class DecidedTable(tables.Table):
     )
     title = tables.Column(verbose_name=_("Booking"), linkify=True)
     status = StatusColumn(verbose_name=_("Status"))
-    decided_by = tables.Column(verbose_name=_("Decided by"), default="—")
+    # Nobody decided a request that expired (bookings.expiry).
+    decided_by = tables.Column(verbose_name=_("Decided by"), default=_("Nobody: it expired"))
     decided_at = tables.DateTimeColumn(verbose_name=_("Decided on"), format="j M Y H:i")
     decision_reason = tables.Column(verbose_name=_("Reason"), orderable=False, default="—")
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_tables2",
+    "django_tasks_db",
     "schedule",
     "members",
     "spaces",
@@ -220,6 +221,20 @@ else:
     MAILERS = {"default": {"BACKEND": "config.mail.ConsoleEmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Commonshare <bookings@commonshare.localhost>")
 
+# Background tasks (django.tasks): every email is sent by a task, enqueued after the booking's
+# transaction commits. TASKS_BACKEND=database keeps them in a table (django-tasks-db) for
+# `manage.py db_worker` to run and retry; the default, immediate, runs each task at once in the
+# process that enqueued it, so `make run` needs no worker (see README "Mail and periodic jobs").
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate").lower()
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be immediate or database, not {TASKS_BACKEND!r}."
+    )
+
 LANGUAGE_CODE = "en-gb"
 # Only the languages Commonshare ships (locale/): a browser asking for another gets British
 # English throughout, labelled as such, never English pages with Django's own words in Urdu.
@@ -292,3 +307,5 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    # Tests run each task at once, in the process, so they can read mail.outbox.
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

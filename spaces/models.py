@@ -50,6 +50,9 @@ class Venue(models.Model):
         related_name="managed_venues",
         verbose_name=_("venue managers"),
     )
+    # The local date on which its managers were last sent the digest of requests waiting
+    # (bookings.reminders.remind_managers sends one a day).
+    requests_reminded_on = models.DateField(null=True, blank=True, editable=False)
     # Feeds: a venue may choose to publish its spaces' busy times (no names, no purposes).
     publish_busy_times = models.BooleanField(
         _("publish busy times"),
@@ -268,6 +271,17 @@ class Space(models.Model):
         help_text=_("Time kept free after each booking, e.g. to tidy."),
     )
     requires_approval = models.BooleanField(_("requires approval"), default=False)
+    # A request not decided within this (or by 24 h before its start, if sooner) expires:
+    # bookings.expiry declines it and frees its time.
+    approval_deadline = models.DurationField(
+        _("time to decide a request"),
+        default=timedelta(days=3),
+        validators=[MinValueValidator(timedelta(hours=1))],
+        help_text=_(
+            "A request not decided within this, or by 24 hours before it starts if that is "
+            "sooner, expires and its time is freed. At least an hour, e.g. 3 days, 0:00:00."
+        ),
+    )
     one_seat_per_person = models.BooleanField(
         _("one seat per person"),
         default=True,
@@ -312,6 +326,10 @@ class Space(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(buffer_after__gte=timedelta(0)), name="space_buffer_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(approval_deadline__gte=timedelta(hours=1)),
+                name="space_approval_deadline_an_hour_or_more",
             ),
         ]
 

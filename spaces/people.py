@@ -2,8 +2,8 @@
 
 An address that already belongs to a member makes them a manager at once; any other address gets
 a ManagerInvitation and a sign-up link, accepted when someone signs up and confirms that address
-(the receivers in spaces.apps call accept_manager_invitations). Emails go after commit, so a
-rolled-back change sends nothing.
+(the receivers in spaces.apps call accept_manager_invitations). Emails go through the task queue
+after commit (members.mail), so a rolled-back change sends nothing.
 """
 
 from dataclasses import dataclass
@@ -11,7 +11,6 @@ from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import permissions
+from members import mail, permissions
 from members.models import Member
 from members.organisations import member_with_email
 
@@ -144,13 +143,10 @@ def accept_manager_invitations(*, member: Member, now: datetime | None = None) -
 
 
 def _send(*, to: str, template: str, context: dict) -> None:
+    """Render spaces/email/<template>.txt now and send it through the task queue after commit."""
     context = {**context, "site_url": settings.SITE_URL}
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_to_string(
         f"spaces/email/{template}_subject.txt", context
     )
-    # A venue name holding a newline would make the Subject header invalid.
-    subject = " ".join(subject.split())
     body = render_to_string(f"spaces/email/{template}.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=[to])
-    # robust: a mail server failing after commit must not turn a saved change into a 500.
-    transaction.on_commit(message.send, robust=True)
+    mail.queue_text_email(subject=subject, body=body, to=[to])

@@ -46,6 +46,13 @@ def space_rules(space: Space) -> list[str]:
         rules.append(
             _("A venue manager approves each booking; your time is held while they decide.")
         )
+        rules.append(
+            _(
+                "A request not decided within %(deadline)s, or by 24 hours before it starts if "
+                "that is sooner, expires and its time is freed; you will be told."
+            )
+            % {"deadline": duration_in_words(space.approval_deadline)}
+        )
     else:
         rules.append(_("Bookings are confirmed straight away."))
     if space.is_desk_pool:

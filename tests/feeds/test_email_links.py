@@ -9,7 +9,9 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from bookings import notifications
+from bookings import emails
+from bookings.expiry import expire_requests
+from bookings.reminders import remind_managers, send_reminders
 from bookings.services import (
     approve_booking,
     cancel_booking,
@@ -36,13 +38,13 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
     member, manager, venue, room, monkeypatch, django_capture_on_commit_callbacks
 ):
     rendered: set[str] = set()
-    render = notifications.render_to_string
+    render = emails.render_to_string
 
     def recording(name, context):
         rendered.add(Path(name).name)
         return render(name, context)
 
-    monkeypatch.setattr(notifications, "render_to_string", recording)
+    monkeypatch.setattr(emails, "render_to_string", recording)
     hall = SpaceFactory(venue=venue, name="Hall", slug="hall", requires_approval=True)
     day = utc(2027, 1, 5)
 
@@ -76,6 +78,12 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
             "DTEND:20270105T170000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
         )
         assert import_upload(source, ics.encode(), now=NOW).clashes == 1
+        # The periodic jobs' emails: a request that expires, a reminder, the managers' digest.
+        book(hall, 15, "Waiting one")
+        expiring = book(hall, 9, "Expiring one")
+        assert expire_requests(now=expiring.expires_at) == [expiring]
+        assert send_reminders(now=day) >= 1
+        assert remind_managers(now=NOW)
 
     every_template = {path.name for path in EMAIL_TEMPLATES.glob("*.txt")}
     assert rendered == {name for name in every_template if not name.startswith("_")}

@@ -350,6 +350,24 @@ def test_fetch_calendars_command_imports_every_source(
     assert "1 failed" in capsys.readouterr().out
 
 
+def test_fetch_calendars_run_twice_fetches_each_source_once(
+    url_source, public_dns, monkeypatch, capsys
+):
+    calls = []
+
+    def fetch(url):
+        calls.append(url)
+        return SERVICES
+
+    monkeypatch.setattr(imports, "fetch_ics", fetch)
+    call_command("fetch_calendars")
+    call_command("fetch_calendars")  # another machine's cron, a minute later
+    assert calls == [url_source.url]
+    assert "fetched recently, skipped" in capsys.readouterr().out
+    call_command("fetch_calendars", "--every", "0")
+    assert len(calls) == 2
+
+
 # --- The manager's page -------------------------------------------------------------------------
 
 

@@ -144,6 +144,7 @@ def space_data(**changes) -> dict:
         "min_notice": "0:00:00",
         "horizon": "90 days, 0:00:00",
         "buffer_after": "0:00:00",
+        "approval_deadline": "3 days, 0:00:00",
     }
     return data | changes
 

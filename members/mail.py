@@ -1,0 +1,88 @@
+"""Sending email in the background, for every app: a django.tasks task sends each message, after
+the transaction that caused it commits, and a failed send is tried again later.
+
+In the lowest layer so that spaces (manager invitations) and bookings (everything about a
+booking) share one retry policy. The apps build their messages; this module only delivers them.
+
+Retries: django-tasks-db does not re-run a failed task by itself, so a send that raises enqueues
+the same task again with `run_after` (1 min, 5 min, 30 min, 2 h, then 6 h later), and re-raises
+so that the failed attempt is recorded with its traceback. After the last attempt it gives up
+and logs an error. A backend that cannot defer (the immediate backend of `make run` and the
+tests) records the failure and does not retry. Nothing a task does touches the booking, so a
+failed or repeated send never changes, loses or duplicates one.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.tasks import Task, task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# The wait before attempt 2, 3, ...; its length is the number of retries.
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+
+
+def one_line(subject: str) -> str:
+    """A subject on one line with single spaces: a title holding a newline would make the
+    Subject header invalid, and the send would fail every time it is retried."""
+    return " ".join(subject.split())
+
+
+def after_commit(task_: Task, **kwargs) -> None:
+    """Enqueue `task_` with `kwargs` (JSON values only) once the current transaction commits: a
+    rolled-back change sends nothing, and no mail server is waited for inside a transaction.
+    robust: a queue that fails then (its database away) must not turn a saved booking into a 500;
+    the error is logged."""
+    transaction.on_commit(lambda: task_.enqueue(**kwargs), robust=True)
+
+
+def send_or_retry(message: EmailMessage, *, retry: Task, kwargs: dict, attempt: int) -> None:
+    """Send `message`; if that raises, enqueue `retry` with `kwargs` and the next attempt number
+    to run later (where the backend can defer), and re-raise so this attempt is recorded failed."""
+    try:
+        message.send()
+    except Exception:
+        _schedule_retry(retry, kwargs=kwargs, attempt=attempt)
+        raise
+
+
+def _schedule_retry(retry: Task, *, kwargs: dict, attempt: int) -> None:
+    if attempt > len(RETRY_DELAYS):
+        logger.error("Email %s gave up after %d attempts: %s", retry.name, attempt, kwargs)
+        return
+    if not retry.get_backend().supports_defer:
+        logger.error("Email %s failed; this task backend cannot retry it later", retry.name)
+        return
+    run_after = timezone.now() + RETRY_DELAYS[attempt - 1]
+    retry.using(run_after=run_after).enqueue(**kwargs, attempt=attempt + 1)
+    logger.warning("Email %s failed (attempt %d); retrying at %s", retry.name, attempt, run_after)
+
+
+@task
+def send_text_email(*, subject: str, body: str, to: list[str], attempt: int = 1) -> None:
+    """A plain-text email already written (e.g. a manager invitation), sent with retries."""
+    if not to:
+        return
+    message = EmailMessage(subject=one_line(subject), body=body, to=to)
+    send_or_retry(
+        message,
+        retry=send_text_email,
+        kwargs={"subject": subject, "body": body, "to": to},
+        attempt=attempt,
+    )
+
+
+def queue_text_email(*, subject: str, body: str, to: list[str]) -> None:
+    """Send a plain-text email after the transaction commits, through the task queue."""
+    if to:
+        after_commit(send_text_email, subject=subject, body=body, to=to)
