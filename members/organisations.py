@@ -13,7 +13,6 @@ from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -21,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import mail, permissions
 from .models import Member, Organisation, OrganisationInvitation, OrganisationMembership
 
 Role = OrganisationMembership.Role
@@ -237,9 +236,6 @@ def _send(*, to: str, template: str, context: dict) -> None:
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_to_string(
         f"members/email/{template}_subject.txt", context
     )
-    # A name holding a newline would make the Subject header invalid.
-    subject = " ".join(subject.split())
     body = render_to_string(f"members/email/{template}.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=[to])
-    # robust: a mail server failing after commit must not turn a saved change into a 500.
-    transaction.on_commit(message.send, robust=True)
+    # Through the task queue after commit, retried on failure (members.mail).
+    mail.queue_text_email(subject=subject, body=body, to=[to])
