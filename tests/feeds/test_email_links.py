@@ -2,7 +2,7 @@
 SITE_URL (its scheme, host and port), never a hard-coded address."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from django.test import override_settings
 from bookings import emails
 from bookings.expiry import expire_requests
 from bookings.reminders import remind_managers, send_reminders
+from bookings.series import book_series, new_series, preview_series
 from bookings.services import (
     approve_booking,
     cancel_booking,
@@ -84,6 +85,22 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
         assert expire_requests(now=expiring.expires_at) == [expiring]
         assert send_reminders(now=day) >= 1
         assert remind_managers(now=NOW)
+
+        # A series needing approval: one email to the booker, one to the managers.
+        def weekly():
+            return new_series(
+                space=hall,
+                booker=member,
+                starts_on=date(2027, 1, 12),
+                start_time=time(11),
+                duration=timedelta(hours=1),
+                frequency="weekly",
+                count=3,
+                title="Choir",
+            )
+
+        expected = preview_series(series=weekly(), now=NOW).fingerprint()
+        book_series(series=weekly(), expected=expected, now=NOW)
 
     every_template = {path.name for path in EMAIL_TEMPLATES.glob("*.txt")}
     assert rendered == {name for name in every_template if not name.startswith("_")}
