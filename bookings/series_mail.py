@@ -17,6 +17,7 @@ from members import permissions
 from members.mail import after_commit, send_or_retry
 
 from .emails import build_email
+from .mail_tasks import BOOKER, MANAGERS
 from .models import Booking, Series
 
 
@@ -34,10 +35,10 @@ def series_booked(
         "booked_ids": [booking.pk for booking in booked],
         "skipped": [[_when(local), reason] for local, reason in skipped],
     }
-    after_commit(send_series_email, template="series_booked", to_managers=False, **common)
+    after_commit(send_series_email, template="series_booked", audience=BOOKER, **common)
     if pending:
         after_commit(
-            send_series_email, template="series_needs_decision", to_managers=True, **common
+            send_series_email, template="series_needs_decision", audience=MANAGERS, **common
         )
 
 
@@ -46,7 +47,7 @@ def send_series_email(
     *,
     series_id: int,
     template: str,
-    to_managers: bool,
+    audience: str,
     booked_ids: list[int],
     skipped: list[list[str]],
     attempt: int = 1,
@@ -56,7 +57,7 @@ def send_series_email(
     if series is None:
         return
     booked = list(Booking.objects.filter(pk__in=booked_ids).order_by("starts_at"))
-    if to_managers:
+    if audience == MANAGERS:
         to = list(permissions.managers_of(series.space.venue).values_list("email", flat=True))
     else:
         to = [series.booker.email]
@@ -75,7 +76,7 @@ def send_series_email(
         kwargs={
             "series_id": series_id,
             "template": template,
-            "to_managers": to_managers,
+            "audience": audience,
             "booked_ids": booked_ids,
             "skipped": skipped,
         },

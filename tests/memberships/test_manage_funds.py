@@ -39,7 +39,9 @@ def choir(db):
 
 @pytest.fixture
 def fund(venue, choir):
-    return CommunityFundFactory(venue=venue, organisation=choir, name="Spring term 2027")
+    return CommunityFundFactory(
+        venue=venue, organisation=choir, name="Spring term 2027", ends_on=date(2027, 3, 31)
+    )
 
 
 FIRST_TUESDAY = utc(2027, 1, 5, 10)
