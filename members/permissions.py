@@ -33,6 +33,7 @@ from .models import Member, OrganisationMembership
 if TYPE_CHECKING:  # types only: importing these at run time would turn the layers upside down
     from bookings.models import Booking
     from feeds.models import FeedToken
+    from memberships.models import CommunityFund
     from spaces.models import Venue
 
     from .models import Organisation
@@ -267,6 +268,28 @@ def usable_memberships_filter(member: Person, *, via: str = "") -> Q:
             ).values("organisation_id")
         }
     )
+
+
+def usable_funds_filter(member: Person, *, via: str = "") -> Q:
+    """Community funds (memberships.CommunityFund) `member` may book with: those granted to the
+    organisations they belong to, as a filter on the path `via`."""
+    if not _signed_in(member):
+        return NOTHING
+    return Q(
+        **{
+            f"{via}organisation_id__in": OrganisationMembership.objects.filter(
+                member_id=member.pk
+            ).values("organisation_id")
+        }
+    )
+
+
+def fund_refusal(member: Person, fund: CommunityFund) -> str | None:
+    """Why `member` may not book with `fund`, or None if they may: a fund pays for the bookings
+    of its organisation's members (one of them booking, or a manager booking on their behalf)."""
+    if _belongs_to(member, fund.organisation_id):
+        return None
+    return _("You can only use a community fund of a group you belong to.")
 
 
 # --- Feeds -------------------------------------------------------------------------------------

@@ -125,3 +125,59 @@ class BookingFactory(factory.django.DjangoModelFactory):
     status = Booking.Status.CONFIRMED
     title = factory.Sequence(lambda n: f"Booking {n}")
     attendees = 1
+
+
+# --- Plans, tiers and community funds (issue 12) -----------------------------------------------
+# Imported here, not at the top, to keep this section apart for merging.
+from datetime import date  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from memberships.models import (  # noqa: E402
+    CommunityFund,
+    OrganisationKindTier,
+    Plan,
+    Tier,
+)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A plan for meeting rooms at full rate; pass tier=Tier.REDUCED, reduction_percent=... ."""
+
+    class Meta:
+        model = Plan
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"Plan {n}")
+    space_kinds = factory.LazyFunction(lambda: [Space.Kind.MEETING_ROOM])
+    booking_window = timedelta(days=90)
+    tier = Tier.FULL
+    reduction_percent = None
+
+
+class OrganisationKindTierFactory(factory.django.DjangoModelFactory):
+    """A charity rate: 50 % off at the venue."""
+
+    class Meta:
+        model = OrganisationKindTier
+
+    venue = factory.SubFactory(VenueFactory)
+    organisation_kind = Organisation.Kind.CHARITY
+    tier = Tier.REDUCED
+    reduction_percent = factory.LazyAttribute(
+        lambda o: Decimal(50) if o.tier == Tier.REDUCED else None
+    )
+
+
+class CommunityFundFactory(factory.django.DjangoModelFactory):
+    """40 hours for the spring term of 2027; pass hours=None, amount=... for money."""
+
+    class Meta:
+        model = CommunityFund
+
+    venue = factory.SubFactory(VenueFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "Spring term"
+    hours = Decimal(40)
+    amount = None
+    starts_on = date(2027, 1, 1)
+    ends_on = date(2027, 3, 31)
