@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from members import permissions
 from members.models import Member, Organisation
-from memberships.funds import fund_granted, fund_used
+from memberships.funds import fund_amount, fund_granted, fund_used
 from memberships.models import CommunityFund, Membership
 from memberships.prices import Quote, money, quote
-from memberships.services import MembershipError, amount, check_booking
+from memberships.services import MembershipError, check_booking
 from spaces.models import Space
 
 from .models import Booking
@@ -107,11 +107,6 @@ def _lock_fund(
     return locked
 
 
-def fund_in_words(fund: CommunityFund, value: Decimal) -> str:
-    """'1.5 hours'-style numbers for a fund in hours ('1.5'), money for a fund in money."""
-    return amount(value) if fund.in_hours else money(value, fund.venue.currency)
-
-
 def _check_draw(fund: CommunityFund, drawn: Decimal, *, booking: Booking | None) -> None:
     """Refuse a draw the fund cannot cover (a booking being moved gives back its own draw)."""
     own = Decimal(0)
@@ -123,9 +118,9 @@ def _check_draw(fund: CommunityFund, drawn: Decimal, *, booking: Booking | None)
         return
     words = {
         "organisation": fund.organisation.name,
-        "left": fund_in_words(fund, left),
-        "granted": fund_in_words(fund, granted),
-        "needed": fund_in_words(fund, drawn),
+        "left": fund_amount(fund, left),
+        "granted": fund_amount(fund, granted),
+        "needed": fund_amount(fund, drawn),
     }
     if fund.in_hours:
         text = _(

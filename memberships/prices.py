@@ -130,11 +130,14 @@ def quote(
     return Quote(to_penny(price), to_penny(full), basis, None, currency, percent, priced_by)
 
 
-def money(amount: Decimal | None, currency: str = "GBP", *, short: bool = False) -> str:
-    """'£12.50', 'Free' for nothing; `short` drops the pence of a whole amount ('£12')."""
+def money(
+    amount: Decimal | None, currency: str = "GBP", *, short: bool = False, free: bool = True
+) -> str:
+    """'£12.50', 'Free' for nothing (unless not `free`: '£0.00'); `short` drops the pence of a
+    whole amount ('£12')."""
     if amount is None:
         return ""
-    if amount == 0:
+    if amount == 0 and free:
         return _("Free")
     amount = to_penny(amount)
     text = f"{amount:,.0f}" if short and amount == amount.to_integral_value() else f"{amount:,.2f}"

@@ -202,6 +202,7 @@ def test_money_is_shown_in_pounds_and_pence_and_nothing_as_free():
     assert money(Decimal("12.5")) == "£12.50"
     assert money(Decimal("1234.567")) == "£1,234.57"
     assert money(Decimal(0)) == "Free"
+    assert money(Decimal(0), free=False) == "£0.00"
     assert money(Decimal(12), short=True) == "£12"
     assert money(Decimal("12.50"), short=True) == "£12.50"
     assert money(Decimal(5), "EUR") == "€5.00"
