@@ -1,4 +1,5 @@
-"""The member's memberships, for the Account page: each one and what is left this month."""
+"""The member's memberships, for the Account page: each one and what is left this month; and
+the community funds of their organisations, with what is left."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -8,8 +9,9 @@ from django.utils import timezone
 from members import permissions
 from members.http import AuthenticatedHttpRequest
 
-from .allowances import allowance_left
-from .models import Membership
+from .allowances import ACTIVE_STATUSES, allowance_left
+from .funds import fund_left, left_of_fund
+from .models import CommunityFund, Membership
 from .services import left_in_words
 
 
@@ -39,4 +41,18 @@ def account_memberships(request: AuthenticatedHttpRequest) -> HttpResponse:
             is not None
         ]
         rows.append({"membership": membership, "current": current, "lefts": lefts})
-    return render(request, "memberships/account.html", {"rows": rows})
+    funds = (
+        CommunityFund.objects.filter(permissions.usable_funds_filter(request.user))
+        .select_related("organisation", "venue")
+        .order_by("venue__name", "organisation__name", "-starts_on")
+    )
+    fund_rows = [
+        {
+            "fund": fund,
+            "left": left_of_fund(fund, fund_left(fund=fund)),
+            # How many bookings draw on it; whose and what stay private to their bookers.
+            "bookings": fund.bookings.filter(status__in=ACTIVE_STATUSES).count(),
+        }
+        for fund in funds
+    ]
+    return render(request, "memberships/account.html", {"rows": rows, "fund_rows": fund_rows})

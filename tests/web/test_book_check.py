@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 
 from bookings.models import Booking
+from bookings.services import request_booking
 from memberships.funds import fund_left
 from memberships.models import Allowance
 from memberships.services import grant_membership
+from tests.conftest import NOW
 from tests.factories import (
     CommunityFundFactory,
     OrganisationFactory,
@@ -18,6 +20,7 @@ from tests.factories import (
     OrganisationMembershipFactory,
     PlanFactory,
 )
+from tests.web.conftest import utc
 from tests.web.test_book import BOOK
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +207,26 @@ def test_the_space_page_shows_the_full_rate_or_free(client, priced_room, venue):
     priced_room.rate = Decimal(0)
     priced_room.save()
     assert "Free to use" in client.get("/venues/st-lukes/meeting-room/").content.decode()
+
+
+def test_the_account_page_shows_the_groups_funds_and_what_is_left(
+    member_client, member, priced_room, venue, choir
+):
+    fund = CommunityFundFactory(venue=venue, organisation=choir, hours=Decimal(40))
+    CommunityFundFactory(venue=venue, name="Not ours")
+    someone = OrganisationMembershipFactory(organisation=choir).member
+    request_booking(
+        booker=someone,
+        space=priced_room,
+        starts_at=utc(2027, 1, 6, 10),
+        ends_at=utc(2027, 1, 6, 13),
+        title="Secret rehearsal",
+        organisation=choir,
+        fund=fund,
+        now=NOW,
+    )
+    page = member_client.get("/account/memberships/").content.decode()
+    assert "Spring term" in page and "granted to Ladywood Youth Choir" in page
+    assert "37 of 40 hours left." in page and "1 booking draws on it." in page
+    assert "Not ours" not in page
+    assert "Secret rehearsal" not in page  # another member's booking stays theirs
