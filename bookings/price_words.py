@@ -7,6 +7,7 @@ import dataclasses
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.models import Member
 from memberships.allowances import allowance_for, allowance_left, booking_uses
@@ -74,7 +75,10 @@ def fund_drawn_in_words(booking: Booking) -> str:
     if booking.fund is None or booking.fund_drawn is None:
         return ""
     drawn = fund_amount(booking.fund, booking.fund_drawn)
-    return _("%(hours)s hours") % {"hours": drawn} if booking.fund.in_hours else drawn
+    if not booking.fund.in_hours:
+        return drawn
+    one = booking.fund_drawn == 1
+    return ngettext("%(hours)s hour", "%(hours)s hours", 1 if one else 2) % {"hours": drawn}
 
 
 def what_pays(booking: Booking, *, member: Member) -> list[str]:
@@ -88,10 +92,7 @@ def what_pays(booking: Booking, *, member: Member) -> list[str]:
             % {
                 "fund": booking.fund.name,
                 "organisation": booking.fund.organisation.name,
-                "drawn": _("%(hours)s hours")
-                % {"hours": fund_amount(booking.fund, booking.fund_drawn)}
-                if booking.fund.in_hours
-                else fund_amount(booking.fund, booking.fund_drawn),
+                "drawn": fund_drawn_in_words(booking),
             },
             _("After this booking: %(left)s.")
             % {"left": left_of_fund(booking.fund, max(after, Decimal(0)))},
