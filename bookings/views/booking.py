@@ -340,6 +340,11 @@ def change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 }
                 if changed.status == Booking.Status.PENDING and booking.status != changed.status:
                     text += " " + _("The new time needs a manager's approval; it is held for you.")
+                if changed.price is not None and changed.price != booking.price:
+                    # A move is priced again under the lock (bookings.pricing): say what it is now.
+                    text += " " + _("Its price is now %(price)s.") % {
+                        "price": price_in_words(changed)
+                    }
                 messages.success(request, text)
                 return redirect(changed)
         status = 400

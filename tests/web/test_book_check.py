@@ -19,6 +19,7 @@ from tests.factories import (
     OrganisationKindTierFactory,
     OrganisationMembershipFactory,
     PlanFactory,
+    SpaceFactory,
 )
 from tests.web.conftest import utc
 from tests.web.test_book import BOOK
@@ -230,3 +231,29 @@ def test_the_account_page_shows_the_groups_funds_and_what_is_left(
     assert "37 of 40 hours left." in page and "1 booking draws on it." in page
     assert "Not ours" not in page
     assert "Secret rehearsal" not in page  # another member's booking stays theirs
+
+
+def test_a_move_to_a_dearer_space_says_the_new_price(member_client, member, priced_room, venue):
+    studio = SpaceFactory(venue=venue, name="Studio", slug="studio", rate=Decimal(30))
+    booking = request_booking(
+        booker=member,
+        space=priced_room,
+        starts_at=utc(2027, 1, 5, 10),
+        ends_at=utc(2027, 1, 5, 11),
+        title="Rehearsal",
+        now=NOW,
+    )
+    data = {
+        "space": str(studio.pk),
+        "date": "2027-01-05",
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "title": "Rehearsal",
+        "purpose": "",
+        "activity": "",
+        "attendees": "1",
+    }
+    page = member_client.post(f"/bookings/{booking.pk}/change/", data, follow=True)
+    assert "Its price is now £30.00." in page.content.decode()
+    booking.refresh_from_db()
+    assert (booking.space, booking.price) == (studio, Decimal("30.00"))
