@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from members.models import Member, Organisation
+from memberships.funds import fund_described, usable_funds
+from memberships.models import CommunityFund, Membership
 from memberships.services import current_memberships, described
 from spaces.models import Space
 from spaces.timezones import NonexistentLocalTime, resolve_local
@@ -89,13 +91,14 @@ class BookingForm(forms.Form):
         empty_label=gettext_lazy("Myself"),
     )
 
-    # Which plan membership the booking uses; offered only when one applies (see __init__). The
-    # service checks the choice again, under the lock: the browser's word is not taken.
+    # Which plan membership or community fund the booking uses ("12", "fund-3"); offered only
+    # when one applies (see __init__). The service checks the choice again, under the lock: the
+    # browser's word is not taken.
     membership = forms.TypedChoiceField(
         label=gettext_lazy("Use"),
         required=False,
-        coerce=int,
-        empty_value=None,
+        coerce=str,
+        empty_value="",
         choices=[],
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": gettext_lazy("Choose a membership from the list.")},
@@ -109,6 +112,10 @@ class BookingForm(forms.Form):
             membership.pk: membership
             for membership in current_memberships(member=member, space=space, today=today)
         }
+        self.funds = {
+            f"fund-{fund.pk}": fund
+            for fund in usable_funds(member=member, venue_id=space.venue_id, today=today)
+        }
         choice = self.fields["membership"]
         assert isinstance(choice, forms.TypedChoiceField)  # declared above
         choice.choices = [
@@ -116,6 +123,7 @@ class BookingForm(forms.Form):
                 (pk, described(membership=m, member=member, kind=space.kind, today=today))
                 for pk, m in self.memberships.items()
             ),
+            *((key, fund_described(fund=fund)) for key, fund in self.funds.items()),
             ("", _("Pay as you go / none")),
         ]
         if self.memberships:
@@ -139,6 +147,35 @@ class BookingForm(forms.Form):
             self.fields["attendees"].help_text = ngettext(
                 "At most %(capacity)d person.", "At most %(capacity)d people.", space.capacity
             ) % {"capacity": space.capacity}
+
+    @property
+    def offers_a_choice(self) -> bool:
+        """Is there a membership or fund to choose (the "Use" choice is shown)?"""
+        return bool(self.memberships or self.funds)
+
+    def chosen(self) -> tuple[Membership | None, CommunityFund | None]:
+        """The membership or fund chosen, from those offered (the service checks it again)."""
+        value = self.cleaned_data.get("membership") or ""
+        if value in self.funds:
+            return None, self.funds[value]
+        return (self.memberships.get(int(value)) if value.isdigit() else None), None
+
+    def booking_kwargs(self) -> dict[str, Any]:
+        """The cleaned form as request_booking's arguments (who books and where is the view's)."""
+        data = self.cleaned_data
+        membership, fund = self.chosen()
+        return {
+            "space": self.space,
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "title": data["title"],
+            "purpose": data["purpose"],
+            "activity": data["activity"],
+            "attendees": data["attendees"],
+            "organisation": data["organisation"],
+            "membership": membership,
+            "fund": fund,
+        }
 
     def clean_attendees(self) -> int | None:
         if self.space.is_desk_pool:
@@ -236,6 +273,10 @@ class BookingForm(forms.Form):
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("end_time", _("The booking must end after it starts."))
         data["starts_at"], data["ends_at"] = starts_at, ends_at
+        fund = self.funds.get(data.get("membership") or "")
+        if fund is not None and data.get("organisation") is None:
+            # A fund pays for its group's bookings: choosing it says whom the booking is for.
+            data["organisation"] = fund.organisation
         return data
 
     def add_service_error(self, field: str | None, message: str) -> None:

@@ -221,6 +221,7 @@ class SpaceForm(forms.ModelForm):
             "description",
             "capacity",
             "seats",
+            "rate",
             "amenities",
             "step_free",
             "hearing_loop",

@@ -6,6 +6,7 @@ with a sentence a member can read. On PostgreSQL an exclusion constraint backs t
 """
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,11 +15,10 @@ from django.utils.translation import gettext as _
 
 from members import permissions
 from members.models import Member, Organisation
-from memberships.models import Membership
-from memberships.services import MembershipError, check_booking
+from memberships.models import CommunityFund, Membership
 from spaces.models import Space
 
-from . import mirror, notifications
+from . import mirror, notifications, pricing
 from .expiry import request_expires_at
 from .models import Booking, Series
 from .reminders import REMIND_AHEAD
@@ -67,35 +67,12 @@ def _save_guarded(booking: Booking, space: Space) -> None:
         raise
 
 
-def _use_membership(
-    membership: Membership | None,
-    *,
-    booker: Member,
-    space: Space,
-    starts_at: datetime,
-    ends_at: datetime,
-    exclude_booking_id: int | None = None,
-) -> Membership | None:
-    """The plan's rules and allowance, under the membership's lock (memberships.services)."""
-    if membership is None:
-        return None
-    try:
-        return check_booking(
-            membership=membership,
-            booker=booker,
-            space=space,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            exclude_booking_id=exclude_booking_id,
-        )
-    except MembershipError as exc:
-        raise BookingError(exc.message, field=exc.field) from exc
-
-
 def _lock_space(space: Space) -> Space:
-    # Lock late, lock once: every booking of this space queues here. On SQLite the IMMEDIATE
+    # Lock late, lock once: every booking of this space queues here, and only here: of=self
+    # leaves the venue's row alone, so bookings of different spaces never wait for each other
+    # (shared allowances and funds take their own row locks). On SQLite the IMMEDIATE
     # transaction mode (settings) already holds the database write lock.
-    return Space.objects.select_for_update().select_related("venue").get(pk=space.pk)
+    return Space.objects.select_for_update(of=("self",)).select_related("venue").get(pk=space.pk)
 
 
 @transaction.atomic
@@ -111,9 +88,12 @@ def request_booking(
     attendees: int = 1,
     organisation: Organisation | None = None,
     membership: Membership | None = None,
+    fund: CommunityFund | None = None,
     made_by: Member | None = None,
     waive_notice_and_horizon: bool = False,
     series: Series | None = None,
+    expected_price: Decimal | None = None,
+    preview: bool = False,
     now: datetime | None = None,
 ) -> Booking:
     """Book `space` for [starts_at, ends_at) or raise BookingError; never leaves a partial booking.
@@ -123,9 +103,12 @@ def request_booking(
     same rules apply, except that they may waive the minimum notice and the horizon (never the
     overlap or the seats), and a booking they make needs no approval: they are the approver.
     A booking that uses a `membership` meets its plan's rules: the plan's booking window instead
-    of the space's horizon, and the allowance left that month (memberships.services).
-    An occurrence of a `series` (bookings.series) is booked the same way; its emails are the
-    series' own, one for all its dates (bookings/series_mail.py).
+    of the space's horizon, and the allowance left that month (memberships.services); one
+    that uses a community `fund` draws on it, never beyond what is left (bookings.pricing).
+    The price is computed here and stored; with `expected_price` (what the member was shown) a
+    different price raises PriceChanged instead. `preview` checks everything and returns the
+    priced booking unsaved, writing nothing. An occurrence of a `series` (bookings.series) is
+    booked the same way; its emails are the series' own (bookings/series_mail.py).
     """
     now = now or timezone.now()
     space = _lock_space(space)
@@ -166,16 +149,22 @@ def request_booking(
         raise BookingError(_("That time has already passed."), field="starts_at")
     check_free(space=space, starts_at=starts_at, ends_at=ends_at)
     check_one_seat_each(space=space, booker=booker, starts_at=starts_at, ends_at=ends_at)
-    membership = _use_membership(
-        membership, booker=booker, space=space, starts_at=starts_at, ends_at=ends_at
+    settled = pricing.settle(
+        booker=booker,
+        space=space,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        organisation=organisation,
+        membership=membership,
+        fund=fund,
     )
+    pricing.check_expected(settled, expected_price)
 
     needs_approval = space.requires_approval and not manager_made
     booking = Booking(
         space=space,
         booker=booker,
         organisation=organisation,
-        membership=membership,
         starts_at=starts_at,
         ends_at=ends_at,
         blocked_until=ends_at + space.buffer_after,
@@ -192,9 +181,12 @@ def request_booking(
         if needs_approval
         else None,
     )
+    pricing.apply(booking, settled)
     if manager_made and space.requires_approval:
         booking.decided_by, booking.decided_at = made_by, now
     _full_clean(booking)
+    if preview:
+        return booking
     mirror.add_event(booking)
     _save_guarded(booking, space)
     if series is None:
@@ -326,7 +318,7 @@ def move_booking(
     Every rule is checked under the lock as if the booking were new, except that it does not clash
     with itself. It keeps its UID and its SEQUENCE rises, so calendars update the event. A booking
     moved by its booker into a space that needs approval goes back to pending; a manager's move
-    stands as confirmed.
+    stands as confirmed. Its price is computed again, its membership and fund checked again.
     """
     now = now or timezone.now()
     booking = _lock_booking(booking)
@@ -361,14 +353,17 @@ def move_booking(
         exclude_booking_id=booking.pk,
         for_themselves=permissions.is_booker(by, booking),
     )
-    _use_membership(
-        membership,
+    settled = pricing.settle(
         booker=booking.booker,
         space=target,
         starts_at=starts_at,
         ends_at=ends_at,
-        exclude_booking_id=booking.pk,
+        organisation=booking.organisation,
+        membership=membership,
+        fund=booking.fund,
+        booking=booking,
     )
+    pricing.apply(booking, settled)
     booking.space = target
     booking.starts_at = starts_at
     booking.ends_at = ends_at

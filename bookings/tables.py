@@ -8,6 +8,7 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
 
 from .models import Booking
+from .price_words import price_in_words
 
 
 def when_in_words(booking: Booking) -> str:
@@ -60,11 +61,26 @@ class SpaceColumn(tables.Column):
 # (templates/django_tables2/table.html), so that no two regions on a page share a name.
 
 
+class PriceColumn(tables.Column):
+    """The stored price and what paid it (bookings.price_words); bookings made before prices
+    show the column's default."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("verbose_name", _("Price"))
+        kwargs.setdefault("accessor", "price")
+        kwargs.setdefault("default", "—")
+        super().__init__(**kwargs)
+
+    def render(self, record: Booking) -> str:
+        return price_in_words(record) or "—"
+
+
 class MyBookingsTable(tables.Table):
     labelled_by = "upcoming-heading"
     when = WhenColumn()
     title = tables.Column(verbose_name=_("Booking"), linkify=True)
     space = SpaceColumn()
+    price = PriceColumn()
     status = StatusColumn(verbose_name=_("Status"))
     actions = tables.TemplateColumn(
         template_code='{% include "bookings/_cancel_button.html" %}',

@@ -35,7 +35,7 @@ from .models import Member, OrganisationMembership
 if TYPE_CHECKING:  # types only: importing these at run time would turn the layers upside down
     from bookings.models import Booking
     from feeds.models import FeedToken
-    from memberships.models import Membership
+    from memberships.models import CommunityFund, Membership
     from spaces.models import Venue
 
     from .models import Organisation
@@ -371,6 +371,20 @@ def own_funds_filter(member: Person, *, via: str = "") -> Q:
             ).values("organisation_id")
         }
     )
+
+
+def usable_funds_filter(member: Person, *, via: str = "") -> Q:
+    """Community funds `member` may book with: the same as those they may see, their
+    organisations' (own_funds_filter)."""
+    return own_funds_filter(member, via=via)
+
+
+def fund_refusal(member: Person, fund: CommunityFund) -> str | None:
+    """Why `member` may not book with `fund`, or None if they may: a fund pays for the bookings
+    of its organisation's members (one of them booking, or a manager booking on their behalf)."""
+    if _belongs_to(member, fund.organisation_id):
+        return None
+    return _("You can only use a community fund of a group you belong to.")
 
 
 # --- Feeds -------------------------------------------------------------------------------------

@@ -4,10 +4,12 @@ memberships go through grant_membership (its overlap check, under the plan's loc
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from spaces.models import Space
 
-from .models import Allowance, Membership, Plan
+from .funds import fund_left
+from .models import Allowance, CommunityFund, Membership, OrganisationKindTier, Plan
 from .services import MembershipError, grant_membership, overlap_refusal
 
 
@@ -18,7 +20,16 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["venue", "name", "description", "space_kinds", "booking_window", "is_active"]
+        fields = [
+            "venue",
+            "name",
+            "description",
+            "space_kinds",
+            "booking_window",
+            "tier",
+            "reduction_percent",
+            "is_active",
+        ]
 
 
 class AllowanceInline(admin.TabularInline):
@@ -81,3 +92,39 @@ class MembershipAdmin(admin.ModelAdmin):
         except MembershipError as exc:
             raise forms.ValidationError(exc.message) from exc
         obj.pk = saved.pk
+
+
+@admin.register(OrganisationKindTier)
+class OrganisationKindTierAdmin(admin.ModelAdmin):
+    list_display = ["venue", "organisation_kind", "tier", "reduction_percent"]
+    list_filter = ["venue", "tier"]
+
+
+@admin.register(CommunityFund)
+class CommunityFundAdmin(admin.ModelAdmin):
+    """Funds granted to groups; what is left is counted from their active bookings."""
+
+    list_display = [
+        "name",
+        "organisation",
+        "venue",
+        "hours",
+        "amount",
+        "left",
+        "starts_on",
+        "ends_on",
+    ]
+    list_filter = ["venue"]
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation", "venue"]
+
+    @admin.display(description=gettext_lazy("left"))
+    def left(self, fund: CommunityFund) -> str:
+        return str(fund_left(fund=fund))
+
+    def save_model(
+        self, request: HttpRequest, obj: CommunityFund, form: forms.ModelForm, change: bool
+    ) -> None:
+        if not change:
+            obj.granted_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)

@@ -57,8 +57,8 @@ class TierFields(models.Model):
                 raise ValidationError(
                     {
                         "reduction_percent": _(
-                            "A reduction is more than 0 %% and less than 100 %% "
-                            "(100 %% off is the free tier)."
+                            "A reduction is more than 0 % and less than 100 % "
+                            "(100 % off is the free tier)."
                         )
                     }
                 )

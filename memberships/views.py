@@ -1,4 +1,5 @@
-"""The member's memberships, for the Account page: each one and what is left this month."""
+"""The member's memberships, for the Account page: each one and what is left this month; and
+the community funds of their organisations, with what is left."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse

@@ -119,6 +119,7 @@ class SpaceAdminBase(admin.ModelAdmin):
                     "description",
                     "capacity",
                     "seats",
+                    "rate",
                     "amenities",
                     "is_active",
                 )

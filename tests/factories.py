@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from bookings.models import Booking
 from members.models import Member, Organisation, OrganisationMembership
-from memberships.models import CommunityFund, OrganisationKindTier, Plan
+from memberships.models import CommunityFund, OrganisationKindTier, Plan, Tier
 from spaces.models import Closure, OpeningHours, Space, Venue
 
 
@@ -152,11 +152,14 @@ class PlanFactory(factory.django.DjangoModelFactory):
     venue = factory.SubFactory(VenueFactory)
     name = factory.Sequence(lambda n: f"Plan {n}")
     space_kinds = factory.LazyFunction(lambda: [Space.Kind.MEETING_ROOM])
-    booking_window = timedelta(days=30)
+    booking_window = timedelta(days=90)
+    tier = Tier.FULL
+    reduction_percent = None
 
 
 class CommunityFundFactory(factory.django.DjangoModelFactory):
-    """Hours granted to a group for the first half of 2027 (pass amount=..., hours=None for money)."""
+    """40 hours granted to a group for the spring term of 2027 (pass hours=None, amount=...
+    for money)."""
 
     class Meta:
         model = CommunityFund
@@ -164,17 +167,21 @@ class CommunityFundFactory(factory.django.DjangoModelFactory):
     venue = factory.SubFactory(VenueFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Spring term {n}")
-    hours = Decimal("40")
+    hours = Decimal(40)
     amount = None
     starts_on = date(2027, 1, 1)
-    ends_on = date(2027, 6, 30)
+    ends_on = date(2027, 3, 31)
 
 
 class OrganisationKindTierFactory(factory.django.DjangoModelFactory):
+    """A charity rate: 50 % off at the venue."""
+
     class Meta:
         model = OrganisationKindTier
 
     venue = factory.SubFactory(VenueFactory)
     organisation_kind = Organisation.Kind.CHARITY
-    tier = "reduced"
-    reduction_percent = Decimal(50)
+    tier = Tier.REDUCED
+    reduction_percent = factory.LazyAttribute(
+        lambda o: Decimal(50) if o.tier == Tier.REDUCED else None
+    )

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,8 @@ from ..availability import alternatives
 from ..forms import BookingForm, CancelForm, ChangeBookingForm, DeclineForm
 from ..grid import parse_wall_time
 from ..models import Booking
+from ..price_words import fund_drawn_in_words, price_in_words, what_pays
+from ..pricing import PriceChanged
 from ..series import one_per_series
 from ..series_forms import CancelSeriesForm
 from ..services import (
@@ -37,7 +40,16 @@ def booking_for(member: Member, pk: int) -> Booking:
     """The booking `pk` if `member` may see it (members.permissions); otherwise 404, so ids reveal nothing."""
     return get_object_or_404(
         Booking.objects.visible_to(member).select_related(
-            "space__venue", "booker", "organisation", "decided_by", "cancelled_by", "made_by"
+            "space__venue",
+            "booker",
+            "organisation",
+            "decided_by",
+            "cancelled_by",
+            "made_by",
+            "membership__plan",
+            "membership__organisation",
+            "fund__organisation",
+            "fund__venue",
         ),
         pk=pk,
     )
@@ -63,57 +75,91 @@ def _initial_from_link(request: HttpRequest) -> dict:
     return initial
 
 
+def _shown_price(request: HttpRequest) -> Decimal | None:
+    """The price the check step showed (a hidden field), only to compare: never the price."""
+    try:
+        shown = Decimal(request.POST.get("shown_price", ""))
+    except InvalidOperation:
+        return None
+    return shown if shown.is_finite() else None
+
+
+def _booked_message(request: HttpRequest, form: BookingForm, booking: Booking) -> None:
+    if booking.status == Booking.Status.PENDING:
+        text = _(
+            "Request sent for %(space)s, %(when)s. A manager of %(venue)s will decide; "
+            "the time is held for you until then."
+        )
+    else:
+        text = _("Booked: %(space)s, %(when)s. It is confirmed.")
+    text %= {
+        "space": booking.space.name,
+        "venue": booking.space.venue.name,
+        "when": when_in_words(booking),
+    }
+    note = form.ambiguity_note()
+    messages.success(request, f"{text} {note}".strip())
+
+
 @login_required
 def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
+    """The booking form, then a check step with the price (computed here, with every rule
+    checked and nothing written); "Book" there books it if the price is still the one shown,
+    or shows the new price again."""
     space = get_object_or_404(
         Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
     )
-    if request.method == "POST":
-        form = BookingForm(request.POST, space=space, member=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                booking = request_booking(
-                    booker=request.user,
-                    space=space,
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    title=data["title"],
-                    purpose=data["purpose"],
-                    activity=data["activity"],
-                    attendees=data["attendees"],
-                    organisation=data["organisation"],
-                    membership=form.memberships.get(data["membership"] or 0),
-                )
-            except BookingError as error:
-                form.add_service_error(error.field, error.message)
-            else:
-                if booking.status == Booking.Status.PENDING:
-                    text = _(
-                        "Request sent for %(space)s, %(when)s. A manager of %(venue)s will decide; "
-                        "the time is held for you until then."
-                    )
-                else:
-                    text = _("Booked: %(space)s, %(when)s. It is confirmed.")
-                text %= {
-                    "space": space.name,
-                    "venue": space.venue.name,
-                    "when": when_in_words(booking),
-                }
-                note = form.ambiguity_note()
-                messages.success(request, f"{text} {note}".strip())
-                return redirect(booking)
-    else:
+    if request.method != "POST":
         form = BookingForm(initial=_initial_from_link(request), space=space, member=request.user)
+        return _form_page(request, form, space)
+    form = BookingForm(request.POST, space=space, member=request.user)
+    if "edit" in request.POST or not form.is_valid():
+        return _form_page(request, form, space)
+    kwargs = {"booker": request.user, **form.booking_kwargs()}
+    changed = ""
+    try:
+        if "confirm" in request.POST and (shown := _shown_price(request)) is not None:
+            try:
+                booking = request_booking(**kwargs, expected_price=shown)
+            except PriceChanged as error:
+                changed = error.message
+            else:
+                _booked_message(request, form, booking)
+                return redirect(booking)
+        preview = request_booking(**kwargs, preview=True)
+    except BookingError as error:
+        form.add_service_error(error.field, error.message)
+        return _form_page(request, form, space)
     return render(
-        request, "bookings/book.html", {"form": form, "space": space, "venue": space.venue}
+        request,
+        "bookings/book_check.html",
+        {
+            "form": form,
+            "space": space,
+            "venue": space.venue,
+            "booking": preview,
+            "when": when_in_words(preview),
+            "price": price_in_words(preview),
+            "what_pays": what_pays(preview, member=request.user),
+            "changed": changed,
+        },
+    )
+
+
+def _form_page(request: HttpRequest, form: BookingForm, space: Space) -> HttpResponse:
+    return render(
+        request,
+        "bookings/book.html",
+        {"form": form, "space": space, "venue": space.venue},
     )
 
 
 @login_required
 def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
-    mine = Booking.objects.for_member(request.user).select_related("space__venue")
+    mine = Booking.objects.for_member(request.user).select_related(
+        "space__venue", "organisation", "membership__plan", "membership__organisation", "fund"
+    )
     # Only what still holds its time is "coming up"; a cancelled or declined booking, however
     # far ahead, is listed with the past ones, its status in words.
     coming_up = Q(ends_at__gt=now, status__in=Booking.ACTIVE_STATUSES)
@@ -141,6 +187,8 @@ def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_move": permissions.move_refusal(request.user, booking, now=now) is None,
             "cancel_form": CancelForm(),
             "cancel_series_form": CancelSeriesForm() if booking.series_id else None,
+            "price": price_in_words(booking),
+            "fund_drawn": fund_drawn_in_words(booking),
         },
     )
 
@@ -296,6 +344,11 @@ def change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 }
                 if changed.status == Booking.Status.PENDING and booking.status != changed.status:
                     text += " " + _("The new time needs a manager's approval; it is held for you.")
+                if changed.price is not None and changed.price != booking.price:
+                    # A move is priced again under the lock (bookings.pricing): say what it is now.
+                    text += " " + _("Its price is now %(price)s.") % {
+                        "price": price_in_words(changed)
+                    }
                 messages.success(request, text)
                 return redirect(changed)
         status = 400

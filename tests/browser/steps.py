@@ -78,3 +78,15 @@ class Keyboard:
     def tab(self, *, backwards: bool = False) -> dict:
         self.page.keyboard.press("Shift+Tab" if backwards else "Tab")
         return self._stop()
+
+
+def check_and_book(page: Page, *, tap: bool = False, request: bool = False) -> None:
+    """Send the booking form, see the price on the check step, then book (or send the request)."""
+    first, then = (
+        ("Check and send request", "Send request") if request else ("Check and book", "Book")
+    )
+    button = page.get_by_role("button", name=first, exact=True)
+    button.tap() if tap else button.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check and book")
+    book = page.get_by_role("button", name=then, exact=True)
+    book.tap() if tap else book.click()

@@ -68,8 +68,33 @@ def book_form_link(scene: Scene) -> str:
 def send_the_form_with_errors(page, scene: Scene) -> None:
     field(page, "Title").fill("")
     field(page, "How many people").fill("0")
-    page.get_by_role("button", name="Book", exact=True).click()
+    page.get_by_role("button", name="Check and book", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Please check the form")
+
+
+def a_priced_room_with_a_fund(scene: Scene) -> str:
+    """The Garden room at £12 an hour, the food bank's charity rate and its community fund."""
+    from decimal import Decimal
+
+    from tests.factories import CommunityFundFactory, OrganisationKindTierFactory
+
+    scene.room.rate = Decimal(12)
+    scene.room.save()
+    OrganisationKindTierFactory(venue=scene.venue)
+    CommunityFundFactory(
+        venue=scene.venue,
+        organisation=scene.charity,
+        starts_on=scene.tuesday - timedelta(days=30),
+        ends_on=scene.tuesday + timedelta(days=60),
+    )
+    return book_form_link(scene)
+
+
+def check_the_price(page, scene: Scene) -> None:
+    field(page, "Title").fill("Food bank committee")
+    field(page, "How many people").fill("6")
+    page.get_by_role("button", name="Check and book", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check and book")
 
 
 def open_booking_form_with_errors(page, scene: Scene) -> None:
@@ -349,6 +374,13 @@ MAIN_PAGES = [
         "member",
         book_form_link,
         send_the_form_with_errors,
+        ("desktop", "phone"),
+    ),
+    MainPage(
+        "book-check",
+        "member",
+        a_priced_room_with_a_fund,
+        check_the_price,
         ("desktop", "phone"),
     ),
     MainPage("booking", "member", a_booking, screenshots=("desktop", "phone")),

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from bookings.models import Booking
 
 from .conftest import PASSWORD
-from .steps import field, free_cell_link, show_week_of, status_of
+from .steps import check_and_book, field, free_cell_link, show_week_of, status_of
 
 
 def log_in_with_the_form(page, email: str) -> None:
@@ -36,7 +36,7 @@ def test_a_charity_requests_the_main_hall_and_sees_it_confirmed_once_the_manager
     field(member, "Title").fill("Community lunch")
     field(member, "How many people").fill("40")
     field(member, "Booking for").select_option(label="Ladywood Food Bank")
-    member.get_by_role("button", name="Send request").click()
+    check_and_book(member, request=True)
 
     expect(member.get_by_role("heading", level=1)).to_have_text("Community lunch")
     expect(status_of(member)).to_have_text("Awaiting approval")

@@ -12,7 +12,7 @@ from bookings.models import Booking
 
 from .conftest import LONDON, PASSWORD
 from .helpers import page_overflow
-from .steps import field, free_cell_link, show_week_of, status_of
+from .steps import check_and_book, field, free_cell_link, show_week_of, status_of
 
 EMAIL = "newcomer@example.org"
 
@@ -67,7 +67,7 @@ def test_a_newcomer_signs_up_books_a_free_slot_takes_it_to_a_calendar_and_cancel
     expect(field(page, "Starts at")).to_have_value(re.compile(r"^14:00"))
     field(page, "Title").fill("Tenants' association planning")
     field(page, "How many people").fill("10")
-    page.get_by_role("button", name="Book", exact=True).click()
+    check_and_book(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Tenants' association planning")
     expect(status_of(page)).to_have_text("Confirmed")
@@ -155,7 +155,7 @@ def test_the_booking_journey_works_on_a_phone(contexts, scene, log_in):
     field(page, "Title").fill("Homework club")
     field(page, "How many people").fill("8")
     assert page_overflow(page) == 0, "the booking form scrolls sideways on a 390 px phone"
-    page.get_by_role("button", name="Book", exact=True).tap()
+    check_and_book(page, tap=True)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Homework club")
     expect(status_of(page)).to_have_text("Confirmed")

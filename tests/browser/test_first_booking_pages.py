@@ -10,7 +10,7 @@ from tests.factories import BookingFactory, DeskPoolFactory, MemberFactory
 
 from .conftest import make_booking
 from .helpers import assert_no_serious_axe_violations, page_overflow, run_axe, screenshot
-from .steps import Keyboard, field, grid_cell, show_week_of
+from .steps import Keyboard, check_and_book, field, grid_cell, show_week_of
 
 
 def test_the_grid_marks_my_booking_yours_and_shows_nothing_of_anyone_elses(contexts, scene, log_in):
@@ -137,12 +137,12 @@ def test_a_desk_pool_form_books_one_desk_and_refuses_a_second_at_the_same_time(
     form.get_by_text("One desk per booking").scroll_into_view_if_needed()
     screenshot(page, "desktop-book-desk")
     field(page, "Title").fill("Desk day")
-    page.get_by_role("button", name="Book", exact=True).click()
+    check_and_book(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Desk day")
 
     page.goto(f"{desks.get_absolute_url()}book/?start={day}T13:00&end={day}T15:00")
     field(page, "Title").fill("A second desk")
-    page.get_by_role("button", name="Book", exact=True).click()
+    page.get_by_role("button", name="Check and book", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text(
         "You already have a desk in Hot desks for some of that time"
     )

@@ -70,6 +70,12 @@ def test_a_member_finds_and_books_a_free_slot_with_the_keyboard_alone(contexts, 
     assert before["name"] == "activity", before
     keys.tab()
     assert focus_report(page)["name"] == "attendees"
+    keys.tab_to(
+        lambda f: f["tag"] == "button" and f["text"] == "Check and book",
+        what="the Check and book button",
+    )
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check and book")
     keys.tab_to(lambda f: f["tag"] == "button" and f["text"] == "Book", what="the Book button")
     page.keyboard.press("Space")
 

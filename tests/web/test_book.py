@@ -22,6 +22,9 @@ def form_data(**overrides) -> dict:
         "activity": "",
         "attendees": "4",
         "organisation": "",
+        # The check step's "Book", with the price it showed (these rooms have no rate).
+        "confirm": "1",
+        "shown_price": "0.00",
     }
     data.update(overrides)
     return data

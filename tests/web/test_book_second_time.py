@@ -16,7 +16,9 @@ BOOK = "/venues/night-lab/night-room/book/"
 
 
 def form_data(**fields) -> dict:
-    return {"title": "Night shift", "attendees": "1", "activity": "", **fields}
+    # The check step's "Book", with the price it showed (the room has no rate).
+    base = {"title": "Night shift", "attendees": "1", "activity": "", "confirm": "1"}
+    return {**base, "shown_price": "0.00", **fields}
 
 
 def test_resolve_local_gives_the_second_run_of_a_repeated_time_on_request():

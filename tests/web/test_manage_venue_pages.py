@@ -136,6 +136,7 @@ def space_data(**changes) -> dict:
         "description": "",
         "capacity": "8",
         "seats": "1",
+        "rate": "0",
         "amenities": "",
         "is_active": "on",
         "min_duration": "0:30:00",
