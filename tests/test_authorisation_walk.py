@@ -18,13 +18,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from bookings.models import Booking, Series
 from feeds.models import FeedToken
 from members.models import OrganisationMembership
+from memberships.models import CommunityFund, Membership, Plan
+from memberships.services import grant_membership
 from spaces.models import CalendarImport, OpeningException
 from stats.models import ProxyValue
 from tests.factories import (
     BookingFactory,
+    CommunityFundFactory,
     MemberFactory,
     OrganisationFactory,
     OrganisationMembershipFactory,
+    PlanFactory,
     SpaceFactory,
     VenueFactory,
 )
@@ -126,6 +130,14 @@ def scene(db) -> Scene:
     )
     CalendarImport.objects.create(venue=venue, name="Church services", uploaded_ics="")
     OpeningException.objects.create(venue=venue, date=start.date(), note="Bank holiday")
+    plan = PlanFactory(venue=venue, name="Community group")
+    grant_membership(plan=plan, organisation=organisation, starts_on=start.date())
+    CommunityFundFactory(
+        venue=venue,
+        organisation=organisation,
+        starts_on=start.date(),
+        ends_on=start.date() + timedelta(days=90),
+    )
     return Scene(venue, other_venue, space, booking, token, people)
 
 
@@ -196,6 +208,18 @@ def of_member_month(scene: Scene) -> dict:
 def of_series(scene: Scene) -> dict:
     assert scene.booking.series_id is not None
     return {"pk": scene.booking.series_id}
+
+
+def of_plan(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug, "pk": Plan.objects.get().pk}
+
+
+def of_membership(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug, "pk": Membership.objects.get().pk}
+
+
+def of_fund(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug, "pk": CommunityFund.objects.get().pk}
 
 
 def of_manager(scene: Scene) -> dict:
@@ -286,6 +310,18 @@ WALK.update(
         "bookings:repeat": (of_space, SIGNED_IN),
         "bookings:cancel_series": (of_booking, answers(405)),
         "bookings:decide_series": (of_series, MANAGERS),
+        # Plans, memberships, tiers and community funds: the venue's managers'.
+        "memberships:plans": (of_venue, MANAGERS),
+        "memberships:plan_new": (of_venue, MANAGERS),
+        "memberships:plan_edit": (of_plan, MANAGERS),
+        "memberships:plan_retire": (of_plan, POST_ONLY_SIGNED_IN),
+        "memberships:tiers": (of_venue, MANAGERS),
+        "memberships:memberships": (of_venue, MANAGERS),
+        "memberships:membership_grant": (of_venue, MANAGERS),
+        "memberships:membership_end": (of_membership, MANAGERS),
+        "memberships:funds": (of_venue, MANAGERS),
+        "memberships:fund_new": (of_venue, MANAGERS),
+        "memberships:fund": (of_fund, MANAGERS),
     }
 )
 TITLE, NAME, EMAIL = "Secret planning", "Bea Booker", "bea@example.org"
@@ -370,6 +406,11 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
         "bookings:delete_opening_exception": of_exception,
         "spaces:remove_manager": of_manager,
         "stats:proxy_value_delete": of_proxy_value,
+        "memberships:plan_retire": of_plan,
+        "memberships:plan_edit": of_plan,
+        "memberships:membership_end": of_membership,
+        "memberships:fund": of_fund,
+        "memberships:tiers": of_venue,
     }
     if role != "booker":
         targets["bookings:cancel"] = of_booking
@@ -402,6 +443,10 @@ def snapshot(scene: Scene) -> tuple:
         list(OrganisationMembership.objects.order_by("pk").values_list("pk", "role")),
         list(Booking.objects.order_by("pk").values_list("pk", "status")),
         ProxyValue.objects.count(),
+        list(Plan.objects.values_list("pk", "name", "is_active", "tier")),
+        list(Membership.objects.values_list("pk", "ends_on")),
+        list(CommunityFund.objects.values_list("pk", "hours", "amount", "ends_on")),
+        list(scene.venue.kind_tiers.values_list("organisation_kind", "tier")),
     )
 
 
