@@ -55,6 +55,20 @@ def member_with_email(email: str) -> Member | None:
     return found
 
 
+def verified_addresses(member: Member) -> list[str]:
+    """The addresses `member` has confirmed, lower-case: what an invitation may be accepted by
+    (anyone can sign up with any address; only its owner can confirm it). None for a member
+    who is not active."""
+    if not member.is_active:
+        return []
+    return [
+        address.lower()
+        for address in EmailAddress.objects.filter(user=member, verified=True).values_list(
+            "email", flat=True
+        )
+    ]
+
+
 def organisation_people(organisation: Organisation) -> QuerySet[OrganisationMembership]:
     """Everyone in the organisation with their role: admins first, then by name."""
     return organisation.memberships.select_related("member").order_by(
@@ -208,13 +222,8 @@ def accept_organisation_invitations(
     addresses, in the role it offered, and mark those invitations accepted. Unverified addresses
     accept nothing: anyone can sign up with any address, only its owner can confirm it."""
     now = now or timezone.now()
-    emails = [
-        address.lower()
-        for address in EmailAddress.objects.filter(user=member, verified=True).values_list(
-            "email", flat=True
-        )
-    ]
-    if not emails or not member.is_active:
+    emails = verified_addresses(member)
+    if not emails:
         return []
     invitations = list(
         OrganisationInvitation.objects.select_for_update()

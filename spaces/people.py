@@ -9,7 +9,6 @@ after commit (members.mail), so a rolled-back change sends nothing.
 from dataclasses import dataclass
 from datetime import datetime
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from members import mail, permissions
 from members.models import Member
-from members.organisations import member_with_email
+from members.organisations import member_with_email, verified_addresses
 
 from .models import ManagerInvitation, Venue
 
@@ -122,13 +121,8 @@ def accept_manager_invitations(*, member: Member, now: datetime | None = None) -
     addresses, and mark those invitations accepted. Unverified addresses accept nothing: anyone
     can sign up with any address, only its owner can confirm it."""
     now = now or timezone.now()
-    emails = [
-        address.lower()
-        for address in EmailAddress.objects.filter(user=member, verified=True).values_list(
-            "email", flat=True
-        )
-    ]
-    if not emails or not member.is_active:
+    emails = verified_addresses(member)
+    if not emails:
         return []
     invitations = list(
         ManagerInvitation.objects.select_for_update()
