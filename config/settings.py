@@ -278,6 +278,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Data protection: bookings that ended this many days ago lose their free text (titles,
+# purposes, reasons) when `manage.py anonymise_old_bookings` runs. Default: two years.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
 # Content Security Policy (Django's own), the same in development, tests and production so that
 # a page breaking it shows up early: everything from this origin, inline <script>/<style> only
 # with the request's nonce, no style="" attributes, no plugins, no framing, forms post here only.

@@ -12,6 +12,7 @@ urlpatterns = [
     # /venues/<venue>/<space>/ (the week of a space).
     path("", include("feeds.urls")),
     path("", include("stats.urls")),
+    path("", include("operations.urls")),
     path("", include("bookings.urls")),
     path("", include("spaces.urls")),
 ]

@@ -49,6 +49,10 @@ def after_commit(task_: Task, **kwargs) -> None:
 def send_or_retry(message: EmailMessage, *, retry: Task, kwargs: dict, attempt: int) -> None:
     """Send `message`; if that raises, enqueue `retry` with `kwargs` and the next attempt number
     to run later (where the backend can defer), and re-raise so this attempt is recorded failed."""
+    # A closed account's address is at the reserved .invalid domain: never written to.
+    message.to = [address for address in message.to if not address.endswith(".invalid")]
+    if not message.to and not message.cc and not message.bcc:
+        return
     try:
         message.send()
     except Exception:

@@ -61,6 +61,18 @@ class Member(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
 
+    def close(self) -> None:
+        """Scrub this account for good (operations.privacy.close_account): no name, an address
+        at the reserved .invalid domain nobody writes to, no password (which also ends its
+        sessions), no role anywhere. The row stays because bookings point at it."""
+        self.email = f"closed-{self.pk}@deleted.invalid"
+        self.display_name = "Former member"
+        self.is_active = self.is_staff = self.is_superuser = False
+        self.set_unusable_password()
+        self.save()
+        self.memberships.all().delete()
+        self.managed_venues.clear()
+
 
 class Organisation(models.Model):
     """A charity, community group, social enterprise, business, freelancer or public body."""

@@ -278,6 +278,26 @@ def may_manage_organisation(member: Person, organisation: Organisation) -> bool:
     )
 
 
+def account_closing_refusal(member: Member) -> str | None:
+    """Why `member` may not close their account now, or None: a venue keeps one active manager
+    and an organisation one admin, so the last of either must hand over first. (The caller
+    holds the member's row lock.)"""
+    for venue in member.managed_venues.all():
+        if not managers_of(venue).exclude(pk=member.pk).exists():
+            return _(
+                "You are the last manager of %(venue)s. Invite another manager before you "
+                "close your account."
+            ) % {"venue": venue}
+    for membership in member.memberships.filter(role=OrganisationMembership.Role.ADMIN):
+        organisation = membership.organisation
+        if not organisation_admins(organisation).exclude(member=member).exists():
+            return _(
+                "You are the only admin of %(organisation)s. Make someone else an admin before "
+                "you close your account."
+            ) % {"organisation": organisation}
+    return None
+
+
 def organisation_admins(organisation: Organisation) -> QuerySet[OrganisationMembership]:
     """The admin memberships of `organisation` whose accounts are open."""
     return OrganisationMembership.objects.filter(

@@ -310,6 +310,10 @@ WALK.update(
         "bookings:repeat": (of_space, SIGNED_IN),
         "bookings:cancel_series": (of_booking, answers(405)),
         "bookings:decide_series": (of_series, MANAGERS),
+        # A member's own data (the JSON is theirs only).
+        "operations:your_data": (none, SIGNED_IN),
+        "operations:download_data": (none, SIGNED_IN),
+        "operations:close_account": (none, SIGNED_IN),
         # Plans, memberships, tiers and community funds: the venue's managers'.
         "memberships:plans": (of_venue, MANAGERS),
         "memberships:plan_new": (of_venue, MANAGERS),

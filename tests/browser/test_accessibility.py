@@ -385,6 +385,8 @@ MAIN_PAGES = [
     ),
     MainPage("booking", "member", a_booking, screenshots=("desktop", "phone")),
     MainPage("my-bookings", "member", bookings_past_and_upcoming, screenshots=("desktop",)),
+    MainPage("your-data", "member", lambda scene: "/account/data/", screenshots=("desktop",)),
+    MainPage("close-account", "member", lambda scene: "/account/close/", screenshots=("phone",)),
     MainPage("requests", "manager", a_request_waiting, screenshots=("desktop",)),
     MainPage(
         "repeat-preview",
