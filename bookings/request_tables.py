@@ -4,6 +4,7 @@ the Bookings of bookings.requests.pending_requests, carrying `history`, `clashes
 already holds, so the table costs no query per row."""
 
 import django_tables2 as tables
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,7 +16,6 @@ from .tables import (
     SpaceColumn,
     StatusColumn,
     WhenColumn,
-    when_in_words,
 )
 
 # The tick of each row belongs to the form below the table (form="bulk-decide"): each row's own
@@ -32,21 +32,23 @@ TICK = (
 
 
 class RequesterColumn(tables.Column):
-    """The organisation the request is for (name, kind, org-id), or "Themselves"."""
+    """Who asks (name, email) and the organisation it is for (name, kind, org-id), if any."""
 
     def render(self, record: Booking) -> str:
-        organisation = record.organisation
-        assert organisation is not None  # otherwise django-tables2 renders the default
-        org_id = (
-            format_html('<br><span class="muted">{}</span>', organisation.org_id)
-            if organisation.org_id
-            else ""
+        booker = format_html(
+            '{}<br><span class="muted">{}</span>', str(record.booker), record.booker.email
         )
+        organisation = record.organisation
+        if organisation is None:
+            return format_html('{}<br><span class="muted">{}</span>', booker, _("For themselves"))
+        details = [str(organisation.get_kind_display())]
+        if organisation.org_id:
+            details.append(organisation.org_id)
         return format_html(
-            '{}<br><span class="muted">{}</span>{}',
-            organisation.name,
-            organisation.get_kind_display(),
-            org_id,
+            '{}<br>{} <span class="muted">({})</span>',
+            booker,
+            _("For %(organisation)s") % {"organisation": organisation.name},
+            ", ".join(details),
         )
 
 
@@ -76,6 +78,13 @@ class HistoryColumn(tables.Column):
         )
 
 
+def _short_when(booking: Booking) -> str:
+    """'Thu 17 Dec, 11:00–13:00' in the venue's zone."""
+    zone = booking.space.venue.zone
+    starts, ends = booking.starts_at.astimezone(zone), booking.ends_at.astimezone(zone)
+    return f"{date_format(starts, 'D j M, H:i')}–{date_format(ends, 'H:i')}"
+
+
 class ClashesColumn(tables.Column):
     """The other waiting requests for the same room at overlapping times: while both wait,
     neither can be approved, so one has to be declined first."""
@@ -84,21 +93,21 @@ class ClashesColumn(tables.Column):
         clashes = record.clashes  # type: ignore[attr-defined]
         items = format_html_join(
             "",
-            '<li><a href="{}">{}</a> ({}, {})</li>',
+            '<li><a href="{}">{}</a> <span class="muted">({}, {})</span></li>',
             (
-                (other.get_absolute_url(), other.title, str(other.booker), when_in_words(other))
+                (other.get_absolute_url(), other.title, str(other.booker), _short_when(other))
                 for other in clashes
             ),
         )
         return format_html(
-            '<p class="clash"><strong>{}</strong> {}</p><ul class="clashes">{}</ul>',
-            _("Clash:"),
+            '<div class="clash"><strong>{}</strong><ul>{}</ul><p>{}</p></div>',
+            ngettext("Clashes with", "Clashes with", len(clashes)),
+            items,
             ngettext(
-                "it overlaps this request; neither can be approved until one is declined.",
-                "it overlaps these requests; none can be approved until the others are declined.",
+                "Neither can be approved until one is declined.",
+                "None can be approved until the others are declined.",
                 len(clashes),
             ),
-            items,
         )
 
 
@@ -112,17 +121,11 @@ class RequestsTable(tables.Table):
         template_code=TICK, verbose_name=_("Choose"), orderable=False, accessor="pk"
     )
     when = WhenColumn()
-    space = SpaceColumn()
-    title = tables.Column(verbose_name=_("Booking"))
-    booker = BookerColumn(
-        verbose_name=_("Booker"), order_by=("booker__display_name", "booker__email")
+    title = tables.Column(verbose_name=_("Booking and space"), order_by=("title",))
+    booker = RequesterColumn(
+        verbose_name=_("Asked by"), order_by=("booker__display_name", "booker__email")
     )
-    organisation = RequesterColumn(
-        verbose_name=_("For"), order_by=("organisation__name",), default=_("Themselves")
-    )
-    history = HistoryColumn(
-        verbose_name=_("Here in the last 12 months"), accessor="pk", orderable=False
-    )
+    history = HistoryColumn(verbose_name=_("Here, last 12 months"), accessor="pk", orderable=False)
     clashes = ClashesColumn(
         verbose_name=_("Clashes"),
         accessor="clashes",
@@ -130,7 +133,6 @@ class RequestsTable(tables.Table):
         default=_("None"),
         empty_values=(None, "", []),
     )
-    attendees = tables.Column(verbose_name=_("People"))
     expires = ExpiresColumn()
     actions = tables.TemplateColumn(
         template_code='{% include "bookings/_decide_buttons.html" %}',
@@ -139,14 +141,31 @@ class RequestsTable(tables.Table):
     )
 
     def render_title(self, record: Booking) -> str:
-        """The title (a link to the booking) and its purpose."""
-        purpose = (
-            format_html('<br><span class="muted">{}</span>', record.purpose)
-            if record.purpose
-            else ""
+        """The title (a link to the booking), the space and venue, its purpose, how many
+        people, and whether it is a series (one column: the page has many)."""
+        space = format_html(
+            '<br><a href="{}">{}</a>, {}',
+            record.space.get_absolute_url(),
+            record.space.name,
+            record.space.venue.name,
         )
+        lines = [record.purpose] if record.purpose else []
+        lines.append(
+            ngettext("%(count)d person", "%(count)d people", record.attendees)
+            % {"count": record.attendees}
+        )
+        if record.series_id is not None:
+            waiting = record.series_waiting  # type: ignore[attr-defined]
+            lines.append(
+                ngettext("A series: %(count)d date", "A series: %(count)d dates", waiting)
+                % {"count": waiting}
+            )
         return format_html(
-            '<a href="{}">{}</a>{}', record.get_absolute_url(), record.title, purpose
+            '<a href="{}">{}</a>{}{}',
+            record.get_absolute_url(),
+            record.title,
+            space,
+            format_html_join("", '<br><span class="muted">{}</span>', ((line,) for line in lines)),
         )
 
     class Meta:

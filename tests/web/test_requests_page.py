@@ -149,7 +149,7 @@ def test_a_clash_is_shown_and_approving_either_is_refused_while_the_other_waits(
     assert rows["Choir"].clashes == [second]
     assert rows["Yoga"].clashes == [first]
     assert rows["Later talk"].clashes == []
-    assert "neither can be approved until one is declined" in response.text
+    assert "Neither can be approved until one is declined." in response.text
 
     response = manager_client.post(
         DECIDE, {"selected": [first.pk, second.pk, free.pk], "decision": "approve"}, follow=True
