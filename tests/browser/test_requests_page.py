@@ -4,6 +4,7 @@ organisation, history and clash shown; two ticked and approved at once, the clas
 import re
 from datetime import timedelta
 
+from django.db import connection
 from playwright.sync_api import expect
 
 from bookings.models import Booking
@@ -18,6 +19,11 @@ from .conftest import Scene, make_booking
 from .helpers import assert_no_serious_axe_violations, page_overflow
 
 SHOTS = "/tmp/shots/approvals"
+
+
+def CLASHES_CAN_BE_WRITTEN() -> bool:  # noqa: N802 - reads as the constant it nearly is
+    """Two waiting requests for one room at once can be written directly only on SQLite."""
+    return connection.vendor == "sqlite"
 
 
 def five_requests(scene: Scene) -> str:
@@ -70,7 +76,9 @@ def five_requests(scene: Scene) -> str:
         attendees=25,
     )
     thursday = scene.tuesday + timedelta(days=9)
-    for title, hour, who in (("Tenants' meeting", 10, "Tia Tenant"), ("Yoga", 11, "Yan Yogi")):
+    # On PostgreSQL the exclusion constraint refuses the overlapping pair: Yoga comes after.
+    yoga = 11 if CLASHES_CAN_BE_WRITTEN() else 12
+    for title, hour, who in (("Tenants' meeting", 10, "Tia Tenant"), ("Yoga", yoga, "Yan Yogi")):
         BookingFactory(
             space=scene.hall,
             booker=MemberFactory(display_name=who),
@@ -111,8 +119,9 @@ def test_a_manager_decides_two_requests_at_once_and_is_told_of_the_clash(context
     expect(lunch).to_contain_text("GB-CHC-1100001")
     expect(lunch).to_contain_text("1 confirmed")
     yoga = page.get_by_role("row", name=re.compile("^Choose Yoga"))
-    expect(yoga).to_contain_text("Clash")
-    expect(yoga).to_contain_text("Tenants' meeting")
+    if CLASHES_CAN_BE_WRITTEN():
+        expect(yoga).to_contain_text("Clashes with")
+        expect(yoga).to_contain_text("Tenants' meeting")
     series_row = page.get_by_role("row", name=re.compile("^Choose the series Food bank"))
     expect(series_row).to_contain_text("A series: 6 dates waiting")
     expect(
@@ -124,10 +133,12 @@ def test_a_manager_decides_two_requests_at_once_and_is_told_of_the_clash(context
     page.get_by_role("button", name="Approve the ticked requests").click()
     messages = page.locator(".messages")
     expect(messages).to_contain_text("Approved: Choir rehearsal")
-    expect(messages).to_contain_text("Not decided: Yoga")
+    if CLASHES_CAN_BE_WRITTEN():
+        expect(messages).to_contain_text("Not decided: Yoga")
     page.screenshot(path=f"{SHOTS}/desktop-requests-after.png", full_page=True)
     assert Booking.objects.get(title="Choir rehearsal").status == Booking.Status.CONFIRMED
-    assert Booking.objects.get(title="Yoga").status == Booking.Status.PENDING
+    if CLASHES_CAN_BE_WRITTEN():
+        assert Booking.objects.get(title="Yoga").status == Booking.Status.PENDING
 
     page.get_by_role("button", name="Decline the ticked requests").click()
     expect(page.get_by_role("alert")).to_contain_text("Choose at least one request.")
