@@ -294,3 +294,32 @@ def test_the_page_reads_a_fixed_number_of_queries(
     make(30)
     assert len(shown(client.get(URL))) == 31  # the series once
     assert queries() == few
+
+
+def test_a_ticked_series_is_declined_whole_and_one_decided_meanwhile_is_reported(
+    manager_client, approval_room, member
+):
+    series = SeriesFactory(space=approval_room, booker=member, title="Weekly choir")
+    dates = [
+        pending(
+            approval_room,
+            booker=member,
+            series=series,
+            title="Weekly choir",
+            starts_at=utc(2027, 1, 5, 10) + timedelta(weeks=week),
+        )
+        for week in range(2)
+    ]
+    # Approved by another manager between the page and the click.
+    done = BookingFactory(
+        space=approval_room, title="Already approved", starts_at=utc(2027, 1, 6, 9)
+    )
+    response = manager_client.post(
+        DECIDE,
+        {"selected": [dates[0].pk, dates[1].pk, done.pk], "decision": "decline", "reason": "Full"},
+        follow=True,
+    )
+    assert statuses(*dates, done) == ["declined", "declined", "confirmed"]
+    text = response.text
+    assert "Declined the series Weekly choir for Fay Freelancer: 2 dates." in text
+    assert "Not decided: Already approved" in text and "already been decided" in text
