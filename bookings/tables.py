@@ -145,60 +145,6 @@ class ExpiresColumn(tables.Column):
         )
 
 
-class RequestsTable(tables.Table):
-    """Pending requests of the venues a manager runs, each with approve and decline."""
-
-    labelled_by = "pending-heading"
-
-    when = WhenColumn()
-    space = SpaceColumn()
-    booker = BookerColumn(
-        verbose_name=_("Booker"), order_by=("booker__display_name", "booker__email")
-    )
-    organisation = OrganisationColumn(
-        verbose_name=_("For"), order_by=("organisation__name",), default=_("Themselves")
-    )
-    title = tables.Column(verbose_name=_("Booking"), linkify=True)
-    purpose = tables.Column(verbose_name=_("Purpose"), orderable=False, default="—")
-    attendees = tables.Column(verbose_name=_("People"))
-    expires = ExpiresColumn()
-    actions = tables.TemplateColumn(
-        template_code='{% include "bookings/_decide_buttons.html" %}',
-        verbose_name=_("Decision"),
-        orderable=False,
-    )
-
-    class Meta:
-        order_by = "when"
-        per_page = 20
-        empty_text = _("No requests are waiting for a decision.")
-        attrs = {"class": "requests-table"}
-
-
-class DecidedTable(tables.Table):
-    """Requests decided recently, newest decision first."""
-
-    labelled_by = "decided-heading"
-
-    when = WhenColumn()
-    space = SpaceColumn()
-    booker = BookerColumn(
-        verbose_name=_("Booker"), order_by=("booker__display_name", "booker__email")
-    )
-    title = tables.Column(verbose_name=_("Booking"), linkify=True)
-    status = StatusColumn(verbose_name=_("Status"))
-    # Nobody decided a request that expired (bookings.expiry).
-    decided_by = tables.Column(verbose_name=_("Decided by"), default=_("Nobody: it expired"))
-    decided_at = tables.DateTimeColumn(verbose_name=_("Decided on"), format="j M Y H:i")
-    decision_reason = tables.Column(verbose_name=_("Reason"), orderable=False, default="—")
-
-    class Meta:
-        order_by = "-decided_at"
-        per_page = 20
-        empty_text = _("Nothing decided in the last 30 days.")
-        attrs = {"class": "decided-table"}
-
-
 def spreadsheet_safe(text: str) -> str:
     """`text` for a CSV cell: one a spreadsheet would run as a formula (=, +, -, @) is quoted."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

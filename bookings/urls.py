@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import booking, find, manage, manage_list, manage_venue, series, statements
+from .views import booking, find, manage, manage_list, manage_venue, requests, series, statements
 
 app_name = "bookings"
 urlpatterns = [
@@ -33,7 +33,8 @@ urlpatterns = [
         name="member_statement",
     ),
     path("bookings/<int:pk>/cancel-series/", series.cancel, name="cancel_series"),
-    path("manage/requests/", booking.requests, name="requests"),
+    path("manage/requests/", requests.requests, name="requests"),
+    path("manage/requests/decide/", requests.decide, name="decide_requests"),
     path("manage/requests/series/<int:pk>/", series.decide, name="decide_series"),
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),

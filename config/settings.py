@@ -187,6 +187,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Commonshare] "
+# allauth's own emails are written in the request and sent by the task queue (members/mail.py).
+ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 # Failed logins are limited per client address (10 a minute) and per account (5 in 5 minutes).
 # A stranger guessing can lock an account only for 5 minutes at a time, and the owner is never
 # shut out: a password reset by email (limited on its own) still works while it is locked, and

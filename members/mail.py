@@ -15,7 +15,7 @@ failed or repeated send never changes, loses or duplicates one.
 import logging
 from datetime import timedelta
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import Task, task
 from django.utils import timezone
@@ -90,3 +90,57 @@ def queue_text_email(*, subject: str, body: str, to: list[str]) -> None:
     """Send a plain-text email after the transaction commits, through the task queue."""
     if to:
         after_commit(send_text_email, subject=subject, body=body, to=to)
+
+
+@task
+def send_email(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    from_email: str | None = None,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    attempt: int = 1,
+) -> None:
+    """An email already written elsewhere (allauth's, members/adapter.py), with an optional HTML
+    alternative, sent with retries."""
+    if not to:
+        return
+    message = EmailMultiAlternatives(
+        subject=one_line(subject), body=body, from_email=from_email, to=to, headers=headers
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    kwargs = {
+        "subject": subject,
+        "body": body,
+        "to": to,
+        "from_email": from_email,
+        "html": html,
+        "headers": headers,
+    }
+    send_or_retry(message, retry=send_email, kwargs=kwargs, attempt=attempt)
+
+
+def queue_email(message: EmailMessage) -> None:
+    """Send `message` (rendered already: its words and links are fixed) after the transaction
+    commits, through the task queue. Only what a task can carry is kept: subject, plain body,
+    recipients, sender, an HTML alternative and extra headers (no attachments)."""
+    html: str | None = None
+    body = str(message.body)
+    if message.content_subtype == "html":
+        html, body = body, ""
+    for content, mimetype in getattr(message, "alternatives", []) or []:
+        if mimetype == "text/html":
+            html = str(content)
+    if message.to:
+        after_commit(
+            send_email,
+            subject=str(message.subject),
+            body=body,
+            to=[str(address) for address in message.to],
+            from_email=message.from_email,
+            html=html,
+            headers=dict(message.extra_headers) or None,
+        )

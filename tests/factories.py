@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils.text import slugify
 
-from bookings.models import Booking
+from bookings.models import Booking, Series
 from members.models import Member, Organisation, OrganisationMembership
 from memberships.models import CommunityFund, OrganisationKindTier, Plan, Tier
 from spaces.models import Closure, OpeningHours, Space, Venue
@@ -185,3 +185,20 @@ class OrganisationKindTierFactory(factory.django.DjangoModelFactory):
     reduction_percent = factory.LazyAttribute(
         lambda o: Decimal(50) if o.tier == Tier.REDUCED else None
     )
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    """A weekly series' rule written directly, from Tuesday 5 January 2027 at 10:00 for an
+    hour, 3 times; its dates are BookingFactory rows with `series=` (the test's own)."""
+
+    class Meta:
+        model = Series
+
+    space = factory.SubFactory(SpaceFactory)
+    booker = factory.SubFactory(MemberFactory)
+    title = factory.Sequence(lambda n: f"Series {n}")
+    starts_on = date(2027, 1, 5)
+    start_time = time(10)
+    duration = timedelta(hours=1)
+    frequency = Series.Frequency.WEEKLY
+    count = 3

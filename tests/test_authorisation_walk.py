@@ -244,6 +244,7 @@ WALK.update(
         ),
         "bookings:approve": (of_booking, answers(405)),
         "bookings:decline": (of_booking, answers(405)),
+        "bookings:decide_requests": (none, answers(405)),
         "members:account": (none, SIGNED_IN),
         "memberships:account": (none, SIGNED_IN),
         # Calendar apps fetch with the token alone; it is the secret (revocable).
@@ -430,6 +431,24 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
         assert response.status_code in {302, 403, 404}, (name, response.status_code)
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("account_login")), name
+    assert snapshot(scene) == before
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in {"manager", "staff"}])
+@pytest.mark.parametrize("decision", ["approve", "decline"])
+def test_deciding_several_requests_without_the_right_changes_nothing(
+    scene: Scene, role: str, decision: str
+) -> None:
+    """The requests page's form of several: a non-manager is refused; a manager of another
+    venue ticking this venue's request is told it is not theirs (400), and nothing moves."""
+    client = client_for(scene, role)
+    before = snapshot(scene)
+    response = client.post(
+        reverse("bookings:decide_requests"),
+        {"selected": [scene.booking.pk], "decision": decision, "reason": "x"},
+    )
+    expected = {"anonymous": LOGIN, "other_manager": 400}.get(role, 403)
+    assert response.status_code == expected
     assert snapshot(scene) == before
 
 

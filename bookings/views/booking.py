@@ -1,9 +1,7 @@
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +21,6 @@ from ..grid import parse_wall_time
 from ..models import Booking
 from ..price_words import fund_drawn_in_words, price_in_words, what_pays
 from ..pricing import PriceChanged
-from ..series import one_per_series
 from ..series_forms import CancelSeriesForm
 from ..services import (
     BookingError,
@@ -33,7 +30,8 @@ from ..services import (
     decline_booking,
     request_booking,
 )
-from ..tables import DecidedTable, MyBookingsTable, PastBookingsTable, RequestsTable, when_in_words
+from ..tables import MyBookingsTable, PastBookingsTable, when_in_words
+from .requests import requests_page
 
 
 def booking_for(member: Member, pk: int) -> Booking:
@@ -215,45 +213,6 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
-def _requests_page(
-    request: AuthenticatedHttpRequest, *, decline_errors: dict[int, list[str]] | None = None
-) -> HttpResponse:
-    managed = Booking.objects.managed_by(request.user).select_related(
-        "space__venue", "booker", "organisation", "decided_by"
-    )
-    # A series is one request: its first waiting date stands for it (bookings/_decide_buttons.html).
-    pending = one_per_series(managed.filter(status=Booking.Status.PENDING))
-    now = timezone.now()
-    for booking in pending:
-        # Answers of this page, not fields of the model: the Decision column of RequestsTable
-        # (bookings/_decide_buttons.html) reads them as record.decline_errors and record.can_approve.
-        answers = {
-            "decline_errors": (decline_errors or {}).get(booking.pk, []),
-            "can_approve": permissions.may_approve(request.user, booking, now=now),
-        }
-        for name, value in answers.items():
-            setattr(booking, name, value)
-    recently = now - timedelta(days=30)
-    decided = managed.filter(decided_at__gte=recently)
-    pending_table = RequestsTable(pending, prefix="pending-")
-    decided_table = DecidedTable(decided, prefix="decided-")
-    configure_tables(request, pending_table, decided_table, per_page=20)
-    status = 400 if decline_errors else 200
-    return render(
-        request,
-        "bookings/requests.html",
-        {"pending": pending_table, "decided": decided_table},
-        status=status,
-    )
-
-
-@login_required
-def requests(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not permissions.manages_any_venue(request.user):
-        raise PermissionDenied(_("Only venue managers can see booking requests."))
-    return _requests_page(request)
-
-
 def _managed_booking(request: AuthenticatedHttpRequest, pk: int) -> Booking:
     if not permissions.manages_any_venue(request.user):
         raise Http404
@@ -286,12 +245,12 @@ def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = DeclineForm(request.POST)
     if not form.is_valid():
         errors = [str(error) for error in form.errors.get("reason", [])]
-        return _requests_page(request, decline_errors={booking.pk: errors})
+        return requests_page(request, decline_errors={booking.pk: errors})
     try:
         decline_booking(booking=booking, by=request.user, reason=form.cleaned_data["reason"])
     except BookingError as error:
         if error.field == "reason":
-            return _requests_page(request, decline_errors={booking.pk: [error.message]})
+            return requests_page(request, decline_errors={booking.pk: [error.message]})
         messages.error(request, error.message)
     else:
         messages.success(

@@ -30,6 +30,7 @@ from .helpers import (
 )
 from .steps import field, free_cell_link, show_week_of
 from .test_manager_journey import a_busy_tomorrow, tomorrow
+from .test_requests_page import five_requests
 from .test_stats_journey import give_the_venue_a_month_of_use
 
 # Minor (moderate) axe rules that once failed here and were fixed: they must stay fixed.
@@ -387,7 +388,7 @@ MAIN_PAGES = [
     MainPage("my-bookings", "member", bookings_past_and_upcoming, screenshots=("desktop",)),
     MainPage("your-data", "member", lambda scene: "/account/data/", screenshots=("desktop",)),
     MainPage("close-account", "member", lambda scene: "/account/close/", screenshots=("phone",)),
-    MainPage("requests", "manager", a_request_waiting, screenshots=("desktop",)),
+    MainPage("requests", "manager", five_requests, screenshots=("desktop", "phone")),
     MainPage(
         "repeat-preview",
         "member",

@@ -71,19 +71,20 @@ def test_inviting_an_unknown_address_records_an_invitation_and_emails_a_sign_up_
 
 
 def test_signing_up_and_confirming_the_invited_address_makes_them_a_manager(
-    client, venue, manager, mailoutbox
+    client, venue, manager, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(manager)
     client.post(URL, {"email": "new@example.org"})
     client.logout()
-    client.post(
-        "/accounts/signup/",
-        {
-            "email": "new@example.org",
-            "password1": "a long pass phrase 42",
-            "password2": "a long pass phrase 42",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # sent by the task queue
+        client.post(
+            "/accounts/signup/",
+            {
+                "email": "new@example.org",
+                "password1": "a long pass phrase 42",
+                "password2": "a long pass phrase 42",
+            },
+        )
     newcomer = Member.objects.get(email="new@example.org")
     assert not permissions.is_named_manager(newcomer, venue)  # not before it is confirmed
     link = re.search(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)", mailoutbox[-1].body)
