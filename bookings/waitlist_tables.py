@@ -29,11 +29,13 @@ class WaitlistStateColumn(tables.Column):
             )
             return format_html(
                 '<span class="status status-offered">{}</span><br><span class="muted">{}</span>',
-                _("It is free: claim it"),
+                _("Free: claim it"),
                 _("until %(until)s") % {"until": until},
             )
         return format_html(
-            '<span class="status status-waiting">{}</span>', _("Waiting: we will email you")
+            '<span class="status status-waiting">{}</span><br><span class="muted">{}</span>',
+            _("Waiting"),
+            _("we email you if it comes free"),
         )
 
 
