@@ -15,11 +15,11 @@ from .helpers import assert_no_serious_axe_violations
 from .steps import field, grid_cell, show_week_of, status_of
 
 SHOTS = Path("/tmp/shots/waitlist")
+SHOTS.mkdir(parents=True, exist_ok=True)
 CLAIM = re.compile(r"https?://[^\s]+(/waitlist/claim/[\w-]+/)")
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True, animations="disabled")
 
 
@@ -34,6 +34,8 @@ def test_a_member_waits_for_a_taken_room_and_books_it_from_the_claim_link(contex
     page.goto(scene.room.get_absolute_url())
     show_week_of(page, scene.tuesday)
     cell = grid_cell(page, scene.tuesday, "10:00")
+    cell.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "week-booked-desktop.png"), animations="disabled")
     booked = cell.get_by_role("link", name=re.compile(r"^Booked\s*: join the waiting list"))
     booked.click()
     notice = page.locator(".waitlist-offer")
