@@ -176,10 +176,15 @@ def _open_offers(space: Space, *, now: datetime, window: Interval) -> list[Inter
     ]
 
 
-def _can_offer(
-    entry: WaitlistEntry, space: Space, *, now: datetime, offers: list[Interval]
-) -> bool:
-    """Could `entry` be booked now: the space's rules, and its time free of bookings and offers."""
+def _full(space: Space, span: Interval, offers: list[Interval]) -> list[Interval]:
+    """When in `span` a new booking of `space` could not run: bookings and open offers held."""
+    buffer = space.buffer_after
+    return full_intervals(
+        space, Interval(span.start, span.end + buffer), buffer=buffer, also=offers
+    )
+
+
+def _fits_the_rules(entry: WaitlistEntry, space: Space, *, now: datetime) -> bool:
     try:
         check_rules(
             space=space,
@@ -190,11 +195,7 @@ def _can_offer(
         )
     except BookingError:
         return False
-    buffer = space.buffer_after
-    full = full_intervals(
-        space, Interval(entry.starts_at, entry.ends_at + buffer), buffer=buffer, also=offers
-    )
-    return not any(piece.overlaps(Interval(entry.starts_at, entry.ends_at)) for piece in full)
+    return True
 
 
 def slot_freed(
@@ -233,18 +234,19 @@ def slot_freed(
         )
         if not waiting:
             return []
-        offers = _open_offers(
-            space,
-            now=now,
-            window=Interval(
-                min(entry.starts_at for entry in waiting), max(entry.ends_at for entry in waiting)
-            ),
+        span = Interval(
+            min(entry.starts_at for entry in waiting), max(entry.ends_at for entry in waiting)
         )
+        offers = _open_offers(space, now=now, window=span)
+        # One availability read for all of them, again only after an offer is made (it holds
+        # time for the next): a run that finds nothing free costs a few queries per space.
+        full = _full(space, span, offers)
         offered = []
         for entry in waiting:
-            if not window.overlaps(Interval(entry.starts_at, entry.ends_at)):
+            wanted = Interval(entry.starts_at, entry.ends_at)
+            if not window.overlaps(wanted) or any(piece.overlaps(wanted) for piece in full):
                 continue
-            if not _can_offer(entry, space, now=now, offers=offers):
+            if not _fits_the_rules(entry, space, now=now):
                 continue
             entry.state = WaitlistEntry.State.OFFERED
             entry.offer_token = secrets.token_urlsafe(32)
@@ -252,6 +254,7 @@ def slot_freed(
             entry.offer_expires_at = min(now + offer_lasts(), entry.starts_at)
             entry.save(update_fields=["state", "offer_token", "offered_at", "offer_expires_at"])
             offers.append(Interval(entry.starts_at, entry.ends_at + space.buffer_after))
+            full = _full(space, span, offers)
             after_commit(send_waitlist_offer, entry_id=entry.pk)
             offered.append(entry)
         return offered
