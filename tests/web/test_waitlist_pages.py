@@ -178,3 +178,22 @@ def test_an_offer_on_my_bookings_links_to_its_claim_page(member_client, room, me
     page = member_client.get("/bookings/").text
     assert entry.claim_url in page and "Free: claim it" in page
     assert "until Mon 4 Jan, 10:00" in page
+
+
+def test_a_claim_at_a_price_other_than_the_one_shown_shows_the_new_price_and_books_nothing(
+    member_client, room, member
+):
+    entry = offer(room, member)
+    response = member_client.post(f"/waitlist/claim/{entry.offer_token}/", {"shown_price": "5.00"})
+    assert response.status_code == 200
+    assert "Nothing is booked yet: check it again." in response.text and "Book it" in response.text
+    assert not Booking.objects.exists()
+    entry.refresh_from_db()
+    assert entry.state == "offered"
+
+
+def test_leaving_needs_a_post(member_client, room, member):
+    entry = WaitlistEntryFactory(space=room, member=member)
+    assert member_client.get(f"/waitlist/{entry.pk}/leave/").status_code == 405
+    entry.refresh_from_db()
+    assert entry.state == "waiting"
