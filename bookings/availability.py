@@ -55,8 +55,11 @@ def full_intervals(
     buffer: timedelta = timedelta(0),
     exclude_booking_id: int | None = None,
     known: Known | None = None,
+    also: Iterable[Interval] = (),
 ) -> list[Interval]:
     """Times in `window` when a new booking cannot run because the space (or every seat) is taken.
+
+    `also`: holds that are not bookings, counted like them (the waiting lists' open offers).
 
     Each active booking holds [starts_at, blocked_until); a new booking with its own `buffer`
     also may not run into a full stretch, so the full stretches are widened backwards by it.
@@ -81,7 +84,9 @@ def full_intervals(
         if exclude_booking_id is not None:
             others = others.exclude(pk=exclude_booking_id)
         holds = others.values_list("starts_at", "blocked_until")
-    full = saturated((Interval(start, end) for start, end in holds), space.seats)
+    pieces = [Interval(start, end) for start, end in holds]
+    pieces += [hold for hold in also if hold.start < reach.end and hold.end > reach.start]
+    full = saturated(pieces, space.seats)
     return merge(Interval(interval.start - buffer, interval.end) for interval in full)
 
 

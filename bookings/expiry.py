@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from spaces.models import Space
 
-from . import mirror, notifications
+from . import freed, mirror, notifications
 from .models import Booking, BookingQuerySet
 
 # A request is decided at least this long before it starts, when it can be.
@@ -63,6 +63,7 @@ def expire_request(*, booking_id: int, now: datetime) -> Booking | None:
         booking.sequence += 1
         mirror.drop_event(booking)
         booking.save()
+        freed.on_slot_freed(booking)
         notifications.booking_expired(booking)
     return booking
 

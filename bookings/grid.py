@@ -46,6 +46,7 @@ class Cell:
     book_url: str = ""
     when: str = ""  # "Tuesday 5 January, 10:00": context for a screen reader's list of links
     booking_url: str = ""  # the member's own booking in this slot
+    waitlist_url: str = ""  # a taken slot: the booking form, which offers its waiting list
 
 
 @dataclass
@@ -265,7 +266,16 @@ def _cell(
     if slot.end > bookable.end:
         return Cell(State.TOO_FAR, _("Not yet bookable"), _("Too far ahead"))
     if _meeting(booked, slot):
-        return Cell(State.BOOKED, _("Fully booked") if space.is_desk_pool else _("Booked"))
+        zone = space.venue.zone
+        return Cell(
+            State.BOOKED,
+            _("Fully booked") if space.is_desk_pool else _("Booked"),
+            waitlist_url=_book_url(
+                space,
+                slot.start.astimezone(zone),
+                (slot.start + max(space.min_duration, space.slot_step)).astimezone(zone),
+            ),
+        )
     if not _covering(free, slot):
         return Cell(State.UNAVAILABLE, _("Unavailable"), _("Kept free between bookings"))
     zone = space.venue.zone

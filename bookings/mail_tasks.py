@@ -16,7 +16,7 @@ from members.mail import send_or_retry
 from spaces.models import Venue
 
 from .emails import build_email
-from .models import Booking
+from .models import Booking, WaitlistEntry
 
 logger = logging.getLogger(__name__)
 
@@ -147,4 +147,23 @@ def send_requests_waiting(*, venue_id: int, attempt: int = 1) -> None:
     )
     send_or_retry(
         message, retry=send_requests_waiting, kwargs={"venue_id": venue_id}, attempt=attempt
+    )
+
+
+@task
+def send_waitlist_offer(*, entry_id: int, attempt: int = 1) -> None:
+    """The offer of a freed slot, with its claim link, to the member first in line; nothing once
+    the offer is no longer open (claimed, expired, withdrawn meanwhile)."""
+    entry = (
+        WaitlistEntry.objects.select_related("space__venue", "member")
+        .filter(pk=entry_id, state=WaitlistEntry.State.OFFERED)
+        .first()
+    )
+    if entry is None or entry.offer_expires_at is None or entry.offer_expires_at <= timezone.now():
+        return
+    message = build_email(
+        to=[entry.member.email], template="waitlist_offer", context={"entry": entry}
+    )
+    send_or_retry(
+        message, retry=send_waitlist_offer, kwargs={"entry_id": entry_id}, attempt=attempt
     )

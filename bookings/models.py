@@ -331,3 +331,132 @@ class Series(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} – {self.space} ({self.get_frequency_display()})"
+
+
+class WaitlistEntry(models.Model):
+    """A member waiting for a taken slot of a space (a room, or a seat of a desk pool at a time).
+
+    When the time frees up, the first entry in line whose time is now free is *offered* it
+    (bookings.waitlists): an email with a claim link holding `offer_token`, valid until
+    `offer_expires_at`. Claiming books it through the normal booking service (bookings.waitlist_claims);
+    an offer not claimed in time expires and passes to the next in line. An entry is offered
+    at most once, so its token works once. What the booking will say (title, people, the
+    membership or fund it uses) is kept here from the booking form it was joined from.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered")
+        CLAIMED = "claimed", _("Booked")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Left the list")
+
+    LIVE_STATES = (State.WAITING, State.OFFERED)
+
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.PROTECT, related_name="waitlist_entries"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="waitlist_entries"
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.PROTECT,
+        related_name="waitlist_entries",
+        null=True,
+        blank=True,
+        verbose_name=_("booking for"),
+    )
+    membership = models.ForeignKey(
+        "memberships.Membership",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    fund = models.ForeignKey(
+        "memberships.CommunityFund",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(_("purpose"), blank=True)
+    activity = models.CharField(
+        _("activity"), max_length=16, choices=Booking.Activity.choices, blank=True
+    )
+    attendees = models.PositiveIntegerField(_("attendees"), default=1)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.WAITING
+    )
+    # Unguessable (secrets.token_urlsafe), set when the entry is offered and kept afterwards, so
+    # a used or expired link can say so.
+    offer_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    offered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    offer_expires_at = models.DateTimeField(_("claim by"), null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.PROTECT,
+        related_name="waitlist_entry",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list entries")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["space", "state", "starts_at"], name="waitlist_space_state_start"),
+            models.Index(fields=["state", "offer_expires_at"], name="waitlist_state_expires"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="waitlist_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(attendees__gte=1), name="waitlist_has_attendees"),
+            models.CheckConstraint(
+                condition=Q(state__in=["waiting", "offered", "claimed", "expired", "withdrawn"]),
+                name="waitlist_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="offered")
+                | Q(offer_token__isnull=False, offer_expires_at__isnull=False),
+                name="waitlist_offer_has_token",
+            ),
+            # Once per slot: a member is in line for a time of a space at most once at a time.
+            models.UniqueConstraint(
+                fields=["space", "member", "starts_at", "ends_at"],
+                condition=Q(state__in=["waiting", "offered"]),
+                name="waitlist_once_per_slot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.space} ({self.starts_at:%Y-%m-%d %H:%M} UTC, {self.state})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in self.LIVE_STATES
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return self.starts_at.astimezone(self.space.venue.zone)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return self.ends_at.astimezone(self.space.venue.zone)
+
+    @property
+    def claim_url(self) -> str:
+        return reverse("bookings:claim", kwargs={"token": self.offer_token})

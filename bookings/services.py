@@ -18,7 +18,7 @@ from members.models import Member, Organisation
 from memberships.models import CommunityFund, Membership
 from spaces.models import Space
 
-from . import mirror, notifications, pricing
+from . import freed, mirror, notifications, pricing
 from .expiry import request_expires_at
 from .models import Booking, Series
 from .reminders import REMIND_AHEAD
@@ -220,6 +220,7 @@ def cancel_booking(
     booking.sequence += 1
     mirror.drop_event(booking)
     booking.save()
+    freed.on_slot_freed(booking)
     notifications.booking_cancelled(booking, by=by)
     return booking
 
@@ -298,6 +299,7 @@ def decline_booking(
     booking.status = Booking.Status.DECLINED
     mirror.drop_event(booking)
     booking.save()
+    freed.on_slot_freed(booking)
     notifications.booking_declined(booking)
     return booking
 
@@ -364,6 +366,7 @@ def move_booking(
         booking=booking,
     )
     pricing.apply(booking, settled)
+    freed.on_slot_freed(booking)  # the time it held, read before it moves
     booking.space = target
     booking.starts_at = starts_at
     booking.ends_at = ends_at

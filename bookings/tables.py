@@ -7,11 +7,11 @@ from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
 
-from .models import Booking
+from .models import Booking, WaitlistEntry
 from .price_words import price_in_words
 
 
-def when_in_words(booking: Booking) -> str:
+def when_in_words(booking: Booking | WaitlistEntry) -> str:
     """'Tue 5 Jan 2027, 10:00–11:00' in the venue's own zone, naming the zone when it is not ours."""
     zone = booking.space.venue.zone
     starts, ends = booking.starts_at.astimezone(zone), booking.ends_at.astimezone(zone)

@@ -1,12 +1,29 @@
 from django.urls import path
 
-from .views import booking, find, manage, manage_list, manage_venue, requests, series, statements
+from .views import (
+    booking,
+    find,
+    manage,
+    manage_list,
+    manage_venue,
+    requests,
+    series,
+    statements,
+    waitlist,
+)
 
 app_name = "bookings"
 urlpatterns = [
     path("venues/", find.venue_list, name="venues"),
     path("venues/<slug:venue_slug>/<slug:space_slug>/book/", booking.book, name="book"),
     path("venues/<slug:venue_slug>/<slug:space_slug>/repeat/", series.repeat, name="repeat"),
+    path(
+        "venues/<slug:venue_slug>/<slug:space_slug>/waitlist/join/",
+        waitlist.join,
+        name="join_waitlist",
+    ),
+    path("waitlist/<int:pk>/leave/", waitlist.leave, name="leave_waitlist"),
+    path("waitlist/claim/<str:token>/", waitlist.claim, name="claim"),
     path("bookings/", booking.my_bookings, name="mine"),
     path("bookings/<int:pk>/", booking.booking_detail, name="detail"),
     path("bookings/<int:pk>/cancel/", booking.cancel, name="cancel"),

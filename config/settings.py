@@ -67,6 +67,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
+# How long a member offered a freed slot from a waiting list has to claim it (never past the
+# slot's start; bookings.waitlists), in minutes.
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 120)
+if WAITLIST_OFFER_MINUTES < 1:
+    raise ImproperlyConfigured("WAITLIST_OFFER_MINUTES must be at least 1.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

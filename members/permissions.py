@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from .models import Member, OrganisationMembership
 
 if TYPE_CHECKING:  # types only: importing these at run time would turn the layers upside down
-    from bookings.models import Booking
+    from bookings.models import Booking, WaitlistEntry
     from feeds.models import FeedToken
     from memberships.models import CommunityFund, Membership
     from spaces.models import Venue
@@ -147,6 +147,19 @@ def bookings_managed_filter(member: Person) -> Q:
 
 def is_booker(member: Person, booking: Booking) -> bool:
     return _signed_in(member) and booking.booker_id == member.pk
+
+
+def waitlist_entries_filter(member: Person) -> Q:
+    """Waiting list entries `member` may see and act on: their own only (a manager sees the
+    bookings that come of them, not who waits)."""
+    if not _signed_in(member):
+        return NOTHING
+    return Q(member=member)
+
+
+def is_waitlist_member(member: Person, entry: WaitlistEntry) -> bool:
+    """Is `entry` (and so its claim link) `member`'s own?"""
+    return _signed_in(member) and entry.member_id == member.pk
 
 
 def may_see_booking(member: Person, booking: Booking) -> bool:

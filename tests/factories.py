@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils.text import slugify
 
-from bookings.models import Booking, Series
+from bookings.models import Booking, Series, WaitlistEntry
 from members.models import Member, Organisation, OrganisationMembership
 from memberships.models import CommunityFund, OrganisationKindTier, Plan, Tier
 from spaces.models import Closure, OpeningHours, Space, Venue
@@ -202,3 +202,16 @@ class SeriesFactory(factory.django.DjangoModelFactory):
     duration = timedelta(hours=1)
     frequency = Series.Frequency.WEEKLY
     count = 3
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    """A member waiting for a time (written directly: use bookings.waitlists to test the rules)."""
+
+    class Meta:
+        model = WaitlistEntry
+
+    space = factory.SubFactory(SpaceFactory)
+    member = factory.SubFactory(MemberFactory)
+    starts_at = datetime(2027, 1, 5, 10, tzinfo=UTC)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+    title = factory.Sequence(lambda n: f"Waiting {n}")

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from bookings.models import Booking, Series
+from bookings.models import Booking, Series, WaitlistEntry
 from feeds.models import FeedToken
 from members.models import OrganisationMembership
 from memberships.models import CommunityFund, Membership, Plan
@@ -120,6 +120,18 @@ def scene(db) -> Scene:
     booking.series = series
     booking.save(update_fields=["series"])
     token = FeedToken.objects.create(owner=people["booker"], scope=FeedToken.Scope.MEMBER)
+    # The booker waits for a time of the space and has been offered it; their own pending booking
+    # holds that time, so claiming it is refused (409) whenever the walk runs.
+    WaitlistEntry.objects.create(
+        space=space,
+        member=people["booker"],
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        title="Secret planning",
+        state=WaitlistEntry.State.OFFERED,
+        offer_token="walk-offer-token",
+        offer_expires_at=datetime.now(UTC) + timedelta(hours=2),
+    )
     ProxyValue.objects.create(
         venue=venue,
         name="Value",
@@ -208,6 +220,14 @@ def of_member_month(scene: Scene) -> dict:
 def of_series(scene: Scene) -> dict:
     assert scene.booking.series_id is not None
     return {"pk": scene.booking.series_id}
+
+
+def of_entry(scene: Scene) -> dict:
+    return {"pk": WaitlistEntry.objects.get().pk}
+
+
+def of_offer(scene: Scene) -> dict:
+    return {"token": "walk-offer-token"}
 
 
 def of_plan(scene: Scene) -> dict:
@@ -315,6 +335,11 @@ WALK.update(
         "operations:your_data": (none, SIGNED_IN),
         "operations:download_data": (none, SIGNED_IN),
         "operations:close_account": (none, SIGNED_IN),
+        # Waiting lists: joined from the booking form, left and claimed by the member only (the
+        # claim link of another member is a page saying so; the slot is not shown).
+        "bookings:join_waitlist": (of_space, answers(405)),
+        "bookings:leave_waitlist": (of_entry, answers(405)),
+        "bookings:claim": (of_offer, answers(403, anonymous=LOGIN, booker=409)),
         # Plans, memberships, tiers and community funds: the venue's managers'.
         "memberships:plans": (of_venue, MANAGERS),
         "memberships:plan_new": (of_venue, MANAGERS),
@@ -420,6 +445,9 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
     if role != "booker":
         targets["bookings:cancel"] = of_booking
         targets["bookings:cancel_series"] = of_booking
+    if role != "booker":
+        targets["bookings:leave_waitlist"] = of_entry
+        targets["bookings:claim"] = of_offer
     if role != "org_admin":
         targets["members:organisation_role"] = of_organisation_person
         targets["members:organisation_remove"] = of_organisation_person
@@ -470,6 +498,7 @@ def snapshot(scene: Scene) -> tuple:
         list(Membership.objects.values_list("pk", "ends_on")),
         list(CommunityFund.objects.values_list("pk", "hours", "amount", "ends_on")),
         list(scene.venue.kind_tiers.values_list("organisation_kind", "tier")),
+        list(WaitlistEntry.objects.values_list("pk", "state", "booking_id")),
     )
 
 

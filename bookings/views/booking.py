@@ -1,3 +1,4 @@
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -14,11 +15,12 @@ from members import permissions
 from members.http import AuthenticatedHttpRequest, configure_tables, next_url
 from members.models import Member
 from spaces.models import Space
+from spaces.timezones import NonexistentLocalTime, resolve_local
 
 from ..availability import alternatives
 from ..forms import BookingForm, CancelForm, ChangeBookingForm, DeclineForm
 from ..grid import parse_wall_time
-from ..models import Booking
+from ..models import Booking, WaitlistEntry
 from ..price_words import fund_drawn_in_words, price_in_words, what_pays
 from ..pricing import PriceChanged
 from ..series_forms import CancelSeriesForm
@@ -31,6 +33,8 @@ from ..services import (
     request_booking,
 )
 from ..tables import MyBookingsTable, PastBookingsTable, when_in_words
+from ..waitlist_tables import WaitlistTable
+from ..waitlists import taken_between
 from .requests import requests_page
 
 
@@ -108,8 +112,9 @@ def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) ->
         Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
     )
     if request.method != "POST":
-        form = BookingForm(initial=_initial_from_link(request), space=space, member=request.user)
-        return _form_page(request, form, space)
+        initial = _initial_from_link(request)
+        form = BookingForm(initial=initial, space=space, member=request.user)
+        return _form_page(request, form, space, taken=_taken_from_link(space, initial))
     form = BookingForm(request.POST, space=space, member=request.user)
     if "edit" in request.POST or not form.is_valid():
         return _form_page(request, form, space)
@@ -127,7 +132,10 @@ def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) ->
         preview = request_booking(**kwargs, preview=True)
     except BookingError as error:
         form.add_service_error(error.field, error.message)
-        return _form_page(request, form, space)
+        taken = error.field is None and taken_between(
+            space=space, starts_at=kwargs["starts_at"], ends_at=kwargs["ends_at"]
+        )
+        return _form_page(request, form, space, taken=taken)
     return render(
         request,
         "bookings/book_check.html",
@@ -144,12 +152,37 @@ def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) ->
     )
 
 
-def _form_page(request: HttpRequest, form: BookingForm, space: Space) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: BookingForm, space: Space, *, taken: bool = False, status: int = 200
+) -> HttpResponse:
+    """The booking form; `taken`: the time asked for is held, so it offers the waiting list."""
     return render(
         request,
         "bookings/book.html",
-        {"form": form, "space": space, "venue": space.venue},
+        {"form": form, "space": space, "venue": space.venue, "taken": taken},
+        status=status,
     )
+
+
+def _taken_from_link(space: Space, initial: dict) -> bool:
+    """Is the time a grid link pre-filled taken (the week's "Booked" slots link here)?"""
+    if not {"date", "start_time", "end_time"} <= initial.keys():
+        return False
+    zone = space.venue.zone
+    try:
+        starts = resolve_local(
+            datetime.combine(initial["date"], initial["start_time"]),
+            zone,
+            fold=initial.get("start_fold", 0),
+        ).instant
+        ends = resolve_local(
+            datetime.combine(initial["date"], initial["end_time"]),
+            zone,
+            fold=initial.get("end_fold", 0),
+        ).instant
+    except NonexistentLocalTime:
+        return False
+    return ends > starts and taken_between(space=space, starts_at=starts, ends_at=ends)
 
 
 @login_required
@@ -163,9 +196,17 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     coming_up = Q(ends_at__gt=now, status__in=Booking.ACTIVE_STATUSES)
     upcoming = MyBookingsTable(mine.filter(coming_up), prefix="upcoming-")
     past = PastBookingsTable(mine.exclude(coming_up), prefix="past-")
-    configure_tables(request, upcoming, past, per_page=10)
+    waiting = WaitlistTable(
+        WaitlistEntry.objects.filter(permissions.waitlist_entries_filter(request.user))
+        .filter(state__in=WaitlistEntry.LIVE_STATES, ends_at__gt=now)
+        .select_related("space__venue"),
+        prefix="waiting-",
+    )
+    configure_tables(request, upcoming, waiting, past, per_page=10)
     return render(
-        request, "bookings/my_bookings.html", {"upcoming": upcoming, "past": past, "now": now}
+        request,
+        "bookings/my_bookings.html",
+        {"upcoming": upcoming, "waiting": waiting, "past": past, "now": now},
     )
 
 

@@ -358,6 +358,45 @@ def a_fund_drawn_on(scene: Scene) -> str:
     return manage(scene, f"funds/{fund.pk}/")
 
 
+def a_taken_time_to_wait_for(scene: Scene) -> str:
+    make_booking(scene.room, scene.manager, scene.at(scene.tuesday, 15), title="Staff meeting")
+    return book_form_link(scene)
+
+
+def an_offer(scene: Scene, *, state: str = "offered", token: str = "a11y-offer") -> str:
+    from django.utils import timezone
+
+    from tests.factories import WaitlistEntryFactory
+
+    WaitlistEntryFactory(
+        space=scene.room,
+        member=scene.charity_member,
+        starts_at=scene.at(scene.tuesday, 11),
+        ends_at=scene.at(scene.tuesday, 12),
+        title="Trustees meeting",
+        attendees=5,
+        state=state,
+        offer_token=token,
+        offer_expires_at=timezone.now() + timedelta(hours=2),
+    )
+    return f"/waitlist/claim/{token}/"
+
+
+def waiting_lists_on_my_bookings(scene: Scene) -> str:
+    from tests.factories import WaitlistEntryFactory
+
+    make_booking(scene.hall, scene.manager, scene.at(scene.tuesday, 14), title="Staff lunch")
+    WaitlistEntryFactory(
+        space=scene.hall,
+        member=scene.charity_member,
+        starts_at=scene.at(scene.tuesday, 14),
+        ends_at=scene.at(scene.tuesday, 15),
+        title="Community lunch",
+    )
+    an_offer(scene)
+    return "/bookings/"
+
+
 MAIN_PAGES = [
     MainPage("venues", None, lambda scene: "/venues/", screenshots=("desktop", "phone")),
     MainPage(
@@ -389,6 +428,20 @@ MAIN_PAGES = [
     MainPage("your-data", "member", lambda scene: "/account/data/", screenshots=("desktop",)),
     MainPage("close-account", "member", lambda scene: "/account/close/", screenshots=("phone",)),
     MainPage("requests", "manager", five_requests, screenshots=("desktop", "phone")),
+    MainPage("book-taken", "member", a_taken_time_to_wait_for, screenshots=("desktop", "phone")),
+    MainPage(
+        "my-bookings-waiting",
+        "member",
+        waiting_lists_on_my_bookings,
+        screenshots=("desktop", "phone"),
+    ),
+    MainPage("waitlist-claim", "member", an_offer, screenshots=("desktop", "phone")),
+    MainPage(
+        "waitlist-claim-used",
+        "member",
+        lambda scene: an_offer(scene, state="claimed", token="a11y-used"),
+        screenshots=("phone",),
+    ),
     MainPage(
         "repeat-preview",
         "member",

@@ -20,6 +20,7 @@ from bookings.services import (
     move_booking,
     request_booking,
 )
+from bookings.waitlists import join_waitlist
 from feeds.imports import import_upload
 from spaces.models import CalendarImport
 from tests.conftest import NOW
@@ -72,6 +73,17 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
         )
         cancel_booking(booking=moving, by=member, now=NOW)
         book(room, 16, "Clashing one")
+        # A waiting list's offer, when the time it waits for is cancelled.
+        freed = book(room, 12, "Freed one")
+        join_waitlist(
+            member=manager,
+            space=room,
+            starts_at=day.replace(hour=12),
+            ends_at=day.replace(hour=13),
+            title="Waiting for it",
+            now=NOW,
+        )
+        cancel_booking(booking=freed, by=member, now=NOW)
         source = CalendarImport.objects.create(venue=venue, name="Parish")
         ics = (
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
