@@ -83,7 +83,10 @@ class MyBookingsTable(tables.Table):
     price = PriceColumn()
     status = StatusColumn(verbose_name=_("Status"))
     actions = tables.TemplateColumn(
-        template_code='{% include "bookings/_cancel_button.html" %}',
+        template_code=(
+            '{% include "bookings/_check_in_button.html" %}'
+            '{% include "bookings/_cancel_button.html" %}'
+        ),
         verbose_name=_("Actions"),
         orderable=False,
     )

@@ -166,8 +166,13 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     upcoming = MyBookingsTable(mine.filter(coming_up), prefix="upcoming-")
     past = PastBookingsTable(mine.exclude(coming_up), prefix="past-")
     configure_tables(request, upcoming, past, per_page=10)
+    # Check-in opens at most a day before the start (spaces.Space.check_in_opens_before).
+    soon = mine.filter(coming_up, starts_at__lte=now + timedelta(days=1))
+    check_in_ids = {b.pk for b in soon if permissions.may_check_in(request.user, b, now=now)}
     return render(
-        request, "bookings/my_bookings.html", {"upcoming": upcoming, "past": past, "now": now}
+        request,
+        "bookings/my_bookings.html",
+        {"upcoming": upcoming, "past": past, "now": now, "check_in_ids": check_in_ids},
     )
 
 
@@ -185,6 +190,10 @@ def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "is_booker": is_booker,
             "can_cancel": permissions.may_cancel(request.user, booking, now=now),
             "can_move": permissions.move_refusal(request.user, booking, now=now) is None,
+            "can_check_in": permissions.may_check_in(request.user, booking, now=now),
+            "grace_minutes": int(booking.space.grace_period.total_seconds() // 60)
+            if booking.space.grace_period
+            else None,
             "cancel_form": CancelForm(),
             "cancel_series_form": CancelSeriesForm() if booking.series_id else None,
             "price": price_in_words(booking),
