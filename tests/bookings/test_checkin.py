@@ -15,9 +15,17 @@ from bookings.ical import ICS_STATUS
 from bookings.models import Booking
 from bookings.rules import BookingError
 from bookings.services import cancel_booking, request_booking
+from bookings.statement_tables import StatementTable
 from bookings.statements import member_statement
+from memberships.funds import fund_used
 from tests.conftest import NOW
-from tests.factories import BookingFactory, DeskPoolFactory, MemberFactory, SpaceFactory
+from tests.factories import (
+    BookingFactory,
+    CommunityFundFactory,
+    DeskPoolFactory,
+    MemberFactory,
+    SpaceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +242,20 @@ def test_booking_to_check_in_picks_the_members_booking_in_the_window(desks, memb
     assert find(space=desks, member=member, now=END) is None
     check_in(booking=mine, by=member, now=START)
     assert find(space=desks, member=member, now=START) is None
+
+
+def test_a_no_show_says_so_on_the_statement_and_keeps_its_fund_drawn(venue, member, desks):
+    fund = CommunityFundFactory(venue=venue)
+    BookingFactory(
+        space=desks,
+        booker=member,
+        starts_at=START,
+        status=Booking.Status.NO_SHOW,
+        title="Missed desk",
+        fund=fund,
+        fund_drawn=Decimal("2.00"),
+    )
+    assert fund_used(fund=fund) == Decimal("2.00")
+    statement = member_statement(member=member, venue=venue, month=START.date().replace(day=1))
+    table = StatementTable(statement.lines, currency=venue.currency)
+    assert [row.get_cell("title") for row in table.rows] == ["Missed desk (no-show)"]

@@ -194,3 +194,16 @@ def test_a_grace_period_under_a_minute_is_refused(manager_client, venue):
     page = manager_client.post("/manage/venues/st-lukes/spaces/new/", data)
     assert page.status_code == 400
     assert not Space.objects.filter(slug="garden-room").exists()
+
+
+def test_the_bookings_list_counts_each_bookers_recent_no_shows(manager_client, member, desks):
+    for days in (2, 30):
+        BookingFactory(
+            space=desks,
+            booker=member,
+            status=Booking.Status.NO_SHOW,
+            starts_at=NOW - timedelta(days=days),
+        )
+    soon(desks, member, title="Next desk")
+    page = manager_client.get("/manage/venues/st-lukes/bookings/?starts_on=")
+    assert page.content.count(b"2 no-shows in 90 days") == 3  # beside each of the booker's rows
