@@ -167,12 +167,20 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     past = PastBookingsTable(mine.exclude(coming_up), prefix="past-")
     configure_tables(request, upcoming, past, per_page=10)
     # Check-in opens at most a day before the start (spaces.Space.check_in_opens_before).
-    soon = mine.filter(coming_up, starts_at__lte=now + timedelta(days=1))
-    check_in_ids = {b.pk for b in soon if permissions.may_check_in(request.user, b, now=now)}
+    soon = mine.filter(coming_up, starts_at__lte=now + timedelta(days=1)).order_by("starts_at")
+    check_in_now = [b for b in soon if permissions.may_check_in(request.user, b, now=now)]
+    for booking in check_in_now:
+        booking.when = when_in_words(booking)  # type: ignore[attr-defined]
     return render(
         request,
         "bookings/my_bookings.html",
-        {"upcoming": upcoming, "past": past, "now": now, "check_in_ids": check_in_ids},
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "now": now,
+            "check_in_now": check_in_now,
+            "check_in_ids": {b.pk for b in check_in_now},
+        },
     )
 
 

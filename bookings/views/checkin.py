@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members import permissions
 from members.http import AuthenticatedHttpRequest, next_url
 from spaces.models import Space
 from spaces.views import managed_venue
@@ -35,9 +36,12 @@ def check_in_booking(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     except BookingError as error:
         messages.error(request, error.message)
     else:
+        text = _("Checked in: %(title)s, %(when)s.")
+        if not permissions.is_booker(request.user, booking):  # a manager, from the day view
+            text = _("Checked in: %(title)s, %(when)s (%(booker)s).")
         messages.success(
             request,
-            _("Checked in: %(title)s, %(when)s (%(booker)s).")
+            text
             % {"title": booking.title, "when": when_in_words(booking), "booker": booking.booker},
         )
     return HttpResponseRedirect(back)

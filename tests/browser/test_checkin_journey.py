@@ -25,9 +25,10 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True, animations="disabled")
 
 
-def booking_in_the_window(scene: Scene, **kwargs) -> Booking:
-    """A confirmed booking of the Garden room that started ten minutes ago, for an hour."""
-    now = datetime.now(UTC).replace(microsecond=0)
+def booking_in_the_window(scene: Scene, *, later: timedelta = timedelta(0), **kwargs) -> Booking:
+    """A confirmed booking of the Garden room that started ten minutes ago (or `later` than
+    that), for an hour."""
+    now = datetime.now(UTC).replace(microsecond=0) + later
     kwargs.setdefault("title", "Homework club")
     kwargs.setdefault("booker", scene.charity_member)
     return BookingFactory(
@@ -101,3 +102,31 @@ def test_a_manager_prints_the_door_sign_and_checks_a_member_in_from_the_day_view
         booking.refresh_from_db()
         assert booking.checked_in_by == scene.manager
         page.context.close()
+
+
+def test_a_member_checks_in_from_my_bookings(contexts, scene, log_in):
+    booking = booking_in_the_window(scene)
+    booking_in_the_window(scene, later=timedelta(days=1), title="Trustees meeting")
+    for phone in (False, True):
+        Booking.objects.filter(pk=booking.pk).update(checked_in_at=None, checked_in_by=None)
+        label = "phone" if phone else "desktop"
+        context = contexts.new(phone=phone)
+        log_in(context, scene.charity_member)
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_role("link", name="My bookings").first.click()
+        upcoming = page.locator("table").first
+        row = upcoming.locator("tr").filter(has_text="Homework club")
+        expect(row.get_by_role("button", name="Check in Homework club")).to_be_visible()
+        # Tomorrow's booking is not open for check-in yet: no button.
+        expect(
+            upcoming.locator("tr").filter(has_text="Trustees meeting").get_by_role("button")
+        ).to_have_count(0)
+        shot(page, f"{label}-my-bookings-check-in")
+        assert_no_serious_axe_violations(page, label=f"my bookings with check-in ({label})")
+        row.get_by_role("button", name="Check in Homework club").click()
+        expect(page.get_by_text(re.compile(r"Checked in: Homework club"))).to_be_visible()
+        row = page.locator("table").first.locator("tr").filter(has_text="Homework club")
+        expect(row.get_by_text("Checked in", exact=True)).to_be_visible()
+        shot(page, f"{label}-my-bookings-checked-in")
+        context.close()

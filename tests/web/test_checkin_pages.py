@@ -115,8 +115,10 @@ def test_my_bookings_offers_check_in_only_while_it_is_open(member_client, member
     now_one = soon(desks, member, minutes=10, title="Desk now")
     soon(desks, member, minutes=60, title="Desk later")
     page = member_client.get("/bookings/")
-    assert page.content.count(b"/check-in/") == 1
-    assert f"/bookings/{now_one.pk}/check-in/".encode() in page.content
+    # Once at the top ("Check in now", seen first on a phone) and once in its row.
+    assert page.content.count(b"/check-in/") == 2
+    assert page.content.count(f"/bookings/{now_one.pk}/check-in/".encode()) == 2
+    assert b'id="check-in-heading"' in page.content
     response = member_client.post(
         f"/bookings/{now_one.pk}/check-in/", {"next": "/bookings/"}, follow=True
     )
