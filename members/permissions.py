@@ -223,6 +223,8 @@ def move_refusal(member: Person, booking: Booking, *, now: datetime) -> str | No
         }
     if booking.starts_at <= now:
         return _("This booking has already started, so it can no longer be moved.")
+    if booking.checked_in_at is not None:  # checked in early: it is under way
+        return _("This booking is already checked in, so it can no longer be moved.")
     return None
 
 

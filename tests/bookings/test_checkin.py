@@ -14,7 +14,7 @@ from bookings.checkin import check_in, release_no_shows
 from bookings.ical import ICS_STATUS
 from bookings.models import Booking
 from bookings.rules import BookingError
-from bookings.services import cancel_booking, request_booking
+from bookings.services import cancel_booking, move_booking, request_booking
 from bookings.statement_tables import StatementTable
 from bookings.statements import member_statement
 from memberships.funds import fund_used
@@ -259,3 +259,19 @@ def test_a_no_show_says_so_on_the_statement_and_keeps_its_fund_drawn(venue, memb
     statement = member_statement(member=member, venue=venue, month=START.date().replace(day=1))
     table = StatementTable(statement.lines, currency=venue.currency)
     assert [row.get_cell("title") for row in table.rows] == ["Missed desk (no-show)"]
+
+
+def test_a_booking_checked_in_early_can_no_longer_be_moved(desk_booking, member):
+    early = START - timedelta(minutes=10)
+    check_in(booking=desk_booking, by=member, now=early)
+    with pytest.raises(BookingError) as error:
+        move_booking(
+            booking=desk_booking,
+            by=member,
+            starts_at=START + timedelta(days=1),
+            ends_at=END + timedelta(days=1),
+            now=early,
+        )
+    assert "already checked in" in error.value.message
+    desk_booking.refresh_from_db()
+    assert desk_booking.starts_at == START
