@@ -105,6 +105,8 @@ def test_a_manager_prints_the_door_sign_and_checks_a_member_in_from_the_day_view
 
 
 def test_a_member_checks_in_from_my_bookings(contexts, scene, log_in):
+    scene.room.grace_period = timedelta(minutes=20)  # released if nobody checks in
+    scene.room.save()
     booking = booking_in_the_window(scene)
     booking_in_the_window(scene, later=timedelta(days=1), title="Trustees meeting")
     for phone in (False, True):
@@ -124,6 +126,13 @@ def test_a_member_checks_in_from_my_bookings(contexts, scene, log_in):
         ).to_have_count(0)
         shot(page, f"{label}-my-bookings-check-in")
         assert_no_serious_axe_violations(page, label=f"my bookings with check-in ({label})")
+        # The booking's own page offers it too, and says what happens without it.
+        page.get_by_role("link", name="Homework club").first.click()
+        expect(page.get_by_role("button", name="Check in now")).to_be_visible()
+        expect(page.get_by_text(re.compile("20 minutes after the start"))).to_be_visible()
+        shot(page, f"{label}-booking-check-in")
+        assert_no_serious_axe_violations(page, label=f"booking with check-in ({label})")
+        page.go_back()
         row.get_by_role("button", name="Check in Homework club").click()
         expect(page.get_by_text(re.compile(r"Checked in: Homework club"))).to_be_visible()
         row = page.locator("table").first.locator("tr").filter(has_text="Homework club")
