@@ -25,6 +25,8 @@ ICS_STATUS: dict[str, STATUS] = {
     Booking.Status.CONFIRMED: STATUS.CONFIRMED,
     Booking.Status.DECLINED: STATUS.CANCELLED,
     Booking.Status.CANCELLED: STATUS.CANCELLED,
+    # Released for not checking in: gone from the calendar like a cancelled booking.
+    Booking.Status.NO_SHOW: STATUS.CANCELLED,
 }
 
 
@@ -73,6 +75,8 @@ def _description(booking: Booking, *, show_booker: bool) -> str:
         lines.append(_("Declined by the venue."))
     elif booking.status == Booking.Status.CANCELLED:
         lines.append(_("Cancelled."))
+    elif booking.status == Booking.Status.NO_SHOW:
+        lines.append(_("Released: not checked in within the grace period."))
     if show_booker:
         lines.append(_("Booked by: %(booker)s") % {"booker": str(booking.booker)})
     if booking.organisation is not None:

@@ -237,6 +237,8 @@ class SpaceForm(forms.ModelForm):
             "requires_approval",
             "approval_deadline",
             "one_seat_per_person",
+            "check_in_opens_before",
+            "grace_period",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -245,6 +247,9 @@ class SpaceForm(forms.ModelForm):
         help_texts = {
             "min_duration": gettext_lazy("Hours and minutes, e.g. 1:00:00 for an hour."),
             "horizon": gettext_lazy("Days, e.g. 90 days, 0:00:00."),
+            "check_in_opens_before": gettext_lazy(
+                "How long before the start a member may check in, e.g. 0:15:00."
+            ),
         }
 
     def __init__(self, *args, venue: Venue, **kwargs) -> None:
@@ -261,6 +266,19 @@ class SpaceForm(forms.ModelForm):
                 gettext_lazy("Another space of this venue already has this slug.")
             )
         return slug
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        # A new desk pool releases its no-shows unless its manager says otherwise; a room does
+        # not. An existing space's empty grace period means off.
+        if (
+            self.instance.pk is None
+            and data.get("grace_period") is None
+            and (data.get("seats") or 1) > 1
+        ):
+            data["grace_period"] = Space.DESK_POOL_GRACE_PERIOD
+        return data
 
 
 class OnBehalfForm(forms.Form):

@@ -55,6 +55,9 @@ class Booking(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
+        # Not checked in within the space's grace period: released (bookings.checkin), its
+        # time free again, but still charged as booked (bookings.statements).
+        NO_SHOW = "no_show", _("No-show")
 
     class Activity(models.TextChoices):
         HEALTH = "health", _("Health and wellbeing")
@@ -73,6 +76,8 @@ class Booking(models.Model):
         FUND = "fund", _("Paid by a community fund")
 
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
+    # Charged on the statement and drawn from allowances and funds: a no-show still is.
+    CHARGED_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.NO_SHOW)
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     space = models.ForeignKey("spaces.Space", on_delete=models.PROTECT, related_name="bookings")
@@ -161,6 +166,16 @@ class Booking(models.Model):
     # When the booker was sent the reminder the day before (bookings.reminders), at most once.
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # When someone checked in, and who did it (the booker, or a venue manager from the day view).
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True, editable=False)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     # Who made it, when not the booker: a venue manager booking on someone's behalf (a phone
     # call, a walk-in), who may also waive the space's notice and horizon (never overlap or seats).
     made_by = models.ForeignKey(
@@ -222,7 +237,9 @@ class Booking(models.Model):
                 name="booking_fund_drawn_with_fund",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "confirmed", "declined", "cancelled"]),
+                condition=Q(
+                    status__in=["pending", "confirmed", "declined", "cancelled", "no_show"]
+                ),
                 name="booking_status_valid",
             ),
         ]

@@ -55,6 +55,11 @@ def booking_expired(booking: Booking) -> None:
     _queue(booking, "expired", invitation=True)
 
 
+def booking_no_show(booking: Booking) -> None:
+    """Released for not checking in: the booker gets the CANCEL and why (bookings.checkin)."""
+    _queue(booking, "no_show", invitation=True)
+
+
 def booking_reminder(booking: Booking) -> None:
     """The day before: no invitation (the calendar has the event since the confirmation)."""
     _queue(booking, "reminder")

@@ -60,6 +60,11 @@ class StatementTable(tables.Table):
     def render_booker(self, record: Line) -> str:
         return str(record.booking.booker)
 
+    def render_title(self, record: Line) -> str:
+        if record.booking.status == Booking.Status.NO_SHOW:
+            return _("%(title)s (no-show)") % {"title": record.booking.title}
+        return record.booking.title
+
     def render_quantity(self, record: Line) -> str:
         if record.desk_days:
             return str(_("1 desk-day"))

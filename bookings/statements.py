@@ -3,8 +3,10 @@ venue in one calendar month of the venue's zone, and what it costs. A venue invo
 (taking payment online is not built).
 
 A booking belongs to the month in which it starts, on the venue's wall clock: 23:30 on 31 January
-in London is January. The lines are the confirmed bookings; pending ones are listed apart, as
-awaiting approval and not charged; declined and cancelled ones are not on it. Each line's price
+in London is January. The lines are the confirmed bookings and the no-shows (a booking released
+for not checking in is charged as booked: the space was held for it; its title says so); pending
+ones are listed apart, as awaiting approval and not charged; declined and cancelled ones are not
+on it. Each line's price
 is the one the booking was given when it was made (bookings.Booking.price, never recomputed), so
 the total is exactly the sum of the lines' prices. A booking made before the venue had prices
 has none: it is shown as not priced and counted apart, never as zero. One venue has one currency,
@@ -149,7 +151,7 @@ def _statement(
             space__venue=venue,
             starts_at__gte=starts,
             starts_at__lt=ends,
-            status__in=(Booking.Status.CONFIRMED, Booking.Status.PENDING),
+            status__in=Booking.CHARGED_STATUSES,
         )
         .select_related("space__venue", "booker", "organisation", "membership__plan", "fund")
         .order_by("starts_at", "pk")
@@ -159,7 +161,7 @@ def _statement(
         month=month,
         holder_name=holder_name,
         org_id=org_id,
-        lines=[Line(b) for b in rows if b.status == Booking.Status.CONFIRMED],
+        lines=[Line(b) for b in rows if b.status != Booking.Status.PENDING],
         pending=[Line(b) for b in rows if b.status == Booking.Status.PENDING],
     )
 

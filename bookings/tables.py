@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Booking, WaitlistEntry
 from .price_words import price_in_words
@@ -83,7 +84,10 @@ class MyBookingsTable(tables.Table):
     price = PriceColumn()
     status = StatusColumn(verbose_name=_("Status"))
     actions = tables.TemplateColumn(
-        template_code='{% include "bookings/_cancel_button.html" %}',
+        template_code=(
+            '{% include "bookings/_check_in_button.html" %}'
+            '{% include "bookings/_cancel_button.html" %}'
+        ),
         verbose_name=_("Actions"),
         orderable=False,
     )
@@ -107,9 +111,17 @@ class PastBookingsTable(MyBookingsTable):
 
 class BookerColumn(tables.Column):
     def render(self, record: Booking) -> str:
-        return format_html(
+        shown = format_html(
             '{}<br><span class="muted">{}</span>', str(record.booker), record.booker.email
         )
+        # The manager's bookings list counts the booker's recent no-shows (bookings.checkin).
+        no_shows = getattr(record, "booker_no_shows", 0)
+        if no_shows:
+            words = ngettext(
+                "%(count)d no-show in 90 days", "%(count)d no-shows in 90 days", no_shows
+            ) % {"count": no_shows}
+            shown = format_html("{}<br><strong>{}</strong>", shown, words)
+        return shown
 
 
 class OrganisationColumn(tables.Column):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     booking,
+    checkin,
     find,
     manage,
     manage_list,
@@ -27,6 +28,12 @@ urlpatterns = [
     path("bookings/", booking.my_bookings, name="mine"),
     path("bookings/<int:pk>/", booking.booking_detail, name="detail"),
     path("bookings/<int:pk>/cancel/", booking.cancel, name="cancel"),
+    path("bookings/<int:pk>/check-in/", checkin.check_in_booking, name="check_in"),
+    path(
+        "venues/<slug:venue_slug>/<slug:space_slug>/check-in/",
+        checkin.door_check_in,
+        name="door_check_in",
+    ),
     path("bookings/<int:pk>/change/", booking.change, name="change"),
     path("account/statements/", statements.my_statements, name="my_statements"),
     path(
@@ -78,6 +85,16 @@ urlpatterns = [
     ),
     path("manage/venues/<slug:venue_slug>/spaces/", manage_venue.venue_spaces, name="venue_spaces"),
     path("manage/venues/<slug:venue_slug>/spaces/new/", manage_venue.space_edit, name="space_new"),
+    path(
+        "manage/venues/<slug:venue_slug>/spaces/<slug:space_slug>/qr.svg",
+        checkin.space_qr,
+        name="space_qr",
+    ),
+    path(
+        "manage/venues/<slug:venue_slug>/spaces/<slug:space_slug>/door-sign/",
+        checkin.door_sign,
+        name="door_sign",
+    ),
     path(
         "manage/venues/<slug:venue_slug>/spaces/<slug:space_slug>/",
         manage_venue.space_edit,

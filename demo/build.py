@@ -265,6 +265,8 @@ class DemoBuilder(PastBookings, UpcomingBookings):
                 horizon=timedelta(days=s.horizon_days),
                 buffer_after=timedelta(minutes=s.buffer_after),
                 requires_approval=s.requires_approval,
+                # Desk pools release their no-shows, as a new one does (bookings.checkin).
+                grace_period=Space.DESK_POOL_GRACE_PERIOD if s.seats > 1 else None,
             )
             for s in spec.spaces
         )

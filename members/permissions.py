@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Member, OrganisationMembership
@@ -192,6 +193,38 @@ def may_cancel(member: Person, booking: Booking, *, now: datetime) -> bool:
     return cancel_refusal(member, booking, now=now) is None
 
 
+def check_in_refusal(member: Person, booking: Booking, *, now: datetime) -> str | None:
+    """Why `member` may not check `booking` in now, or None if they may (bookings.checkin).
+
+    The booker may, and a venue manager for anyone (from the day view); a confirmed booking
+    only, once, from the space's `check_in_opens_before` its start until it ends.
+    """
+    if not may_see_booking(member, booking):
+        return _("Only the booker or a venue manager can check this booking in.")
+    if booking.checked_in_at is not None:
+        return _("This booking is already checked in.")
+    if booking.status == booking.Status.NO_SHOW:
+        return _("This booking was released as a no-show, so it can no longer be checked in.")
+    if booking.status == booking.Status.PENDING:
+        return _("This request has not been approved yet, so it cannot be checked in.")
+    if booking.status != booking.Status.CONFIRMED:
+        return _("This booking is %(status)s, so it cannot be checked in.") % {
+            "status": booking.get_status_display().lower()
+        }
+    if booking.ends_at <= now:
+        return _("This booking has already ended, so it can no longer be checked in.")
+    opens = booking.starts_at - booking.space.check_in_opens_before
+    if now < opens:
+        return _("Check-in for this booking opens at %(time)s.") % {
+            "time": date_format(opens.astimezone(booking.space.venue.zone), "D j M Y H:i")
+        }
+    return None
+
+
+def may_check_in(member: Person, booking: Booking, *, now: datetime) -> bool:
+    return check_in_refusal(member, booking, now=now) is None
+
+
 def move_refusal(member: Person, booking: Booking, *, now: datetime) -> str | None:
     """Why `member` may not move `booking` (or change its time or space) now, or None if they may.
     The booker and the venue's managers may, until it starts."""
@@ -203,6 +236,8 @@ def move_refusal(member: Person, booking: Booking, *, now: datetime) -> str | No
         }
     if booking.starts_at <= now:
         return _("This booking has already started, so it can no longer be moved.")
+    if booking.checked_in_at is not None:  # checked in early: it is under way
+        return _("This booking is already checked in, so it can no longer be moved.")
     return None
 
 

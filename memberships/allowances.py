@@ -19,6 +19,9 @@ from .models import Allowance, Membership
 
 # bookings.Booking.ACTIVE_STATUSES: this layer reads bookings through the reverse relation only.
 ACTIVE_STATUSES = ("pending", "confirmed")
+# bookings.Booking.CHARGED_STATUSES: a no-show (released for not checking in) still draws the
+# allowance or fund it was booked on, as it is still charged.
+CHARGED_STATUSES = ("pending", "confirmed", "no_show")
 HOUR = Decimal(3600)
 
 
@@ -69,7 +72,7 @@ class Left:
 
 
 def _bookings(membership: Membership, kind: str, exclude_booking_id: int | None) -> QuerySet:
-    found = membership.bookings.filter(status__in=ACTIVE_STATUSES, space__kind=kind)
+    found = membership.bookings.filter(status__in=CHARGED_STATUSES, space__kind=kind)
     if exclude_booking_id is not None:
         found = found.exclude(pk=exclude_booking_id)
     return found

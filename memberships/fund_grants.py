@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from members.models import Member, Organisation
 from spaces.models import Venue
 
-from .allowances import ACTIVE_STATUSES
+from .allowances import CHARGED_STATUSES
 from .funds import fund_used
 from .models import CommunityFund
 from .services import MembershipError, full_clean
@@ -125,7 +125,7 @@ def change_fund(
             },
             field=field,
         )
-    drawing = fund.bookings.filter(status__in=ACTIVE_STATUSES)
+    drawing = fund.bookings.filter(status__in=CHARGED_STATUSES)
     outside = drawing.filter(starts_at__lt=_local_midnight(starts_on, fund.venue)) | drawing.filter(
         ends_at__gt=_local_midnight(ends_on + timedelta(days=1), fund.venue)
     )

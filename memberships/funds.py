@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from members import permissions
 from members.models import Member
 
-from .allowances import ACTIVE_STATUSES
+from .allowances import CHARGED_STATUSES
 from .models import CommunityFund
 from .prices import money
 
@@ -26,8 +26,8 @@ def fund_granted(*, fund: CommunityFund) -> Decimal:
 
 
 def fund_used(*, fund: CommunityFund) -> Decimal:
-    """Hours (or money, as the fund is) drawn by the fund's active bookings."""
-    used = fund.bookings.filter(status__in=ACTIVE_STATUSES).aggregate(used=Sum("fund_drawn"))
+    """Hours (or money, as the fund is) drawn by the fund's charged bookings (no-shows too)."""
+    used = fund.bookings.filter(status__in=CHARGED_STATUSES).aggregate(used=Sum("fund_drawn"))
     return used["used"] or Decimal(0)
 
 

@@ -144,6 +144,7 @@ class SpaceAdminBase(admin.ModelAdmin):
                 )
             },
         ),
+        (_("Check-in and no-shows"), {"fields": ("check_in_opens_before", "grace_period")}),
     )
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -290,6 +290,26 @@ class Space(models.Model):
             "each person books their own."
         ),
     )
+    # Check-in (bookings.checkin): it opens this long before a booking starts; a booking not
+    # checked in by its start plus the grace period is released as a no-show (None: never).
+    check_in_opens_before = models.DurationField(
+        _("check-in opens before the start"),
+        default=timedelta(minutes=15),
+        validators=[MinValueValidator(timedelta(0)), MaxValueValidator(timedelta(hours=24))],
+    )
+    grace_period = models.DurationField(
+        _("grace period for checking in"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(timedelta(minutes=1)),
+            MaxValueValidator(timedelta(hours=24)),
+        ],
+        help_text=_(
+            "A booking not checked in this long after its start is released as a no-show and "
+            "its time freed. Empty: never released. A new desk pool left empty gets 20 minutes."
+        ),
+    )
     calendar = models.OneToOneField(
         "schedule.Calendar",
         on_delete=models.SET_NULL,
@@ -344,6 +364,9 @@ class Space(models.Model):
     @property
     def is_desk_pool(self) -> bool:
         return self.seats > 1
+
+    # A new desk pool's grace period unless its manager gives one (rooms: off).
+    DESK_POOL_GRACE_PERIOD = timedelta(minutes=20)
 
     # Paths under /venues/<venue>/ that a space slug would otherwise shadow.
     RESERVED_SLUGS = frozenset({"stats", "impact", "calendars", "usage", "book"})

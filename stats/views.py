@@ -21,6 +21,7 @@ from spaces.models import Space, Venue
 from spaces.views import managed_venue
 
 from . import charts
+from .attendance import attendance_table, headline
 from .disclosure import public_figures
 from .figures import kind_labels
 from .forms import ProxyValueForm
@@ -137,6 +138,7 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
     stats = compute_stats(venue, form.period, space=space, with_before=True)
     proxies = list(venue.proxy_values.all())
     tables = build_tables(stats, estimates(stats, proxies))
+    tables["attendance"] = attendance_table(venue, form.period, space=space)
     configure_tables(request, *tables.values(), per_page=None)
     export_format = request.GET.get("_export")
     if export_format is not None:
@@ -174,6 +176,7 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
         print_mode=request.GET.get("print") == "1",
         report_date=local_today(venue.zone, timezone.now()),
         has_proxy_values=bool(proxies),
+        realisation=headline(tables["attendance"]),
     )
     return render(request, "stats/stats.html", context)
 

@@ -257,6 +257,12 @@ WALK.update(
         "bookings:detail": (of_booking, BOOKING_SEEN),
         "bookings:change": (of_booking, BOOKING_SEEN),
         "bookings:cancel": (of_booking, answers(405)),
+        # Check-in: a POST for the booker and the venue's managers (bookings.checkin); the door's
+        # QR code opens a page for any signed-in member, about their own booking only.
+        "bookings:check_in": (of_booking, answers(405)),
+        "bookings:door_check_in": (of_space, SIGNED_IN),
+        "bookings:space_qr": (of_space, MANAGERS),
+        "bookings:door_sign": (of_space, MANAGERS),
         # Any venue's manager has a requests page (listing only their venues' requests).
         "bookings:requests": (
             none,
@@ -444,6 +450,7 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
     }
     if role != "booker":
         targets["bookings:cancel"] = of_booking
+        targets["bookings:check_in"] = of_booking
         targets["bookings:cancel_series"] = of_booking
     if role != "booker":
         targets["bookings:leave_waitlist"] = of_entry
@@ -486,6 +493,7 @@ def snapshot(scene: Scene) -> tuple:
     return (
         booking.status,
         booking.updated_at,
+        booking.checked_in_at,
         token.token,
         token.revoked_at,
         CalendarImport.objects.count(),

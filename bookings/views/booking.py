@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -203,10 +203,22 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
         prefix="waiting-",
     )
     configure_tables(request, upcoming, waiting, past, per_page=10)
+    # Check-in opens at most a day before the start (spaces.Space.check_in_opens_before).
+    soon = mine.filter(coming_up, starts_at__lte=now + timedelta(days=1)).order_by("starts_at")
+    check_in_now = [b for b in soon if permissions.may_check_in(request.user, b, now=now)]
+    for booking in check_in_now:
+        booking.when = when_in_words(booking)  # type: ignore[attr-defined]
     return render(
         request,
         "bookings/my_bookings.html",
-        {"upcoming": upcoming, "waiting": waiting, "past": past, "now": now},
+        {
+            "upcoming": upcoming,
+            "waiting": waiting,
+            "past": past,
+            "now": now,
+            "check_in_now": check_in_now,
+            "check_in_ids": {b.pk for b in check_in_now},
+        },
     )
 
 
@@ -224,6 +236,10 @@ def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "is_booker": is_booker,
             "can_cancel": permissions.may_cancel(request.user, booking, now=now),
             "can_move": permissions.move_refusal(request.user, booking, now=now) is None,
+            "can_check_in": permissions.may_check_in(request.user, booking, now=now),
+            "grace_minutes": int(booking.space.grace_period.total_seconds() // 60)
+            if booking.space.grace_period
+            else None,
             "cancel_form": CancelForm(),
             "cancel_series_form": CancelSeriesForm() if booking.series_id else None,
             "price": price_in_words(booking),

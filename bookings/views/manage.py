@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from members import permissions
 from members.http import AuthenticatedHttpRequest
 from spaces.intervals import Interval
 from spaces.models import Venue
@@ -17,6 +18,7 @@ from spaces.timezones import wall_time_to_utc
 from spaces.views import managed_venue
 
 from ..availability import venue_free_intervals
+from ..checkin import no_show_counts
 from ..closures import add_closure, bookings_hit
 from ..grid import monday_of
 from ..manage_forms import ClosureForm, OnBehalfForm
@@ -59,15 +61,27 @@ def venue_day(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRespons
     )
     now = timezone.now()
     free = venue_free_intervals(venue, window, now=None)  # a manager may book at short notice
-    bookings = (
-        Booking.objects.active()
-        .filter(space__venue=venue)
+    # The no-shows too (marked): their time is free again, but the manager sees who missed it.
+    bookings = list(
+        Booking.objects.filter(
+            space__venue=venue, status__in=(*Booking.ACTIVE_STATUSES, Booking.Status.NO_SHOW)
+        )
         .between(window.start, window.end)
-        .select_related("booker", "organisation", "space")
+        .select_related("booker", "organisation", "space__venue", "checked_in_by")
         .order_by("starts_at")
+    )
+    no_shows = no_show_counts(
+        venue_id=venue.pk, booker_ids={b.booker_id for b in bookings}, now=now
     )
     by_space: dict[int, list[Booking]] = {}
     for booking in bookings:
+        # Answers of this page for bookings/manage/day.html, not fields of the model.
+        answers = {
+            "may_check_in": permissions.may_check_in(request.user, booking, now=now),
+            "booker_no_shows": no_shows.get(booking.booker_id, 0),
+        }
+        for name, value in answers.items():
+            setattr(booking, name, value)
         by_space.setdefault(booking.space_id, []).append(booking)
     columns = [
         {

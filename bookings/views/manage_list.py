@@ -11,6 +11,7 @@ from django_tables2.export import TableExport
 from members.http import AuthenticatedHttpRequest, configure_tables
 from spaces.views import managed_venue
 
+from ..checkin import with_no_show_counts
 from ..list_forms import VenueBookingsFilter
 from ..models import Booking
 from ..tables import VenueBookingsTable
@@ -56,6 +57,7 @@ def venue_bookings(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRe
                 content_type="text/plain; charset=utf-8",
             )
         messages.warning(request, _("The filter was not understood, so here is every booking."))
+    bookings = with_no_show_counts(bookings, venue_id=venue.pk, now=timezone.now())
     table = VenueBookingsTable(bookings)
     export_format = request.GET.get("_export")
     if export_format is not None:

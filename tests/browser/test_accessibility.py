@@ -29,6 +29,7 @@ from .helpers import (
     screenshot,
 )
 from .steps import field, free_cell_link, show_week_of
+from .test_checkin_journey import booking_in_the_window
 from .test_manager_journey import a_busy_tomorrow, tomorrow
 from .test_requests_page import five_requests
 from .test_stats_journey import give_the_venue_a_month_of_use
@@ -397,6 +398,17 @@ def waiting_lists_on_my_bookings(scene: Scene) -> str:
     return "/bookings/"
 
 
+def a_booking_to_check_in(scene: Scene) -> str:
+    """The Garden room's door page, with the member's booking that started ten minutes ago."""
+    booking_in_the_window(scene)
+    return f"/venues/{scene.venue.slug}/{scene.room.slug}/check-in/"
+
+
+def today_with_a_check_in(scene: Scene) -> str:
+    booking_in_the_window(scene)
+    return manage(scene, "day/")
+
+
 MAIN_PAGES = [
     MainPage("venues", None, lambda scene: "/venues/", screenshots=("desktop", "phone")),
     MainPage(
@@ -490,6 +502,10 @@ MAIN_PAGES = [
         screenshots=("desktop", "phone"),
     ),
     MainPage("manage-spaces", "manager", lambda scene: manage(scene, "spaces/")),
+    MainPage("door-check-in", "member", a_booking_to_check_in),
+    MainPage("door-nothing-to-check-in", "member", lambda scene: "/venues/st-lukes/snug/check-in/"),
+    MainPage("door-sign", "manager", lambda scene: manage(scene, "spaces/garden-room/door-sign/")),
+    MainPage("manage-day-check-in", "manager", today_with_a_check_in),
     MainPage("manage-space-new", "manager", lambda scene: manage(scene, "spaces/new/")),
     MainPage("manage-space-edit", "manager", lambda scene: manage(scene, "spaces/snug/")),
     MainPage("manage-details", "manager", lambda scene: manage(scene, "details/")),

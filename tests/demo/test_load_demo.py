@@ -136,11 +136,25 @@ def test_every_booking_keeps_the_rules_of_its_space_in_the_venue_zone(demo, db):
 def test_past_bookings_are_confirmed_cancelled_or_declined_with_their_story(demo, db):
     past = Booking.objects.filter(starts_at__lt=demo)
     statuses = set(past.values_list("status", flat=True))
-    assert statuses == {Booking.Status.CONFIRMED, Booking.Status.CANCELLED, Booking.Status.DECLINED}
+    assert statuses == {
+        Booking.Status.CONFIRMED,
+        Booking.Status.CANCELLED,
+        Booking.Status.DECLINED,
+        Booking.Status.NO_SHOW,
+    }
     assert past.filter(status=Booking.Status.CONFIRMED).count() > 0.8 * past.count()
     assert not past.filter(status=Booking.Status.DECLINED, space__requires_approval=False).exists()
+    # Check-in where the space releases no-shows (the desk pools), and only there.
+    released = past.filter(space__grace_period__isnull=False)
+    checked_in = released.filter(checked_in_at__isnull=False)
+    assert not released.filter(status=Booking.Status.CONFIRMED, checked_in_at=None).exists()
+    assert released.filter(status=Booking.Status.NO_SHOW).count() < 0.2 * released.count()
+    assert not checked_in.exclude(status=Booking.Status.CONFIRMED).exists()
+    assert not past.filter(space__grace_period__isnull=True, checked_in_at__isnull=False).exists()
     for booking in past.exclude(status=Booking.Status.CONFIRMED):
-        if booking.status == Booking.Status.CANCELLED:
+        if booking.status == Booking.Status.NO_SHOW:
+            assert booking.space.grace_period and booking.checked_in_at is None
+        elif booking.status == Booking.Status.CANCELLED:
             assert booking.cancelled_by_id and booking.cancelled_at < booking.starts_at
         else:
             assert booking.decided_by_id and booking.decision_reason

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import override_settings
 
 from bookings import emails
+from bookings.checkin import release_no_shows
 from bookings.expiry import expire_requests
 from bookings.reminders import remind_managers, send_reminders
 from bookings.series import book_series, new_series, preview_series
@@ -97,6 +98,12 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
         assert expire_requests(now=expiring.expires_at) == [expiring]
         assert send_reminders(now=day) >= 1
         assert remind_managers(now=NOW)
+        # A desk booking nobody checked in to, released as a no-show.
+        desks = SpaceFactory(venue=venue, name="Desks", slug="desks", seats=4, capacity=4)
+        desks.grace_period = timedelta(minutes=20)
+        desks.save()
+        missed = book(desks, 13, "Missed one")
+        assert release_no_shows(now=missed.starts_at + timedelta(minutes=20)) == [missed]
 
         # A series needing approval: one email to the booker, one to the managers.
         def weekly():

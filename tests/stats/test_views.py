@@ -56,7 +56,7 @@ def test_a_manager_sees_the_venue_stats_with_headline_figures_charts_and_tables(
     assert "How St Luke&#x27;s is used" in page
     assert "<svg" in page and "<script" not in page
     assert 'role="img"' in page
-    assert "Not available until check-in exists." in page
+    assert "No space has check-in on in this period." in page
     assert "Not available until prices exist." not in page
     # The scene's bookings were made before prices: said so, not shown as free.
     assert "All 4 hirings of this period were made before the venue had prices" in page

@@ -146,6 +146,8 @@ def space_data(**changes) -> dict:
         "horizon": "90 days, 0:00:00",
         "buffer_after": "0:00:00",
         "approval_deadline": "3 days, 0:00:00",
+        "check_in_opens_before": "0:15:00",
+        "grace_period": "",
     }
     return data | changes
 
