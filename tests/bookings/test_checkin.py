@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from bookings import checkin, freed
+from bookings import checkin
 from bookings.checkin import check_in, release_no_shows
 from bookings.ical import ICS_STATUS
 from bookings.models import Booking
@@ -156,17 +156,23 @@ def test_an_ended_booking_is_not_released(desk_booking):
     assert release_no_shows(now=END) == []
 
 
-def test_release_calls_the_slot_freed_hook_after_commit(
+def test_release_offers_the_freed_time_to_the_waiting_list_after_commit(
     desk_booking, monkeypatch, django_capture_on_commit_callbacks
 ):
-    seen: list[int] = []
-    monkeypatch.setattr(freed, "on_slot_freed", lambda booking: seen.append(booking.pk))
+    from bookings import waitlists
+
+    seen: list[tuple] = []
+    monkeypatch.setattr(
+        waitlists,
+        "slot_freed",
+        lambda *, space, starts_at, ends_at: seen.append((space.pk, starts_at, ends_at)),
+    )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         release_no_shows(now=START + timedelta(minutes=20))
     assert seen == []  # not before the commit
     for callback in callbacks:
         callback()
-    assert seen == [desk_booking.pk]
+    assert seen == [(desk_booking.space_id, desk_booking.starts_at, desk_booking.blocked_until)]
 
 
 def test_a_no_show_frees_its_slot_for_a_new_booking(venue, member, other_member):
