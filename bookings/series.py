@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 
 from members.models import Member, Organisation
 from memberships.models import Membership
+from spaces.intervals import Interval
 from spaces.models import Space
 
 from . import mirror, recurrence, series_mail
+from .batch import start_batch
 from .models import Booking, Series
 from .rules import BookingError
 from .services import approve_booking, cancel_booking, decline_booking, request_booking
@@ -139,6 +141,12 @@ def _try(
     first = planned[0]
     if first.starts_at is not None and first.starts_at <= now:
         raise BookingError(_("The first date has already passed."), field="starts_on")
+    # The space is locked and what the rules read fetched once, for every date (bookings.batch).
+    starts = [one.starts_at for one in planned if one.starts_at is not None]
+    ends = [one.ends_at for one in planned if one.ends_at is not None]
+    batch = (
+        start_batch(space=series.space, span=Interval(min(starts), max(ends))) if starts else None
+    )
     series.save()
     mirror.add_series_event(series)
     series.save(update_fields=["event"])
@@ -162,6 +170,7 @@ def _try(
                 made_by=series.made_by,
                 waive_notice_and_horizon=waive,
                 series=series,
+                batch=batch,
                 now=now,
             )
         except BookingError as exc:
