@@ -200,7 +200,10 @@ def _try_change(
     outcome = []
     for one in dates:
         if one.pk in exceptions:
-            kept = _("Changed on its own before: left as it is.")
+            kept = _(
+                "Set apart from the series (changed on its own, or not changed with it): left "
+                "as it is. Change it on its own page."
+            )
             outcome.append(ChangedDate(one, one.starts_at, one.ends_at, kept=kept))
             continue
         starts_at, ends_at, why = _new_times(one.local_starts_at.date(), change)

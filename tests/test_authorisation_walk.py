@@ -309,6 +309,7 @@ WALK.update(
         # Series.
         "bookings:repeat": (of_space, SIGNED_IN),
         "bookings:cancel_series": (of_booking, answers(405)),
+        "bookings:change_series": (of_booking, BOOKING_SEEN),
         "bookings:decide_series": (of_series, MANAGERS),
         # Plans, memberships, tiers and community funds: the venue's managers'.
         "memberships:plans": (of_venue, MANAGERS),
@@ -415,6 +416,7 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
     if role != "booker":
         targets["bookings:cancel"] = of_booking
         targets["bookings:cancel_series"] = of_booking
+        targets["bookings:change_series"] = of_booking
     if role != "org_admin":
         targets["members:organisation_role"] = of_organisation_person
         targets["members:organisation_remove"] = of_organisation_person
