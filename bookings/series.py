@@ -177,6 +177,11 @@ def _try(
             dates.append(SeriesDate(one.local_start, one.starts_at, reason=exc.message))
         else:
             dates.append(SeriesDate(one.local_start, one.starts_at, booking=booking))
+    if not waive:
+        series.tried_until = now + (
+            membership.plan.booking_window if membership is not None else series.space.horizon
+        )
+        series.save(update_fields=["tried_until"])
     return Outcome(series, dates, recurrence.skipped_months(series, planned))
 
 

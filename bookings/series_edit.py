@@ -136,6 +136,7 @@ def _split(series: Series, pivot: dt.date, change: Change) -> Series:
         until=series.until,
         count=None if series.count is None else series.count - len(before),
         starts_on=pivot,
+        tried_until=series.tried_until,
         **shape,
     )
     if series.count is not None:
