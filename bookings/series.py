@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from members import permissions
 from members.models import Member, Organisation
 from memberships.models import Membership
 from spaces.intervals import Interval
 from spaces.models import Space
 
-from . import mirror, recurrence, series_mail
+from . import mirror, notifications, recurrence, series_mail
 from .batch import start_batch
 from .models import Booking, Series
 from .rules import BookingError
@@ -287,21 +288,23 @@ def decide_series(
             field="reason",
         )
     approved, declined = [], []
-    for booking in pending:
-        try:
-            if booking.pk in wanted:
-                approved.append(approve_booking(booking=booking, by=by, now=now))
-            else:
-                declined.append(decline_booking(booking=booking, by=by, reason=reason, now=now))
-        except BookingError as exc:
-            raise BookingError(
-                _("%(date)s: %(why)s")
-                % {
-                    "date": date_format(booking.local_starts_at, "D j M Y, H:i"),
-                    "why": exc.message,
-                },
-                field=exc.field,
-            ) from exc
+    with notifications.held():  # one email for the decision, not one per date
+        for booking in pending:
+            try:
+                if booking.pk in wanted:
+                    approved.append(approve_booking(booking=booking, by=by, now=now))
+                else:
+                    declined.append(decline_booking(booking=booking, by=by, reason=reason, now=now))
+            except BookingError as exc:
+                raise BookingError(
+                    _("%(date)s: %(why)s")
+                    % {
+                        "date": date_format(booking.local_starts_at, "D j M Y, H:i"),
+                        "why": exc.message,
+                    },
+                    field=exc.field,
+                ) from exc
+    series_mail.series_decided(series, approved, declined)
     return approved, declined
 
 
@@ -333,12 +336,17 @@ def cancel_series(
     if scope == Scope.FOLLOWING:
         dates = dates.filter(starts_at__gte=booking.starts_at)
     cancelled = []
-    for one in dates.order_by("starts_at"):
-        try:
-            cancelled.append(cancel_booking(booking=one, by=by, reason=reason, now=now))
-        except BookingError:
-            if one.starts_at > now or one.pk == booking.pk:
-                raise
+    with notifications.held():  # one email for them all, each date's CANCEL attached
+        for one in dates.order_by("starts_at"):
+            try:
+                cancelled.append(cancel_booking(booking=one, by=by, reason=reason, now=now))
+            except BookingError:
+                if one.starts_at > now or one.pk == booking.pk:
+                    raise
     if not cancelled:
         raise BookingError(_("No date of this series can be cancelled any more."))
+    if booking.series is not None:
+        series_mail.series_cancelled(
+            booking.series, cancelled, by_booker=permissions.is_booker(by, booking)
+        )
     return cancelled

@@ -12,7 +12,14 @@ from django.test import override_settings
 from bookings import emails
 from bookings.expiry import expire_requests
 from bookings.reminders import remind_managers, send_reminders
-from bookings.series import book_series, new_series, preview_series
+from bookings.series import (
+    Scope,
+    book_series,
+    cancel_series,
+    decide_series,
+    new_series,
+    preview_series,
+)
 from bookings.services import (
     approve_booking,
     cancel_booking,
@@ -100,7 +107,11 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
             )
 
         expected = preview_series(series=weekly(), now=NOW).fingerprint()
-        book_series(series=weekly(), expected=expected, now=NOW)
+        choir = book_series(series=weekly(), expected=expected, now=NOW).series
+        # One email per decision of a series, and per cancellation of its dates.
+        first, *_others = choir.bookings.order_by("starts_at")
+        decide_series(series=choir, by=manager, approve=[first.pk], reason="Hall repairs", now=NOW)
+        cancel_series(booking=first, by=member, scope=Scope.ALL, now=NOW)
 
     every_template = {path.name for path in EMAIL_TEMPLATES.glob("*.txt")}
     assert rendered == {name for name in every_template if not name.startswith("_")}
