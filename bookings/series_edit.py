@@ -30,7 +30,7 @@ from members.models import Member
 from spaces.models import Space
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
-from . import mirror, recurrence
+from . import mirror, notifications, recurrence, series_mail
 from .models import Booking, Series
 from .rules import BookingError
 from .series import Scope
@@ -198,7 +198,24 @@ def _try_change(
     occurrences.filter(
         pk__in=[b.pk for b in occurrences if b.local_starts_at.date() >= pivot]
     ).update(series=target)
-    outcome = []
+    outcome: list[ChangedDate] = []
+    with notifications.held():  # one email for the change (below), not one per date
+        _change_each(dates, exceptions, by=by, change=change, now=now, outcome=outcome)
+    changed = [date.booking for date in outcome if date.changes]
+    if changed:
+        series_mail.series_changed(target, changed, by_booker=permissions.is_booker(by, booking))
+    return ChangeOutcome(target, outcome)
+
+
+def _change_each(
+    dates: list[Booking],
+    exceptions: set[int],
+    *,
+    by: Member,
+    change: Change,
+    now: dt.datetime,
+    outcome: list[ChangedDate],
+) -> None:
     for one in dates:
         if one.pk in exceptions:
             kept = _(
@@ -229,7 +246,6 @@ def _try_change(
             outcome.append(ChangedDate(one, starts_at, ends_at, reason=exc.message))
         else:
             outcome.append(ChangedDate(one, starts_at, ends_at))
-    return ChangeOutcome(target, outcome)
 
 
 def change_series(

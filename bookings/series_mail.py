@@ -117,6 +117,27 @@ def series_cancelled(series: Series, cancelled: list[Booking], *, by_booker: boo
         )
 
 
+def series_changed(series: Series, changed: list[Booking], *, by_booker: bool) -> None:
+    """Dates of a series changed at once (bookings.series_edit): one email to the booker with
+    each date's updated invitation, and, when the booker changed them, one to the managers."""
+    ids = [booking.pk for booking in changed]
+    after_commit(
+        send_series_dates_email,
+        series_id=series.pk,
+        template="series_changed",
+        audience=BOOKER,
+        booking_ids=ids,
+    )
+    if by_booker:
+        after_commit(
+            send_series_dates_email,
+            series_id=series.pk,
+            template="series_changed_by_booker",
+            audience=MANAGERS,
+            booking_ids=ids,
+        )
+
+
 @task
 def send_series_dates_email(
     *, series_id: int, template: str, audience: str, booking_ids: list[int], attempt: int = 1
@@ -147,6 +168,7 @@ def send_series_dates_email(
         "ended": ended,
         "reason": "; ".join(sorted(reason for reason in reasons if reason)),
         "booker": series.booker,
+        "pending": any(b.status == Booking.Status.PENDING for b in dates),
     }
     email = build_email(to=to, template=template, context=context)
     if audience == BOOKER:

@@ -197,3 +197,19 @@ def test_a_new_time_stays_put_on_the_wall_clock_across_the_clock_change(booked, 
     )
     local = [b.starts_at.astimezone(LONDON).time() for b in Booking.objects.order_by("starts_at")]
     assert local == [time(15)] * 4
+
+
+def test_a_change_sends_one_email_each_way_not_one_per_date(
+    booked, room, member, manager, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    dates = booked()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        change_series(
+            booking=dates[0], by=member, scope=Scope.ALL, change=_choir(room), expected="", now=NOW
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([member.email, manager.email])
+    (to_booker,) = [m for m in mail.outbox if m.to == [member.email]]
+    assert "10 dates" in to_booker.subject and len(to_booker.attachments) == 10
