@@ -361,7 +361,7 @@ class SeriesChangeTable(tables.Table):
             return format_html('<span class="status status-confirmed">{}</span>', _("Changes"))
         if record.kept:
             return format_html('<span class="status status-pending">{}</span>', _("Kept"))
-        return format_html('<span class="status status-cancelled">{}</span>', _("Cannot change"))
+        return format_html('<span class="status status-cancelled">{}</span>', _("Blocked"))
 
     def render_reason(self, record) -> str:
         return record.reason or record.kept
