@@ -33,6 +33,12 @@ class Known:
         int, list[tuple[datetime, datetime]]
     ]  # by space id: active [starts_at, blocked_until)
 
+    def add(self, booking: Booking) -> None:
+        """Count `booking`, written after the prefetch under its space's lock (a series' earlier
+        date), as the holds query would have found it."""
+        if booking.is_active and booking.space_id in self.holds:
+            self.holds[booking.space_id].append((booking.starts_at, booking.blocked_until))
+
 
 def prefetch(spaces: list[Space], span: Interval) -> Known:
     """Opening hours, closures, unavailability and active holds of `spaces` around `span`: 5 queries."""

@@ -20,7 +20,7 @@ from .ical import build_invitation, invitation_method
 from .models import Booking
 
 
-def invitation_part(booking: Booking) -> MIMEPart:
+def invitation_part(booking: Booking, *, filename: str = "invite.ics") -> MIMEPart:
     """The .ics attachment: text/calendar with the iTIP method in its content type."""
     part = MIMEPart()
     part.set_content(
@@ -29,7 +29,7 @@ def invitation_part(booking: Booking) -> MIMEPart:
         charset="utf-8",
         params={"method": invitation_method(booking)},
         disposition="attachment",
-        filename="invite.ics",
+        filename=filename,
     )
     return part
 

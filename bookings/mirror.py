@@ -11,7 +11,7 @@ bookings, occurrences of a series included (each has its own event like any book
 series calendar the rules their dates were expanded from (bookings/recurrence.py reads them back).
 """
 
-from schedule.models import Calendar, Event
+from schedule.models import Calendar, Event, Rule
 
 from spaces.models import Space
 
@@ -81,4 +81,17 @@ def add_series_event(series: Series) -> Event:
     event.creator = series.booker
     event.save()
     series.event = event
+    return event
+
+
+def replace_series_event(series: Series) -> Event:
+    """Write the rule of an edited series again (its time, end or space changed): a new Rule and
+    Event in place of the old ones."""
+    old = series.event
+    event = add_series_event(series)
+    series.save(update_fields=["event"])
+    if old is not None:
+        rule_id = old.rule_id
+        old.delete()
+        Rule.objects.filter(pk=rule_id).delete()
     return event

@@ -324,6 +324,9 @@ class Series(models.Model):
         editable=False,
         related_name="series",
     )
+    # Dates ending after this were beyond the horizon when the series was last tried: the
+    # extend_series command books them as the horizon moves (bookings/series_extend.py).
+    tried_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

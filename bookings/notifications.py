@@ -6,6 +6,9 @@ rows when it runs (bookings.emails), and a failed send is retried without touchi
 The services call these inside their transaction, with the booking as they saved it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from members import permissions
@@ -14,6 +17,19 @@ from spaces.models import Venue
 
 from .mail_tasks import BOOKER, MANAGERS, send_booking_email, send_import_clashes
 from .models import Booking
+
+_held: ContextVar[bool] = ContextVar("booking_emails_held", default=False)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Inside, the per-booking emails are not queued: the caller sends one email for all the
+    dates of a series decision or cancellation instead (bookings.series_mail)."""
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
 
 
 def _queue(
@@ -24,6 +40,8 @@ def _queue(
     besides=None,
     invitation: bool = False,
 ) -> None:
+    if _held.get():
+        return
     after_commit(
         send_booking_email,
         booking_id=booking.pk,

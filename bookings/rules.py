@@ -15,9 +15,9 @@ from django.utils.translation import ngettext
 from members.models import Member
 from spaces.intervals import Interval
 from spaces.models import Space
-from spaces.open_hours import closed_times, opening_intervals
+from spaces.open_hours import KnownOpen, closed_times, venue_opening
 
-from .availability import full_intervals, seats_taken
+from .availability import Known, full_intervals, seats_taken
 from .models import Booking
 
 
@@ -96,13 +96,15 @@ def check_rules(
     now: datetime,
     notice_and_horizon: bool = True,
     horizon: timedelta | None = None,
+    known: KnownOpen | None = None,
 ) -> None:
     """Raise BookingError unless [starts_at, ends_at) fits the space's own rules, hours and closures.
 
     With `notice_and_horizon=False` (a manager deciding an earlier request) the minimum notice and
     the horizon are not measured again: they were the member's to meet when asking. Overlap with
     other bookings is not checked here: that needs the space locked (see request_booking).
-    `horizon` replaces the space's own (a plan's booking window, for its holders).
+    `horizon` replaces the space's own (a plan's booking window, for its holders). The hours and
+    closures are read from `known` when given and covering the time (many dates at once).
     """
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValueError("Booking times must be aware datetimes")
@@ -158,8 +160,10 @@ def check_rules(
     wanted = Interval(starts_at, ends_at)
     if not any(
         interval.contains(wanted)
-        for interval in opening_intervals(
-            space.venue, Interval(starts_at - timedelta(days=1), ends_at + timedelta(days=1))
+        for interval in venue_opening(
+            space.venue,
+            Interval(starts_at - timedelta(days=1), ends_at + timedelta(days=1)),
+            known,
         )
     ):
         raise BookingError(
@@ -167,7 +171,7 @@ def check_rules(
             % {"venue": space.venue.name},
             field="starts_at",
         )
-    for blocked in closed_times(space, wanted):
+    for blocked in closed_times(space, wanted, known):
         raise BookingError(
             _("%(space)s is closed then (%(reason)s) until %(until)s.")
             % {
@@ -186,10 +190,11 @@ def check_free(
     ends_at: datetime,
     exclude_booking_id: int | None = None,
     buffer: timedelta | None = None,
+    known: Known | None = None,
 ) -> None:
     """Raise BookingError if the slot, with its buffer (the space's, unless given), is already held.
 
-    Call with the space locked.
+    Call with the space locked; `known` (prefetched after taking the lock) saves the query.
     """
     buffer = space.buffer_after if buffer is None else buffer
     clash = full_intervals(
@@ -197,6 +202,7 @@ def check_free(
         Interval(starts_at, ends_at + buffer),
         buffer=buffer,
         exclude_booking_id=exclude_booking_id,
+        known=known,
     )
     if any(interval.overlaps(Interval(starts_at, ends_at)) for interval in clash):
         if space.is_desk_pool:

@@ -21,11 +21,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from members import permissions
 from members.models import Member, Organisation
 from memberships.models import Membership
+from spaces.intervals import Interval
 from spaces.models import Space
 
-from . import mirror, recurrence, series_mail
+from . import mirror, notifications, recurrence, series_mail
+from .batch import start_batch
 from .models import Booking, Series
 from .rules import BookingError
 from .services import approve_booking, cancel_booking, decline_booking, request_booking
@@ -139,6 +142,12 @@ def _try(
     first = planned[0]
     if first.starts_at is not None and first.starts_at <= now:
         raise BookingError(_("The first date has already passed."), field="starts_on")
+    # The space is locked and what the rules read fetched once, for every date (bookings.batch).
+    starts = [one.starts_at for one in planned if one.starts_at is not None]
+    ends = [one.ends_at for one in planned if one.ends_at is not None]
+    batch = (
+        start_batch(space=series.space, span=Interval(min(starts), max(ends))) if starts else None
+    )
     series.save()
     mirror.add_series_event(series)
     series.save(update_fields=["event"])
@@ -162,12 +171,18 @@ def _try(
                 made_by=series.made_by,
                 waive_notice_and_horizon=waive,
                 series=series,
+                batch=batch,
                 now=now,
             )
         except BookingError as exc:
             dates.append(SeriesDate(one.local_start, one.starts_at, reason=exc.message))
         else:
             dates.append(SeriesDate(one.local_start, one.starts_at, booking=booking))
+    if not waive:
+        series.tried_until = now + (
+            membership.plan.booking_window if membership is not None else series.space.horizon
+        )
+        series.save(update_fields=["tried_until"])
     return Outcome(series, dates, recurrence.skipped_months(series, planned))
 
 
@@ -273,21 +288,23 @@ def decide_series(
             field="reason",
         )
     approved, declined = [], []
-    for booking in pending:
-        try:
-            if booking.pk in wanted:
-                approved.append(approve_booking(booking=booking, by=by, now=now))
-            else:
-                declined.append(decline_booking(booking=booking, by=by, reason=reason, now=now))
-        except BookingError as exc:
-            raise BookingError(
-                _("%(date)s: %(why)s")
-                % {
-                    "date": date_format(booking.local_starts_at, "D j M Y, H:i"),
-                    "why": exc.message,
-                },
-                field=exc.field,
-            ) from exc
+    with notifications.held():  # one email for the decision, not one per date
+        for booking in pending:
+            try:
+                if booking.pk in wanted:
+                    approved.append(approve_booking(booking=booking, by=by, now=now))
+                else:
+                    declined.append(decline_booking(booking=booking, by=by, reason=reason, now=now))
+            except BookingError as exc:
+                raise BookingError(
+                    _("%(date)s: %(why)s")
+                    % {
+                        "date": date_format(booking.local_starts_at, "D j M Y, H:i"),
+                        "why": exc.message,
+                    },
+                    field=exc.field,
+                ) from exc
+    series_mail.series_decided(series, approved, declined)
     return approved, declined
 
 
@@ -319,12 +336,17 @@ def cancel_series(
     if scope == Scope.FOLLOWING:
         dates = dates.filter(starts_at__gte=booking.starts_at)
     cancelled = []
-    for one in dates.order_by("starts_at"):
-        try:
-            cancelled.append(cancel_booking(booking=one, by=by, reason=reason, now=now))
-        except BookingError:
-            if one.starts_at > now or one.pk == booking.pk:
-                raise
+    with notifications.held():  # one email for them all, each date's CANCEL attached
+        for one in dates.order_by("starts_at"):
+            try:
+                cancelled.append(cancel_booking(booking=one, by=by, reason=reason, now=now))
+            except BookingError:
+                if one.starts_at > now or one.pk == booking.pk:
+                    raise
     if not cancelled:
         raise BookingError(_("No date of this series can be cancelled any more."))
+    if booking.series is not None:
+        series_mail.series_cancelled(
+            booking.series, cancelled, by_booker=permissions.is_booker(by, booking)
+        )
     return cancelled

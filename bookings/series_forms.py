@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import recurrence
-from .forms import BookingForm, date_field
+from .forms import BookingForm, ChangeBookingForm, date_field
 from .models import Series
 
 ORDINALS = {
@@ -171,3 +171,38 @@ class CancelSeriesForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ChangeSeriesForm(ChangeBookingForm):
+    """This date and the later ones (or every date to come) of a series: the new local times,
+    space and details. The date is each occurrence's own, so it is not asked."""
+
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Which dates?"),
+        choices=[
+            ("following", gettext_lazy("This date and every later one of the series")),
+            ("all", gettext_lazy("Every date of the series still to come")),
+        ],
+        initial="following",
+        widget=forms.RadioSelect,
+    )
+    # The dates that cannot change, as the preview showed them ("change the rest" or nothing).
+    refused = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["date"]
+
+    def clean(self) -> dict[str, Any]:
+        forms.Form.clean(self)
+        data = self.cleaned_data
+        if self.errors:
+            return data
+        start, end = data["start_time"], data["end_time"]
+        day = dt.date(2000, 1, 3)  # any day without a clock change: the wall-clock length
+        ends_on = day + dt.timedelta(days=1) if end == dt.time(0) else day
+        length = dt.datetime.combine(ends_on, end) - dt.datetime.combine(day, start)
+        if length <= dt.timedelta(0):
+            self.add_error("end_time", _("The booking must end after it starts."))
+        data["duration"] = length
+        return data

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from members import permissions
 from members.mail import after_commit, send_or_retry
 
-from .emails import build_email
+from .emails import build_email, invitation_part
 from .mail_tasks import BOOKER, MANAGERS
 from .models import Booking, Series
 
@@ -79,6 +79,109 @@ def send_series_email(
             "audience": audience,
             "booked_ids": booked_ids,
             "skipped": skipped,
+        },
+        attempt=attempt,
+    )
+
+
+def series_decided(series: Series, approved: list[Booking], declined: list[Booking]) -> None:
+    """A manager decided a series' request: one email to the booker, with each date's
+    invitation (REQUEST for the approved, CANCEL for the declined), not one email per date."""
+    after_commit(
+        send_series_dates_email,
+        series_id=series.pk,
+        template="series_decided",
+        audience=BOOKER,
+        booking_ids=[booking.pk for booking in [*approved, *declined]],
+    )
+
+
+def series_cancelled(series: Series, cancelled: list[Booking], *, by_booker: bool) -> None:
+    """Dates of a series cancelled at once: one email to the booker with each date's CANCEL,
+    and, when the booker cancelled, one to the venue's managers."""
+    ids = [booking.pk for booking in cancelled]
+    after_commit(
+        send_series_dates_email,
+        series_id=series.pk,
+        template="series_cancelled",
+        audience=BOOKER,
+        booking_ids=ids,
+    )
+    if by_booker:
+        after_commit(
+            send_series_dates_email,
+            series_id=series.pk,
+            template="series_cancelled_by_booker",
+            audience=MANAGERS,
+            booking_ids=ids,
+        )
+
+
+def series_changed(series: Series, changed: list[Booking], *, by_booker: bool) -> None:
+    """Dates of a series changed at once (bookings.series_edit): one email to the booker with
+    each date's updated invitation, and, when the booker changed them, one to the managers."""
+    ids = [booking.pk for booking in changed]
+    after_commit(
+        send_series_dates_email,
+        series_id=series.pk,
+        template="series_changed",
+        audience=BOOKER,
+        booking_ids=ids,
+    )
+    if by_booker:
+        after_commit(
+            send_series_dates_email,
+            series_id=series.pk,
+            template="series_changed_by_booker",
+            audience=MANAGERS,
+            booking_ids=ids,
+        )
+
+
+@task
+def send_series_dates_email(
+    *, series_id: int, template: str, audience: str, booking_ids: list[int], attempt: int = 1
+) -> None:
+    """bookings/email/<template>.txt about some dates of a series, built from their rows as they
+    are now; the booker's carries each date's own invitation (its UID, its SEQUENCE, REQUEST or
+    CANCEL), so every calendar client updates or removes each date."""
+    series = Series.objects.select_related("space__venue", "booker").filter(pk=series_id).first()
+    if series is None:
+        return
+    dates = list(
+        Booking.objects.filter(pk__in=booking_ids)
+        .select_related("space__venue", "booker")
+        .order_by("starts_at")
+    )
+    if audience == MANAGERS:
+        to = list(permissions.managers_of(series.space.venue).values_list("email", flat=True))
+    else:
+        to = [series.booker.email]
+    if not to or not dates:
+        return
+    active = [_when(b.local_starts_at) for b in dates if b.is_active]
+    ended = [_when(b.local_starts_at) for b in dates if not b.is_active]
+    reasons = {b.decision_reason or b.cancellation_reason for b in dates if not b.is_active}
+    context = {
+        "series": series,
+        "kept": active,
+        "ended": ended,
+        "reason": "; ".join(sorted(reason for reason in reasons if reason)),
+        "booker": series.booker,
+        "pending": any(b.status == Booking.Status.PENDING for b in dates),
+    }
+    email = build_email(to=to, template=template, context=context)
+    if audience == BOOKER:
+        for n, booking in enumerate(dates, start=1):
+            email.attach(invitation_part(booking, filename=f"date-{n}.ics"))
+    send_or_retry(
+        email,
+        retry=send_series_dates_email,
+        kwargs={
+            "series_id": series_id,
+            "template": template,
+            "audience": audience,
+            "booking_ids": booking_ids,
         },
         attempt=attempt,
     )

@@ -8,8 +8,7 @@ with a sentence a member can read. On PostgreSQL an exclusion constraint backs t
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from memberships.models import CommunityFund, Membership
 from spaces.models import Space
 
 from . import freed, mirror, notifications, pricing
+from .batch import Batch
 from .expiry import request_expires_at
 from .models import Booking, Series
 from .reminders import REMIND_AHEAD
@@ -30,41 +30,7 @@ from .rules import (
     check_rules,
     seats_refusal,
 )
-
-# Named in the error raised by the PostgreSQL trigger of migration 0003 (desk pool seats).
-SEATS_GUARD = "booking_seats_within_pool"
-
-
-def _full_clean(instance: Booking | Space) -> None:
-    """Field limits the checks do not cover (a title too long): a sentence, not a crash."""
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise BookingError(
-            " ".join(messages), field=None if field == NON_FIELD_ERRORS else field
-        ) from exc
-
-
-def _save_guarded(booking: Booking, space: Space) -> None:
-    """Save `booking`; if PostgreSQL's own guards (migrations 0002 and 0003) catch what the checks
-    should have, give the same answer as the checks would have given."""
-    try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError as exc:
-        if "booking_no_overlap" in str(exc):
-            raise BookingError(
-                _("%(space)s is already booked then. Try another time.") % {"space": space.name}
-            ) from exc
-        if SEATS_GUARD in str(exc):
-            raise BookingError(
-                _(
-                    "All %(seats)d desks of %(space)s are taken for some of that time. Try another time."
-                )
-                % {"seats": space.seats, "space": space.name}
-            ) from exc
-        raise
+from .saving import check_fields, save_guarded
 
 
 def _lock_space(space: Space) -> Space:
@@ -94,6 +60,7 @@ def request_booking(
     series: Series | None = None,
     expected_price: Decimal | None = None,
     preview: bool = False,
+    batch: Batch | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Book `space` for [starts_at, ends_at) or raise BookingError; never leaves a partial booking.
@@ -108,10 +75,12 @@ def request_booking(
     The price is computed here and stored; with `expected_price` (what the member was shown) a
     different price raises PriceChanged instead. `preview` checks everything and returns the
     priced booking unsaved, writing nothing. An occurrence of a `series` (bookings.series) is
-    booked the same way; its emails are the series' own (bookings/series_mail.py).
+    booked the same way; its emails are the series' own (bookings/series_mail.py), and its dates
+    share one `batch` (bookings/batch.py: the rules' reads fetched once).
     """
     now = now or timezone.now()
-    space = _lock_space(space)
+    batch = batch if batch is not None and batch.serves(space) else None
+    space = batch.space if batch else _lock_space(space)
     on_behalf = made_by is not None and made_by.pk != booker.pk
     manager_made = made_by is not None and permissions.may_manage(made_by, space.venue)
     if on_behalf and not manager_made:
@@ -144,10 +113,13 @@ def request_booking(
         now=now,
         notice_and_horizon=not waive_notice_and_horizon,
         horizon=membership.plan.booking_window if membership is not None else None,
+        known=batch.known.open if batch else None,
     )
     if ends_at <= now:
         raise BookingError(_("That time has already passed."), field="starts_at")
-    check_free(space=space, starts_at=starts_at, ends_at=ends_at)
+    check_free(
+        space=space, starts_at=starts_at, ends_at=ends_at, known=batch.known if batch else None
+    )
     check_one_seat_each(space=space, booker=booker, starts_at=starts_at, ends_at=ends_at)
     settled = pricing.settle(
         booker=booker,
@@ -184,11 +156,13 @@ def request_booking(
     pricing.apply(booking, settled)
     if manager_made and space.requires_approval:
         booking.decided_by, booking.decided_at = made_by, now
-    _full_clean(booking)
+    check_fields(booking, relations_checked=batch is not None and batch.cleaned)
     if preview:
         return booking
     mirror.add_event(booking)
-    _save_guarded(booking, space)
+    save_guarded(booking, space)
+    if batch is not None:
+        batch.booked(booking)
     if series is None:
         notifications.booking_requested(booking)
     return booking
@@ -378,9 +352,9 @@ def move_booking(
     if starts_at - now > REMIND_AHEAD:
         booking.reminded_at = None  # moved out of the reminder's window: remind of the new time
     booking.sequence += 1
-    _full_clean(booking)
+    check_fields(booking)
     mirror.update_event(booking)
-    _save_guarded(booking, target)
+    save_guarded(booking, target)
     notifications.booking_moved(booking, by=by)
     return booking
 
@@ -416,7 +390,7 @@ def change_booking_details(
     booking.purpose = purpose.strip()
     booking.activity = activity
     booking.sequence += 1
-    _full_clean(booking)
+    check_fields(booking)
     if booking.is_active:
         mirror.update_event(booking)
     booking.save()
@@ -442,7 +416,7 @@ def save_space(*, space: Space, now: datetime | None = None) -> Space:
             refusal = seats_refusal(space=stored, seats=space.seats, now=now)
             if refusal:
                 raise BookingError(refusal, field="seats")
-    _full_clean(space)
+    check_fields(space)
     space.save()
     if was_seats is not None and (was_seats == 1) != (space.seats == 1):
         Booking.objects.active().filter(space=space, blocked_until__gt=now).update(

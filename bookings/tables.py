@@ -287,3 +287,39 @@ class SeriesDecisionTable(tables.Table):
         per_page = 250
         empty_text = _("No date of this series is waiting for a decision.")
         attrs = {"class": "series-decision-table"}
+
+
+class SeriesChangeTable(tables.Table):
+    """The preview of a change to a series: each date, its new time, and whether it changes
+    (rows are bookings.series_edit.ChangedDate)."""
+
+    labelled_by = "dates-heading"
+
+    when = tables.Column(verbose_name=_("Date"), accessor="booking__starts_at", orderable=False)
+    new = tables.Column(verbose_name=_("New time"), accessor="starts_at", orderable=False)
+    state = tables.Column(verbose_name=_("State"), accessor="changes", orderable=False)
+    reason = tables.Column(verbose_name=_("Why not"), empty_values=(), orderable=False)
+
+    class Meta:
+        per_page = 250
+        attrs = {"class": "series-dates-table"}
+        row_attrs = {"class": lambda record: "date-free" if record.changes else "date-skipped"}
+
+    def render_when(self, value, record) -> str:
+        return date_format(value.astimezone(record.booking.space.venue.zone), "D j M Y, H:i")
+
+    def render_new(self, value, record) -> str:
+        if value is None or record.ends_at is None:
+            return "–"
+        zone = record.booking.space.venue.zone
+        return "–".join(date_format(t.astimezone(zone), "H:i") for t in (value, record.ends_at))
+
+    def render_state(self, value: bool, record) -> str:
+        if value:
+            return format_html('<span class="status status-confirmed">{}</span>', _("Changes"))
+        if record.kept:
+            return format_html('<span class="status status-pending">{}</span>', _("Kept"))
+        return format_html('<span class="status status-cancelled">{}</span>', _("Blocked"))
+
+    def render_reason(self, record) -> str:
+        return record.reason or record.kept

@@ -57,6 +57,7 @@ urlpatterns = [
         name="member_statement",
     ),
     path("bookings/<int:pk>/cancel-series/", series.cancel, name="cancel_series"),
+    path("bookings/<int:pk>/change-series/", series.change, name="change_series"),
     path("manage/requests/", requests.requests, name="requests"),
     path("manage/requests/decide/", requests.decide, name="decide_requests"),
     path("manage/requests/series/<int:pk>/", series.decide, name="decide_series"),

@@ -139,20 +139,20 @@ def closed_times(space: Space, window: Interval, known: KnownOpen | None = None)
     return blocked
 
 
+def venue_opening(venue: Venue, window: Interval, known: KnownOpen | None) -> list[Interval]:
+    """`opening_intervals`, read from `known` when it covers `window`."""
+    if known is not None and known.covers(window):
+        return opening_intervals(
+            venue, window, known.hours.get(venue.pk, []), known.exceptions.get(venue.pk, [])
+        )
+    return opening_intervals(venue, window)
+
+
 def open_intervals(
     space: Space, window: Interval, known: KnownOpen | None = None
 ) -> list[Interval]:
     """Opening hours minus closures and unavailability: the space's open hours inside `window`."""
-    if known is not None and known.covers(window):
-        opening = opening_intervals(
-            space.venue,
-            window,
-            known.hours.get(space.venue_id, []),
-            known.exceptions.get(space.venue_id, []),
-        )
-    else:
-        opening = opening_intervals(space.venue, window)
     return subtract(
-        opening,
+        venue_opening(space.venue, window, known),
         [b.interval for b in closed_times(space, window, known)],
     )

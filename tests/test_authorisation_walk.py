@@ -336,6 +336,7 @@ WALK.update(
         # Series.
         "bookings:repeat": (of_space, SIGNED_IN),
         "bookings:cancel_series": (of_booking, answers(405)),
+        "bookings:change_series": (of_booking, BOOKING_SEEN),
         "bookings:decide_series": (of_series, MANAGERS),
         # A member's own data (the JSON is theirs only).
         "operations:your_data": (none, SIGNED_IN),
@@ -452,6 +453,7 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
         targets["bookings:cancel"] = of_booking
         targets["bookings:check_in"] = of_booking
         targets["bookings:cancel_series"] = of_booking
+        targets["bookings:change_series"] = of_booking
     if role != "booker":
         targets["bookings:leave_waitlist"] = of_entry
         targets["bookings:claim"] = of_offer

@@ -1,5 +1,5 @@
-"""Series pages: the Repeat form with its preview, a manager's decision on a series, and
-cancelling an occurrence and those after it."""
+"""Series pages: the Repeat form with its preview, a manager's decision on a series, changing
+or cancelling an occurrence and those after it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,8 +29,9 @@ from ..series import (
     pending_of,
     preview_series,
 )
-from ..series_forms import CancelSeriesForm, SeriesDecisionForm, SeriesForm
-from ..tables import SeriesDatesTable, SeriesDecisionTable
+from ..series_edit import Change, ChangeDiffers, ChangeOutcome, change_series
+from ..series_forms import CancelSeriesForm, ChangeSeriesForm, SeriesDecisionForm, SeriesForm
+from ..tables import SeriesChangeTable, SeriesDatesTable, SeriesDecisionTable
 from .booking import _initial_from_link, booking_for
 
 
@@ -219,4 +220,90 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     messages.success(request, text)
     return HttpResponseRedirect(
         back if back != booking.get_absolute_url() else reverse("bookings:mine")
+    )
+
+
+def _change_in_words(outcome: ChangeOutcome) -> str:
+    changed = sum(1 for date in outcome.dates if date.changes)
+    text = ngettext(
+        "Changed %(n)d date of %(title)s.", "Changed %(n)d dates of %(title)s.", changed
+    ) % {"n": changed, "title": outcome.series.title}
+    if outcome.refused:
+        text += " " + _("Not changed: %(dates)s.") % {
+            "dates": "; ".join(
+                f"{date_format(d.booking.local_starts_at, 'D j M')} ({d.reason})"
+                for d in outcome.refused
+            )
+        }
+    return text
+
+
+@login_required
+def change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Change this date and the later ones, or every date to come, of a series: the form, a
+    preview of every date (changes, cannot change and why, kept as changed on its own), then
+    "change the others" or "change nothing"."""
+    booking = booking_for(request.user, pk)
+    if booking.series_id is None:
+        raise Http404
+    now = timezone.now()
+    refusal = permissions.move_refusal(request.user, booking, now=now)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(booking)
+    decision = request.POST.get("decision")
+    if request.method == "POST" and decision == "none":
+        messages.info(request, _("Nothing was changed."))
+        return redirect(booking)
+    form = ChangeSeriesForm(request.POST or None, booking=booking)
+    outcome: ChangeOutcome | None = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            wanted = Change(
+                start_time=data["start_time"],
+                duration=data["duration"],
+                space=data["space"],
+                title=data["title"],
+                purpose=data["purpose"],
+                activity=data["activity"],
+                attendees=data["attendees"],
+            )
+            try:
+                if decision == "apply":
+                    done = change_series(
+                        booking=booking,
+                        by=request.user,
+                        scope=data["scope"],
+                        change=wanted,
+                        expected=data["refused"],
+                        now=now,
+                    )
+                    messages.success(request, _change_in_words(done))
+                    return redirect(booking)
+                outcome = change_series(
+                    booking=booking, by=request.user, scope=data["scope"], change=wanted, now=now
+                )
+            except ChangeDiffers as changed:
+                outcome = changed.outcome
+                form.add_error(None, changed.message)
+                status = 409
+            except BookingError as error:
+                form.add_service_error(error.field, error.message)
+        if not form.is_valid() and status == 200:
+            status = 400
+        if outcome is not None:
+            data = request.POST.copy()
+            data["refused"] = outcome.fingerprint()
+            form.data = data
+    table = None
+    if outcome is not None:
+        table = SeriesChangeTable(outcome.dates, prefix="dates-")
+        configure_tables(request, table, per_page=250)
+    return render(
+        request,
+        "bookings/change_series.html",
+        {"form": form, "booking": booking, "outcome": outcome, "dates": table},
+        status=status,
     )

@@ -310,6 +310,36 @@ def preview_ten_tuesdays(page, scene: Scene) -> None:
     expect(page.get_by_role("heading", name="10 dates")).to_be_visible()
 
 
+def a_series_to_change(scene: Scene) -> str:
+    """Ten Tuesdays of the charity in the garden room; someone holds 13:00 on the sixth."""
+    from bookings.series import book_series, new_series, preview_series
+
+    def make():
+        return new_series(
+            space=scene.room,
+            booker=scene.charity_member,
+            starts_on=scene.tuesday,
+            start_time=datetime.min.time().replace(hour=10),
+            duration=timedelta(hours=2),
+            frequency="weekly",
+            count=10,
+            title="Homework club",
+        )
+
+    outcome = book_series(series=make(), expected=preview_series(series=make()).fingerprint())
+    make_booking(scene.room, scene.manager, scene.at(scene.tuesday, 13) + timedelta(weeks=5))
+    third = outcome.free[2].booking
+    assert third is not None
+    return f"/bookings/{third.pk}/change-series/"
+
+
+def preview_a_later_time(page, scene: Scene) -> None:
+    field(page, "Starts at").fill("13:00")
+    field(page, "Ends at").fill("15:00")
+    page.get_by_role("button", name="Show the dates").click()
+    expect(page.get_by_role("heading", name="8 dates")).to_be_visible()
+
+
 def a_series_waiting(scene: Scene) -> str:
     from bookings.series import book_series, new_series, preview_series
 
@@ -462,6 +492,13 @@ MAIN_PAGES = [
         ("desktop", "phone"),
     ),
     MainPage("series-decide", "manager", a_series_waiting, screenshots=("desktop", "phone")),
+    MainPage(
+        "series-change-preview",
+        "member",
+        a_series_to_change,
+        preview_a_later_time,
+        ("desktop", "phone"),
+    ),
     MainPage("venue-bookings", "manager", the_venues_bookings, screenshots=("desktop", "phone")),
     MainPage("login", None, lambda scene: "/accounts/login/"),
     MainPage("signup", None, lambda scene: "/accounts/signup/", screenshots=("phone",)),

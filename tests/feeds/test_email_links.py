@@ -13,7 +13,15 @@ from bookings import emails
 from bookings.checkin import release_no_shows
 from bookings.expiry import expire_requests
 from bookings.reminders import remind_managers, send_reminders
-from bookings.series import book_series, new_series, preview_series
+from bookings.series import (
+    Scope,
+    book_series,
+    cancel_series,
+    decide_series,
+    new_series,
+    preview_series,
+)
+from bookings.series_edit import Change, change_series
 from bookings.services import (
     approve_booking,
     cancel_booking,
@@ -119,7 +127,24 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
             )
 
         expected = preview_series(series=weekly(), now=NOW).fingerprint()
-        book_series(series=weekly(), expected=expected, now=NOW)
+        choir = book_series(series=weekly(), expected=expected, now=NOW).series
+        # One email per decision of a series, and per cancellation of its dates.
+        first, *_others = choir.bookings.order_by("starts_at")
+        decide_series(series=choir, by=manager, approve=[first.pk], reason="Hall repairs", now=NOW)
+        cancel_series(booking=first, by=member, scope=Scope.ALL, now=NOW)
+        # A series changed by its booker: one email each way.
+        expected = preview_series(series=weekly(), now=NOW).fingerprint()
+        again = book_series(series=weekly(), expected=expected, now=NOW).series
+        change_series(
+            booking=again.bookings.order_by("starts_at").first(),
+            by=member,
+            scope=Scope.ALL,
+            change=Change(
+                start_time=time(13), duration=timedelta(hours=1), space=hall, title="Choir"
+            ),
+            expected="",
+            now=NOW,
+        )
 
     every_template = {path.name for path in EMAIL_TEMPLATES.glob("*.txt")}
     assert rendered == {name for name in every_template if not name.startswith("_")}
