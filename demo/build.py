@@ -40,6 +40,7 @@ from .people import (
     STAFF,
     Activity,
 )
+from .prices import DemoPrices
 from .upcoming import UpcomingBookings
 from .venues import VENUES, SpaceSpec, VenueSpec
 
@@ -124,8 +125,9 @@ def bank_holidays(year: int) -> dict[date, str]:
     return holidays
 
 
-class DemoBuilder(PastBookings, UpcomingBookings):
-    """Writes the demo; the past and the upcoming bookings are made by the two mixins.
+class DemoBuilder(DemoPrices, PastBookings, UpcomingBookings):
+    """Writes the demo; the prices (plans, memberships, tiers, a community fund) and the past and
+    the upcoming bookings are made by the three mixins.
 
     The state they share (and the helpers below that they call) is declared in `demo.state`.
     """
@@ -143,6 +145,9 @@ class DemoBuilder(PastBookings, UpcomingBookings):
         self.hours: dict[str, list[OpeningHours]] = {}
         self.closures: dict[str, list[Closure]] = defaultdict(list)
         self.desk_taken = defaultdict(set)
+        self.memberships = []
+        self.funds = []
+        self.used = defaultdict(Decimal)
 
     # People and organisations ---------------------------------------------------------------
 
@@ -152,6 +157,7 @@ class DemoBuilder(PastBookings, UpcomingBookings):
         for spec in VENUES:
             self.create_venue(spec)
         self.create_closures()
+        self.create_prices()
         self.create_past_bookings()
         self.create_upcoming_bookings()
 
@@ -265,6 +271,7 @@ class DemoBuilder(PastBookings, UpcomingBookings):
                 horizon=timedelta(days=s.horizon_days),
                 buffer_after=timedelta(minutes=s.buffer_after),
                 requires_approval=s.requires_approval,
+                rate=Decimal(s.rate),
             )
             for s in spec.spaces
         )
