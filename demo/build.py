@@ -1,11 +1,14 @@
-"""Build the demo neighbourhood: two Ladywood venues, their people and six months of bookings.
+"""Build the demo neighbourhood: two Ladywood venues, their people, prices and six months of
+bookings.
 
 `load_demo()` writes everything in one transaction, deterministically (a fixed seed) relative to
 the day it first runs. A second call finds the demo venues and changes nothing.
 
-This module writes the members, organisations, venues, spaces, opening hours and closures, and
-picks who books what. The bookings come from `demo.past` (written directly, to the same rules)
-and `demo.upcoming` (through `bookings.services`); the data is in `demo.people` and `demo.venues`.
+This module writes the members, organisations, venues, spaces (with their rates), opening hours
+and closures, and picks who books what. The tiers, plans, memberships and community fund come
+from `demo.prices` (through the memberships services), the bookings from `demo.past` (written
+directly, to the same rules and priced by the same rule) and `demo.upcoming` (through
+`bookings.services`); the data is in `demo.people`, `demo.venues` and `demo.prices`.
 """
 
 import random
@@ -25,6 +28,7 @@ from schedule.models import Calendar
 
 from bookings.models import Booking
 from members.models import Member, Organisation, OrganisationMembership
+from memberships.models import Plan
 from spaces.intervals import Interval, subtract
 from spaces.models import Closure, OpeningHours, Space, Venue
 from spaces.open_hours import opening_intervals
@@ -444,6 +448,9 @@ class DemoBuilder(DemoPrices, PastBookings, UpcomingBookings):
             "spaces": len(self.spaces),
             "organisations": len(self.organisations),
             "members": len(self.members),
+            "plans": Plan.objects.filter(venue__in=venues).count(),
+            "memberships": len(self.memberships),
+            "community fund" if len(self.funds) == 1 else "community funds": len(self.funds),
             "past bookings": bookings.filter(starts_at__lt=self.now).count(),
             "upcoming bookings": bookings.filter(starts_at__gte=self.now).count(),
             "requests awaiting approval": bookings.filter(status=Booking.Status.PENDING).count(),

@@ -20,7 +20,7 @@ from memberships.allowances import allowance_for
 from memberships.fund_grants import grant_fund
 from memberships.models import CommunityFund, Membership, Tier
 from memberships.plans import AllowanceSpec, KindTier, save_kind_tiers, save_plan
-from memberships.prices import elapsed_hours, quote, to_penny
+from memberships.prices import Quote, elapsed_hours, quote, to_penny
 from memberships.services import grant_membership
 from spaces.models import Space
 
@@ -122,16 +122,20 @@ class Paid:
         return self.membership is not None or self.fund is not None
 
 
-def term_name(starts: date, ends: date) -> str:
-    """'Youth drama term, November 2026 to January 2027'."""
-    first = f"{starts:%B}" if starts.year == ends.year else f"{starts:%B %Y}"
-    return f"Youth drama term, {first} to {ends:%B %Y}"
+def term_name(starts: date) -> str:
+    """'Autumn term 2026' for a term starting in September, October or November (the dates are
+    shown beside the name)."""
+    season = ("Winter", "Spring", "Summer", "Autumn")[starts.month % 12 // 3]
+    return f"{season} term {starts.year}"
 
 
 class DemoPrices(DemoState):
     """Mixed into `demo.build.DemoBuilder`: writes the prices, then prices the bookings."""
 
+    quotes: dict[tuple, Quote]  # the prices of past bookings, by what decides them
+
     def create_prices(self) -> None:
+        self.quotes = {}
         for venue_slug, tiers in KIND_TIERS.items():
             save_kind_tiers(venue=self.venues[venue_slug], tiers=tiers)
         hub = self.venues["st-lukes"]
@@ -172,7 +176,7 @@ class DemoPrices(DemoState):
             grant_fund(
                 venue=lab,
                 organisation=self.organisations[FUND_ORGANISATION],
-                name=term_name(starts, ends),
+                name=term_name(starts),
                 starts_on=starts,
                 ends_on=ends,
                 hours=Decimal(FUND_HOURS),
@@ -290,14 +294,26 @@ class DemoPrices(DemoState):
             starts_at=booking.starts_at,
             ends_at=booking.ends_at,
         )
-        priced = quote(
-            space=booking.space,
-            starts_at=booking.starts_at,
-            ends_at=booking.ends_at,
-            organisation=booking.organisation,
-            membership=paid.membership,
-            fund=paid.fund,
+        # quote is a pure function of these while the demo is built (no demo booking spans two
+        # local dates), so each distinct booking is priced once: it saves a query a booking.
+        organisation = booking.organisation
+        key = (
+            booking.space.pk,
+            booking.ends_at - booking.starts_at,
+            organisation.kind if organisation else None,
+            paid.membership.pk if paid.membership else None,
+            paid.fund.pk if paid.fund else None,
         )
+        priced = self.quotes.get(key)
+        if priced is None:
+            priced = self.quotes[key] = quote(
+                space=booking.space,
+                starts_at=booking.starts_at,
+                ends_at=booking.ends_at,
+                organisation=organisation,
+                membership=paid.membership,
+                fund=paid.fund,
+            )
         fund = paid.fund if priced.fund_drawn is not None else None
         apply(booking, Settled(paid.membership, fund, priced))
         self.record(booking)
