@@ -78,8 +78,8 @@ COMMUNITY_GROUP = PlanSpec(
     (SpaceKind.MEETING_ROOM, SpaceKind.HALL),
     90,
     (
-        AllowanceSpec(SpaceKind.MEETING_ROOM, hours_per_month=Decimal(12)),
-        AllowanceSpec(SpaceKind.HALL, hours_per_month=Decimal(8)),
+        AllowanceSpec(SpaceKind.MEETING_ROOM, hours_per_month=Decimal(6)),
+        AllowanceSpec(SpaceKind.HALL, hours_per_month=Decimal(4)),
     ),
     tier=Tier.FREE,
 )
@@ -104,7 +104,7 @@ class MembershipSpec:
 MEMBERSHIPS = (
     MembershipSpec(HOT_DESK_10, member=FREELANCER.email),
     MembershipSpec(RESIDENT_DESK, member="dev.patel@commonshare.test", weeks_after_opening=4),
-    MembershipSpec(COMMUNITY_GROUP, organisation="ladywood-food-share", per_person_cap=Decimal(8)),
+    MembershipSpec(COMMUNITY_GROUP, organisation="ladywood-food-share", per_person_cap=Decimal(4)),
     MembershipSpec(PAY_AS_YOU_GO, organisation="summerhill-design"),
 )
 FUND_ORGANISATION, FUND_VENUE, FUND_HOURS = "southside-youth-theatre", "neighbourhood-lab", 40
@@ -240,10 +240,10 @@ class DemoPrices(DemoState):
             needed = use_of(space, starts_at, ends_at)
             month = day.replace(day=1)
             total = Decimal(allowance.days_per_month or 0) + (allowance.hours_per_month or 0)
-            left = total - self.used[(membership.pk, month, None)]
+            left = total - self.used[(membership.pk, space.kind, month, None)]
             if membership.per_person_cap is not None:
                 own = min(membership.per_person_cap, total)
-                left = min(left, own - self.used[(membership.pk, month, booker.pk)])
+                left = min(left, own - self.used[(membership.pk, space.kind, month, booker.pk)])
             if needed <= left:
                 return membership
         return None
@@ -282,8 +282,9 @@ class DemoPrices(DemoState):
         if booking.membership_id is not None:
             needed = use_of(booking.space, booking.starts_at, booking.ends_at)
             month = self.local_date(booking.space, booking.starts_at).replace(day=1)
-            self.used[(booking.membership_id, month, None)] += needed
-            self.used[(booking.membership_id, month, booking.booker_id)] += needed
+            kind = booking.space.kind
+            self.used[(booking.membership_id, kind, month, None)] += needed
+            self.used[(booking.membership_id, kind, month, booking.booker_id)] += needed
 
     def price_past(self, booking: Booking) -> None:
         """Price a booking written directly by the rule request_booking applies, and count it."""

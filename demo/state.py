@@ -37,8 +37,9 @@ class DemoState(ABC):
     desk_taken: dict[date, set[str]]  # emails of the desk users who have a desk that day
     memberships: list[Membership]  # the demo's, with their plans and allowances
     funds: list[CommunityFund]
-    # What active bookings took: ("fund", fund pk) -> hours; (membership pk, month, None) -> the
-    # pool's hours or desk-days that month; (membership pk, month, member pk) -> one person's.
+    # What active bookings took: ("fund", fund pk) -> hours; (membership pk, kind of space, month,
+    # None) -> the pool's hours or desk-days of that kind that month; (..., member pk) -> one
+    # person's (a cap per person applies to each kind's allowance, as memberships.allowances).
     used: dict[tuple, Decimal]
 
     @abstractmethod

@@ -49,7 +49,7 @@ def test_st_lukes_offers_four_plans_and_the_personas_hold_them(demo, db):
     amira = Member.objects.get(email=FREELANCER.email)
     assert Membership.objects.get(member=amira).plan.name == "Hot desk 10 days"
     food_share = Membership.objects.get(organisation__slug="ladywood-food-share")
-    assert food_share.plan == group and food_share.per_person_cap == 8
+    assert food_share.plan == group and food_share.per_person_cap == 4
     business = Membership.objects.get(organisation__kind=Organisation.Kind.BUSINESS)
     assert business.plan.name == "Pay as you go"
     for membership in Membership.objects.all():
