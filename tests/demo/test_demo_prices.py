@@ -170,3 +170,54 @@ def test_the_last_three_months_stats_show_income_and_free_hours(demo, db):
         assert stats.income > 0, venue
         assert stats.by_price[FREE].room_hours + stats.by_price[FREE].desk_seat_hours > 0, venue
         assert stats.by_price[UNPRICED].hirings == 0, venue
+
+
+def test_nobody_pays_the_rate_while_their_membership_had_room(demo, db):
+    """Replaying the bookings in the order they were made: a booking that a holder's
+    membership covers is priced at the rate only when its allowance (or the person's cap) had no
+    room left for it that month; a plan without a monthly limit is always used."""
+    for membership in Membership.objects.select_related("plan__venue").prefetch_related(
+        "plan__allowances"
+    ):
+        plan, zone = membership.plan, membership.plan.venue.zone
+        holder = (
+            {"booker_id": membership.member_id}
+            if membership.member_id
+            else {"organisation_id": membership.organisation_id}
+        )
+        used: dict[tuple, Decimal] = defaultdict(Decimal)
+        for booking in (
+            Booking.objects.filter(
+                space__venue=plan.venue,
+                space__kind__in=plan.space_kinds,
+                status__in=Booking.ACTIVE_STATUSES,
+                starts_at__date__gte=membership.starts_on,
+                **holder,
+            )
+            .select_related("space")
+            .order_by("pk")
+        ):
+            if booking.membership_id not in (None, membership.pk) or booking.fund_id:
+                continue
+            allowance = allowance_for(membership, booking.space.kind)
+            if allowance is None:
+                assert booking.membership_id == membership.pk, booking
+                continue
+            month = month_start(booking.starts_at.astimezone(zone).date())
+            pool, own = (booking.space.kind, month), (booking.space.kind, month, booking.booker_id)
+            needed = (
+                Decimal(1)
+                if allowance.in_days
+                else Decimal((booking.ends_at - booking.starts_at).total_seconds()) / 3600
+            )
+            if booking.membership_id == membership.pk:
+                used[pool] += needed
+                used[own] += needed
+                continue
+            total = Decimal(allowance.days_per_month or 0) + (allowance.hours_per_month or 0)
+            left = total - used[pool]
+            if membership.per_person_cap is not None:
+                left = min(left, min(membership.per_person_cap, total) - used[own])
+            assert needed > left, (booking, left)
+        if membership.plan.name in ("Hot desk 10 days", "Community group"):
+            assert used, membership
