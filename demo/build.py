@@ -1,11 +1,14 @@
-"""Build the demo neighbourhood: two Ladywood venues, their people and six months of bookings.
+"""Build the demo neighbourhood: two Ladywood venues, their people, prices and six months of
+bookings.
 
 `load_demo()` writes everything in one transaction, deterministically (a fixed seed) relative to
 the day it first runs. A second call finds the demo venues and changes nothing.
 
-This module writes the members, organisations, venues, spaces, opening hours and closures, and
-picks who books what. The bookings come from `demo.past` (written directly, to the same rules)
-and `demo.upcoming` (through `bookings.services`); the data is in `demo.people` and `demo.venues`.
+This module writes the members, organisations, venues, spaces (with their rates), opening hours
+and closures, and picks who books what. The tiers, plans, memberships and community fund come
+from `demo.prices` (through the memberships services), the bookings from `demo.past` (written
+directly, to the same rules and priced by the same rule) and `demo.upcoming` (through
+`bookings.services`); the data is in `demo.people`, `demo.venues` and `demo.prices`.
 """
 
 import random
@@ -25,6 +28,7 @@ from schedule.models import Calendar
 
 from bookings.models import Booking
 from members.models import Member, Organisation, OrganisationMembership
+from memberships.models import Plan
 from spaces.intervals import Interval, subtract
 from spaces.models import Closure, OpeningHours, Space, Venue
 from spaces.open_hours import opening_intervals
@@ -40,6 +44,7 @@ from .people import (
     STAFF,
     Activity,
 )
+from .prices import DemoPrices
 from .upcoming import UpcomingBookings
 from .venues import VENUES, SpaceSpec, VenueSpec
 
@@ -124,8 +129,9 @@ def bank_holidays(year: int) -> dict[date, str]:
     return holidays
 
 
-class DemoBuilder(PastBookings, UpcomingBookings):
-    """Writes the demo; the past and the upcoming bookings are made by the two mixins.
+class DemoBuilder(DemoPrices, PastBookings, UpcomingBookings):
+    """Writes the demo; the prices (plans, memberships, tiers, a community fund) and the past and
+    the upcoming bookings are made by the three mixins.
 
     The state they share (and the helpers below that they call) is declared in `demo.state`.
     """
@@ -143,6 +149,9 @@ class DemoBuilder(PastBookings, UpcomingBookings):
         self.hours: dict[str, list[OpeningHours]] = {}
         self.closures: dict[str, list[Closure]] = defaultdict(list)
         self.desk_taken = defaultdict(set)
+        self.memberships = []
+        self.funds = []
+        self.used = defaultdict(Decimal)
 
     # People and organisations ---------------------------------------------------------------
 
@@ -152,6 +161,7 @@ class DemoBuilder(PastBookings, UpcomingBookings):
         for spec in VENUES:
             self.create_venue(spec)
         self.create_closures()
+        self.create_prices()
         self.create_past_bookings()
         self.create_upcoming_bookings()
 
@@ -267,6 +277,7 @@ class DemoBuilder(PastBookings, UpcomingBookings):
                 requires_approval=s.requires_approval,
                 # Desk pools release their no-shows, as a new one does (bookings.checkin).
                 grace_period=Space.DESK_POOL_GRACE_PERIOD if s.seats > 1 else None,
+                rate=Decimal(s.rate),
             )
             for s in spec.spaces
         )
@@ -439,6 +450,9 @@ class DemoBuilder(PastBookings, UpcomingBookings):
             "spaces": len(self.spaces),
             "organisations": len(self.organisations),
             "members": len(self.members),
+            "plans": Plan.objects.filter(venue__in=venues).count(),
+            "memberships": len(self.memberships),
+            "community fund" if len(self.funds) == 1 else "community funds": len(self.funds),
             "past bookings": bookings.filter(starts_at__lt=self.now).count(),
             "upcoming bookings": bookings.filter(starts_at__gte=self.now).count(),
             "requests awaiting approval": bookings.filter(status=Booking.Status.PENDING).count(),

@@ -2,7 +2,9 @@
 
 The booking rules rightly refuse the past, so these rows skip `bookings.services`; the generator
 keeps them to the same rules (opening hours and closures in the venue's zone, slot steps,
-durations, capacity, buffers, no overlap in exclusive spaces, never more desk bookings than seats).
+durations, capacity, buffers, no overlap in exclusive spaces, never more desk bookings than seats)
+and prices each by the same rule (`demo.prices`: memberships.prices.quote, allowances and the
+community fund counted as the service counts them).
 """
 
 import random
@@ -170,6 +172,7 @@ class PastBookings(DemoState):
             booking.sequence += 1
         if booking.status in Booking.ACTIVE_STATUSES and space.seats == 1:
             held.append(Interval(booking.starts_at, booking.blocked_until))
+        self.price_past(booking)
         return booking
 
     @staticmethod

@@ -42,13 +42,13 @@ FREELANCER = DemoLogin(
     "freelancer@commonshare.test",
     "demo-freelancer-2026",
     "Amira Khan",
-    "Freelance illustrator (books hot desks)",
+    "Freelance illustrator on the Hot desk 10 days plan",
 )
 CHARITY_ADMIN = DemoLogin(
     "charity@commonshare.test",
     "demo-charity-2026",
     "Joseph Adeyemi",
-    "Organisation admin, Ladywood Food Share",
+    "Organisation admin, Ladywood Food Share (Community group plan)",
 )
 LOGINS = (FREELANCER, CHARITY_ADMIN, ST_LUKES_MANAGER, LAB_MANAGER, STAFF)
 

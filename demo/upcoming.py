@@ -1,5 +1,5 @@
 """Three weeks of upcoming demo bookings, made through `bookings.services`, so the rules, the
-django-scheduler mirror and the approval flow apply exactly as for a member. A request that a
+django-scheduler mirror, the approval flow and the prices apply exactly as for a member. A request that a
 rule refuses is not made.
 """
 
@@ -27,13 +27,37 @@ class UpcomingBookings(DemoState):
     """Mixed into `demo.build.DemoBuilder`; uses its members, spaces, random numbers and slots."""
 
     def request(self, space: Space, slot: Interval, **fields) -> Booking | None:
-        """request_booking, or None when a rule refuses (too soon, closed, already taken...)."""
-        try:
-            return request_booking(
-                space=space, starts_at=slot.start, ends_at=slot.end, now=self.now, **fields
-            )
-        except BookingError:
-            return None
+        """request_booking, or None when a rule refuses (too soon, closed, already taken...).
+
+        The booker uses their group's community fund or a membership when one applies
+        (`demo.prices`); should the service refuse it, they book without it, at the rate."""
+        paid = self.paid_with(
+            space=space,
+            booker=fields["booker"],
+            organisation=fields.get("organisation"),
+            starts_at=slot.start,
+            ends_at=slot.end,
+        )
+        for membership, fund in (
+            ((paid.membership, paid.fund), (None, None)) if paid else ((None, None),)
+        ):
+            try:
+                booking = request_booking(
+                    space=space,
+                    starts_at=slot.start,
+                    ends_at=slot.end,
+                    now=self.now,
+                    membership=membership,
+                    fund=fund,
+                    **fields,
+                )
+            except BookingError as error:
+                if error.field == "membership" and (membership or fund):
+                    continue
+                return None
+            self.record(booking)
+            return booking
+        return None
 
     def first_free(
         self, venue_slug: str, space_slug: str, days: range, starts: time, ends: time, **fields

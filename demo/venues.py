@@ -40,6 +40,8 @@ class SpaceSpec:
     daily_bookings: float = 1.0
     usual_lengths: tuple[int, ...] = (60, 90, 120)
     hirers: tuple[str, ...] = ()
+    # The full rate in pounds: per hour, or per desk-day for a desk pool.
+    rate: str = "0"
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ ST_LUKES = VenueSpec(
                 "Tea and coffee",
                 "Printer and scanner",
             ),
+            rate="15",
             step_free=True,
             hearing_loop=False,
             accessible_toilet=True,
@@ -134,6 +137,7 @@ ST_LUKES = VenueSpec(
             6,
             "A quiet wood-panelled room for six around one table.",
             ("Screen with HDMI", "Whiteboard", "Wi-Fi"),
+            rate="10",
             step_free=True,
             hearing_loop=False,
             accessible_toilet=True,
@@ -162,6 +166,7 @@ ST_LUKES = VenueSpec(
             12,
             "The former chancel, under a painted ceiling: a meeting room for twelve.",
             ("Projector and screen", "Hearing loop", "Flip chart", "Wi-Fi"),
+            rate="12",
             step_free=True,
             hearing_loop=True,
             accessible_toilet=True,
@@ -199,6 +204,7 @@ ST_LUKES = VenueSpec(
                 "12 tables",
                 "Servery with hot-water urn",
             ),
+            rate="25",
             step_free=True,
             hearing_loop=True,
             accessible_toilet=True,
@@ -280,6 +286,7 @@ NEIGHBOURHOOD_LAB = VenueSpec(
                 "Deep sink",
                 "First-aid kit",
             ),
+            rate="18",
             step_free=True,
             hearing_loop=False,
             accessible_toilet=True,
@@ -308,6 +315,7 @@ NEIGHBOURHOOD_LAB = VenueSpec(
             8,
             "A soundproofed first-floor studio for recording, photography and rehearsals.",
             ("Lighting kit", "Paper backdrops", "Soundproofing", "Upright piano"),
+            rate="15",
             step_free=False,
             hearing_loop=False,
             accessible_toilet=False,
@@ -340,6 +348,7 @@ NEIGHBOURHOOD_LAB = VenueSpec(
                 "Aprons and hairnets",
                 "Food hygiene rating 5",
             ),
+            rate="20",
             step_free=True,
             hearing_loop=False,
             accessible_toilet=True,

@@ -1,14 +1,12 @@
 """The demo data: loaded once, valid by every booking rule, and the printed logins work."""
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from schedule.models import Event
@@ -19,23 +17,6 @@ from members.models import Organisation, OrganisationMembership
 from spaces.intervals import Interval
 from spaces.models import Closure, Space, Venue
 from spaces.open_hours import opening_intervals
-
-# Loading the demo costs a couple of seconds, so each module loads it once per date inside a
-# transaction that is rolled back afterwards; every test runs in a savepoint inside it.
-LOAD_DATES = {
-    # The six past months then run over both clock changes (25 Oct 2026 and 28 Mar 2027).
-    "spanning-both-dst-changes": datetime(2027, 4, 10, 7, 45, tzinfo=UTC),
-    "summer-evening": datetime(2026, 7, 3, 19, 10, tzinfo=UTC),
-}
-
-
-@pytest.fixture(scope="module", params=list(LOAD_DATES), ids=list(LOAD_DATES))
-def demo(request, django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with time_machine.travel(LOAD_DATES[request.param], tick=False):
-            call_command("load_demo", stdout=StringIO())
-        yield LOAD_DATES[request.param]
-        transaction.set_rollback(True)
 
 
 def table_counts() -> dict[str, int]:

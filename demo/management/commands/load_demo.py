@@ -9,8 +9,9 @@ from demo.people import LOGINS
 
 class Command(BaseCommand):
     help = (
-        "Load two demo venues in Ladywood with their people and six months of bookings, and print the demo "
-        "logins. Safe to run again: once the demo is loaded it changes nothing."
+        "Load two demo venues in Ladywood with their people, prices, plans, memberships, a community "
+        "fund and six months of priced bookings, and print the demo logins. Safe to run again: once "
+        "the demo is loaded it changes nothing."
     )
 
     def handle(self, *args, **options) -> None:
