@@ -115,6 +115,7 @@ class VenueForm(forms.ModelForm):
             "time_zone",
             "publish_busy_times",
             "publish_impact",
+            "display_public_titles",
             "opened_for_sharing_on",
             "baseline_weekly_hours",
             "baseline_notes",

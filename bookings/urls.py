@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import booking, find, manage, manage_list, manage_venue, series, statements
+from .views import booking, day_sheet, find, manage, manage_list, manage_venue, series, statements
 
 app_name = "bookings"
 urlpatterns = [
@@ -38,6 +38,11 @@ urlpatterns = [
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
     path("manage/venues/<slug:venue_slug>/day/", manage.venue_day, name="venue_day"),
+    path(
+        "manage/venues/<slug:venue_slug>/day-sheet/",
+        day_sheet.venue_day_sheet,
+        name="venue_day_sheet",
+    ),
     path("manage/venues/<slug:venue_slug>/week/", manage.venue_week, name="venue_week"),
     path(
         "manage/venues/<slug:venue_slug>/bookings/",
