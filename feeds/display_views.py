@@ -20,7 +20,8 @@ from .display_tables import DisplayLinksTable
 from .models import TOKEN_SHAPE, DisplayLink
 from .today import today_board
 
-# The page asks again every minute (a meta refresh: no script, and the CSP allows it).
+# The page asks for itself again every minute (static/js/today.js, our own few lines: a meta
+# refresh is a timed reload axe-core and WCAG 2.2.1 refuse, and shows an error page offline).
 REFRESH_SECONDS = 60
 
 

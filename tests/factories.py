@@ -7,6 +7,7 @@ import factory
 from django.utils.text import slugify
 
 from bookings.models import Booking
+from feeds.models import DisplayLink
 from members.models import Member, Organisation, OrganisationMembership
 from memberships.models import CommunityFund, OrganisationKindTier, Plan, Tier
 from spaces.models import Closure, OpeningHours, Space, Venue
@@ -185,3 +186,14 @@ class OrganisationKindTierFactory(factory.django.DjangoModelFactory):
     reduction_percent = factory.LazyAttribute(
         lambda o: Decimal(50) if o.tier == Tier.REDUCED else None
     )
+
+
+class DisplayLinkFactory(factory.django.DjangoModelFactory):
+    """A live display link of a venue (the today page on a screen in the hall)."""
+
+    class Meta:
+        model = DisplayLink
+
+    venue = factory.SubFactory(VenueFactory)
+    name = "Entrance tablet"
+    created_by = factory.SubFactory(MemberFactory)
