@@ -138,3 +138,38 @@ def test_a_manager_makes_a_display_link_by_clicking_and_revokes_it(contexts, sce
         assert response is not None and response.status == 410
         expect(page.get_by_role("heading", level=1)).to_have_text("This screen cannot show the day")
         context.close()
+
+
+def test_the_today_page_updates_itself_and_keeps_the_last_page_when_offline(contexts, scene):
+    """Our own few lines of script (static/js/today.js): every minute the page asks for itself
+    and swaps the content in; offline, it says so and keeps what it showed; revoked, it shows why."""
+    address, start = a_day_in_use(scene)
+    context = contexts.new()
+    page = context.new_page()
+    page.clock.install()
+    page.goto(address)
+    loft = page.get_by_role("listitem").filter(has_text="Loft")
+    expect(loft).to_contain_text("Free now")
+    BookingFactory(
+        space=scene.upstairs,
+        booker=scene.charity_member,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        title="Private",
+    )
+    page.clock.run_for("01:01")
+    expect(loft).to_contain_text("In use until")
+    context.set_offline(True)
+    page.clock.run_for("01:01")
+    expect(page.get_by_text("Not updated since")).to_be_visible()
+    expect(loft).to_contain_text("In use until")  # the last good page stays up
+    context.set_offline(False)
+    link = scene.venue.display_links.get()
+    link.revoked_at = start
+    link.save()
+    page.clock.run_for("01:01")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This screen cannot show the day")
+    context.close()
+    # The script's own request for the revoked page answered 410, as it should: not a broken page.
+    expected = f"{address} answered 410"
+    contexts.page_errors = [e for e in contexts.page_errors if not e.endswith(expected)]

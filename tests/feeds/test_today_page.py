@@ -225,3 +225,22 @@ def test_the_query_count_does_not_grow_with_the_spaces(clock, client, scene):
     BookingFactory(space=pool, starts_at=at(9), ends_at=at(12))
     assert _queries(client, link) == few
     assert few <= 7  # the link, the spaces, 4 of opening hours and closures, the bookings
+
+
+def test_the_log_filter_blanks_display_tokens_out_of_request_lines(scene):
+    import logging
+
+    from feeds.logging import RedactFeedTokens
+
+    token = scene["link"].token
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        (f"GET /display/{token}/ HTTP/1.1", 200, 900),
+        None,
+    )
+    assert RedactFeedTokens().filter(record)
+    assert record.getMessage() == '"GET /display/[token]/ HTTP/1.1" 200 900'
