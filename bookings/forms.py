@@ -60,7 +60,7 @@ def public_title_field() -> forms.BooleanField:
         required=False,
         help_text=gettext_lazy(
             "For a public event: the screen at the entrance may show its title, if the venue "
-            "shows titles. Otherwise it reads “Booked”. Your name is never shown."
+            "shows titles. Otherwise it reads “Booked”. Names are never shown."
         ),
     )
 

@@ -184,3 +184,27 @@ def test_a_refused_move_leaves_the_notes_as_they_were(member_client, member, roo
     assert response.status_code == 400
     booking.refresh_from_db()
     assert (booking.setup_notes, booking.public_title) == ("Chairs in a circle", True)
+
+
+def test_a_manager_booking_on_behalf_adds_set_up_notes(frozen_now, client, manager, member, room):
+    client.force_login(manager)
+    data = {
+        "email": member.email,
+        "organisation": "",
+        "space": str(room.pk),
+        "date": "2027-01-05",
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "title": "Walk-in",
+        "purpose": "",
+        "attendees": "2",
+        "setup_notes": "Flip chart",
+    }
+    assert client.post("/manage/venues/st-lukes/book/", data).status_code == 302
+    booking = Booking.objects.get()
+    assert (booking.setup_notes, booking.public_title, booking.made_by) == (
+        "Flip chart",
+        False,
+        manager,
+    )
+    assert "Flip chart" in client.get(SHEET, {"date": "2027-01-05"}).text
