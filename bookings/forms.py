@@ -14,6 +14,7 @@ from spaces.models import Space
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
 from .models import Booking
+from .notes import SETUP_NOTES_MAX
 
 # BookingError.field (the model's names) -> this form's fields.
 SERVICE_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
@@ -38,6 +39,30 @@ def _zone_words(naive: dt.datetime, local: dt.datetime) -> dict[str, str]:
         "abbr": local.tzname() or "",
         "offset": f"{offset[:3]}:{offset[3:]}",
     }
+
+
+def setup_notes_field() -> forms.CharField:
+    return forms.CharField(
+        label=gettext_lazy("Set-up notes"),
+        required=False,
+        max_length=SETUP_NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "For the caretaker: how to lay out the room, what you need (tables, urn, hearing "
+            "loop...). Only the venue's managers see them."
+        ),
+    )
+
+
+def public_title_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=gettext_lazy("Show the title on the venue's screen"),
+        required=False,
+        help_text=gettext_lazy(
+            "For a public event: the screen at the entrance may show its title, if the venue "
+            "shows titles. Otherwise it reads “Booked”. Names are never shown."
+        ),
+    )
 
 
 def date_field() -> forms.DateField:
@@ -80,6 +105,8 @@ class BookingForm(forms.Form):
     attendees = forms.IntegerField(
         label=gettext_lazy("How many people"), min_value=1, max_value=100000, initial=1
     )
+    setup_notes = setup_notes_field()
+    public_title = public_title_field()
     # Which run of a wall time that happens twice (the autumn night the clocks go back): 0 is the
     # first (summer time), 1 the second. Shown only when the time is ambiguous; the first otherwise.
     start_fold = _fold_field(gettext_lazy("Which start time?"))
@@ -138,10 +165,12 @@ class BookingForm(forms.Form):
             self.fields[name].widget.attrs["step"] = step
         self.repeated_fields = self._label_repeated_times()
         if space.is_desk_pool:
-            # A booking holds one desk for one person (bookings.rules): nothing to choose.
+            # A booking holds one desk for one person (bookings.rules): nothing to choose, and
+            # nothing to lay out; the hall screen counts a pool's free desks, never titles.
             self.fields["attendees"] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False, initial=1
             )
+            del self.fields["setup_notes"], self.fields["public_title"]
         else:
             self.fields["attendees"].widget.attrs["max"] = space.capacity
             self.fields["attendees"].help_text = ngettext(
@@ -175,6 +204,13 @@ class BookingForm(forms.Form):
             "organisation": data["organisation"],
             "membership": membership,
             "fund": fund,
+        }
+
+    def notes_kwargs(self) -> dict[str, Any]:
+        """The cleaned form as change_booking_notes' arguments (bookings.notes)."""
+        return {
+            "setup_notes": self.cleaned_data.get("setup_notes") or "",
+            "public_title": bool(self.cleaned_data.get("public_title")),
         }
 
     def clean_attendees(self) -> int | None:
@@ -351,6 +387,8 @@ class ChangeBookingForm(forms.Form):
     attendees = forms.IntegerField(
         label=gettext_lazy("How many people"), min_value=1, max_value=100000
     )
+    setup_notes = setup_notes_field()
+    public_title = public_title_field()
 
     def __init__(self, *args, booking: Booking, **kwargs) -> None:
         zone = booking.space.venue.zone
@@ -366,6 +404,8 @@ class ChangeBookingForm(forms.Form):
                 "purpose": booking.purpose,
                 "activity": booking.activity,
                 "attendees": booking.attendees,
+                "setup_notes": booking.setup_notes,
+                "public_title": booking.public_title,
             },
         )
         super().__init__(*args, **kwargs)

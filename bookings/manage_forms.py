@@ -13,7 +13,13 @@ from memberships.models import Membership
 from spaces.models import OpeningException, OpeningHours, Space, Venue
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
-from .forms import SpaceChoiceField, date_field, time_field
+from .forms import (
+    SpaceChoiceField,
+    date_field,
+    public_title_field,
+    setup_notes_field,
+    time_field,
+)
 
 
 class MembershipChoiceField(forms.ModelChoiceField):
@@ -115,6 +121,7 @@ class VenueForm(forms.ModelForm):
             "time_zone",
             "publish_busy_times",
             "publish_impact",
+            "display_public_titles",
             "opened_for_sharing_on",
             "baseline_weekly_hours",
             "baseline_notes",
@@ -305,6 +312,8 @@ class OnBehalfForm(forms.Form):
     attendees = forms.IntegerField(
         label=gettext_lazy("How many people"), min_value=1, max_value=100000, initial=1
     )
+    setup_notes = setup_notes_field()
+    public_title = public_title_field()
     membership = MembershipChoiceField(
         label=gettext_lazy("Use"),
         queryset=Membership.objects.none(),

@@ -138,6 +138,12 @@ class Booking(models.Model):
     purpose = models.TextField(_("purpose"), blank=True)
     activity = models.CharField(_("activity"), max_length=16, choices=Activity.choices, blank=True)
     attendees = models.PositiveIntegerField(_("attendees"), default=1)
+    # For the caretaker's day sheet (managers only): chairs, tables, urn, hearing loop...
+    setup_notes = models.TextField(_("set-up notes"), blank=True, default="", db_default="")
+    # The booker lets the venue's hall screen show the title (if the venue shows public titles).
+    public_title = models.BooleanField(
+        _("show the title on the venue's screen"), default=False, db_default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Rises whenever the booking changes, for calendar clients (iCalendar SEQUENCE).

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     booking,
     checkin,
+    day_sheet,
     find,
     manage,
     manage_list,
@@ -64,6 +65,11 @@ urlpatterns = [
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
     path("manage/venues/<slug:venue_slug>/day/", manage.venue_day, name="venue_day"),
+    path(
+        "manage/venues/<slug:venue_slug>/day-sheet/",
+        day_sheet.venue_day_sheet,
+        name="venue_day_sheet",
+    ),
     path("manage/venues/<slug:venue_slug>/week/", manage.venue_week, name="venue_week"),
     path(
         "manage/venues/<slug:venue_slug>/bookings/",

@@ -10,10 +10,12 @@ import re
 
 # /feeds/<token>.ics: the token is everything between /feeds/ and .ics that is not a busy feed path.
 TOKEN_IN_PATH = re.compile(r"(/feeds/)(?!busy/)[A-Za-z0-9_\-]{8,}(\.ics)")
+# /display/<token>/: a venue's today page for the screen in the hall (feeds.display).
+DISPLAY_TOKEN_IN_PATH = re.compile(r"(/display/)[A-Za-z0-9_\-]{8,}(/)")
 
 
 def redact(text: str) -> str:
-    return TOKEN_IN_PATH.sub(r"\1[token]\2", text)
+    return DISPLAY_TOKEN_IN_PATH.sub(r"\1[token]\2", TOKEN_IN_PATH.sub(r"\1[token]\2", text))
 
 
 class RedactFeedTokens(logging.Filter):

@@ -127,3 +127,41 @@ class FeedToken(models.Model):
         if self.scope == self.Scope.SPACE and self.space is not None:
             return str(self.space)
         return str(self.owner)
+
+
+class DisplayLinkQuerySet(models.QuerySet["DisplayLink"]):
+    def live(self) -> "DisplayLinkQuerySet":
+        """Links that still open their venue's today page (not revoked)."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class DisplayLink(models.Model):
+    """The secret address of a venue's today page, for a screen or tablet in the hall that has
+    no login. Made, named and revoked by the venue's managers (feeds.display); a revoked link
+    answers 410. The page it opens shows no personal data (feeds.today)."""
+
+    venue = models.ForeignKey(
+        "spaces.Venue", on_delete=models.CASCADE, related_name="display_links"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = DisplayLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("display link")
+        verbose_name_plural = _("display links")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.venue})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import display_views, views
 
 app_name = "feeds"
 urlpatterns = [
@@ -20,6 +20,18 @@ urlpatterns = [
     path(
         "manage/venues/<slug:venue_slug>/calendars/", views.venue_calendars, name="venue_calendars"
     ),
+    path(
+        "manage/venues/<slug:venue_slug>/display/",
+        display_views.display_links,
+        name="display_links",
+    ),
+    path(
+        "manage/venues/<slug:venue_slug>/display/<int:pk>/revoke/",
+        display_views.revoke_display,
+        name="revoke_display",
+    ),
+    # The screen in the hall: the token is the whole secret.
+    path("display/<str:token>/", display_views.today, name="today"),
     path("manage/calendars/<int:pk>/refresh/", views.refresh_calendar, name="refresh_calendar"),
     path("manage/calendars/<int:pk>/delete/", views.delete_calendar, name="delete_calendar"),
 ]

@@ -482,3 +482,20 @@ def may_use_feed(token: FeedToken) -> bool:
         case token.Scope.SPACE:
             return token.space is not None and may_manage(owner, token.space.venue)
     return False
+
+
+# --- The screen in the hall -----------------------------------------------------------------
+
+
+def display_link_refusal(member: Person, venue: Venue) -> str | None:
+    """Why `member` may not make or revoke `venue`'s display links, or None: its managers may."""
+    if may_manage(member, venue):
+        return None
+    return _("Only a manager of %(venue)s can change its display links.") % {"venue": venue.name}
+
+
+def may_show_title_on_display(booking: Booking, venue: Venue) -> bool:
+    """May the venue's today page (no login) show this booking's title? Only if the venue shows
+    public titles and the booker marked this one public; otherwise it reads "Booked". The
+    booker's name, email and organisation are never shown there."""
+    return venue.display_public_titles and booking.public_title

@@ -59,6 +59,16 @@ class Venue(models.Model):
         default=False,
         help_text=_("Offer a public busy-only calendar feed of each space."),
     )
+    # The today page on the screen in the hall (feeds.DisplayLink): a booking's title is shown
+    # there only if the venue opts in here and its booker marked it public; otherwise "Booked".
+    display_public_titles = models.BooleanField(
+        _("show the titles of public events on the hall screen"),
+        default=False,
+        help_text=_(
+            "The today page shows a booking's title only when its booker marked it public; "
+            "every other booking reads “Booked”. Names and email addresses are never shown."
+        ),
+    )
     # Occupancy and impact.
     opened_for_sharing_on = models.DateField(
         _("opened for sharing on"),

@@ -7,6 +7,7 @@ import factory
 from django.utils.text import slugify
 
 from bookings.models import Booking, Series, WaitlistEntry
+from feeds.models import DisplayLink
 from members.models import Member, Organisation, OrganisationMembership
 from memberships.models import CommunityFund, OrganisationKindTier, Plan, Tier
 from spaces.models import Closure, OpeningHours, Space, Venue
@@ -215,3 +216,14 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
     starts_at = datetime(2027, 1, 5, 10, tzinfo=UTC)
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
     title = factory.Sequence(lambda n: f"Waiting {n}")
+
+
+class DisplayLinkFactory(factory.django.DjangoModelFactory):
+    """A live display link of a venue (the today page on a screen in the hall)."""
+
+    class Meta:
+        model = DisplayLink
+
+    venue = factory.SubFactory(VenueFactory)
+    name = "Entrance tablet"
+    created_by = factory.SubFactory(MemberFactory)

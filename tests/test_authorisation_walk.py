@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bookings.models import Booking, Series, WaitlistEntry
-from feeds.models import FeedToken
+from feeds.models import DisplayLink, FeedToken
 from members.models import OrganisationMembership
 from memberships.models import CommunityFund, Membership, Plan
 from memberships.services import grant_membership
@@ -141,6 +141,7 @@ def scene(db) -> Scene:
         licence="OGL",
     )
     CalendarImport.objects.create(venue=venue, name="Church services", uploaded_ics="")
+    DisplayLink.objects.create(venue=venue, name="Entrance tablet", created_by=people["manager"])
     OpeningException.objects.create(venue=venue, date=start.date(), note="Bank holiday")
     plan = PlanFactory(venue=venue, name="Community group")
     grant_membership(plan=plan, organisation=organisation, starts_on=start.date())
@@ -240,6 +241,14 @@ def of_membership(scene: Scene) -> dict:
 
 def of_fund(scene: Scene) -> dict:
     return {"venue_slug": scene.venue.slug, "pk": CommunityFund.objects.get().pk}
+
+
+def of_display_link(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug, "pk": DisplayLink.objects.get().pk}
+
+
+def of_display_token(scene: Scene) -> dict:
+    return {"token": DisplayLink.objects.get().token}
 
 
 def of_manager(scene: Scene) -> dict:
@@ -359,6 +368,12 @@ WALK.update(
         "memberships:funds": (of_venue, MANAGERS),
         "memberships:fund_new": (of_venue, MANAGERS),
         "memberships:fund": (of_fund, MANAGERS),
+        # The screen in the hall: its managers make and revoke links; the link is the secret
+        # and its page shows nobody's name or title (checked below: the venue shows no titles).
+        "feeds:display_links": (of_venue, MANAGERS),
+        "feeds:revoke_display": (of_display_link, POST_ONLY_SIGNED_IN),
+        "feeds:today": (of_display_token, PUBLIC),
+        "bookings:venue_day_sheet": (of_venue, MANAGERS),
     }
 )
 TITLE, NAME, EMAIL = "Secret planning", "Bea Booker", "bea@example.org"
@@ -448,6 +463,8 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
         "memberships:membership_end": of_membership,
         "memberships:fund": of_fund,
         "memberships:tiers": of_venue,
+        "feeds:display_links": of_venue,
+        "feeds:revoke_display": of_display_link,
     }
     if role != "booker":
         targets["bookings:cancel"] = of_booking
@@ -509,6 +526,7 @@ def snapshot(scene: Scene) -> tuple:
         list(CommunityFund.objects.values_list("pk", "hours", "amount", "ends_on")),
         list(scene.venue.kind_tiers.values_list("organisation_kind", "tier")),
         list(WaitlistEntry.objects.values_list("pk", "state", "booking_id")),
+        list(DisplayLink.objects.values_list("pk", "name", "revoked_at")),
     )
 
 

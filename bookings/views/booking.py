@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from ..availability import alternatives
 from ..forms import BookingForm, CancelForm, ChangeBookingForm, DeclineForm
 from ..grid import parse_wall_time
 from ..models import Booking, WaitlistEntry
+from ..notes import change_booking_notes
 from ..price_words import fund_drawn_in_words, price_in_words, what_pays
 from ..pricing import PriceChanged
 from ..series_forms import CancelSeriesForm
@@ -123,7 +125,9 @@ def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) ->
     try:
         if "confirm" in request.POST and (shown := _shown_price(request)) is not None:
             try:
-                booking = request_booking(**kwargs, expected_price=shown)
+                with transaction.atomic():
+                    booking = request_booking(**kwargs, expected_price=shown)
+                    change_booking_notes(booking=booking, by=request.user, **form.notes_kwargs())
             except PriceChanged as error:
                 changed = error.message
             else:
@@ -240,6 +244,7 @@ def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "grace_minutes": int(booking.space.grace_period.total_seconds() // 60)
             if booking.space.grace_period
             else None,
+            "can_manage": permissions.may_manage(request.user, booking.space.venue),
             "cancel_form": CancelForm(),
             "cancel_series_form": CancelSeriesForm() if booking.series_id else None,
             "price": price_in_words(booking),
@@ -336,18 +341,25 @@ def change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                changed = change_booking(
-                    booking=booking,
-                    by=request.user,
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    space=data["space"],
-                    title=data["title"],
-                    purpose=data["purpose"],
-                    activity=data["activity"],
-                    attendees=data["attendees"],
-                    now=now,
-                )
+                with transaction.atomic():  # the notes with the rest, or nothing
+                    changed = change_booking(
+                        booking=booking,
+                        by=request.user,
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        space=data["space"],
+                        title=data["title"],
+                        purpose=data["purpose"],
+                        activity=data["activity"],
+                        attendees=data["attendees"],
+                        now=now,
+                    )
+                    changed = change_booking_notes(
+                        booking=changed,
+                        by=request.user,
+                        setup_notes=data["setup_notes"],
+                        public_title=data["public_title"],
+                    )
             except BookingError as error:
                 form.add_service_error(error.field, error.message)
                 # Other times help only when this one is taken (those refusals name no field).

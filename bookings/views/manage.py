@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from ..closures import add_closure, bookings_hit
 from ..grid import monday_of
 from ..manage_forms import ClosureForm, OnBehalfForm
 from ..models import Booking
+from ..notes import change_booking_notes
 from ..rules import BookingError
 from ..services import request_booking
 from ..tables import when_in_words
@@ -244,19 +246,26 @@ def book_on_behalf(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRe
         if form.is_valid():
             data = form.cleaned_data
             try:
-                booking = request_booking(
-                    booker=data["email"],
-                    space=data["space"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    title=data["title"],
-                    purpose=data["purpose"],
-                    attendees=data["attendees"],
-                    organisation=data["organisation"],
-                    membership=data["membership"],
-                    made_by=request.user,
-                    waive_notice_and_horizon=data["waive"],
-                )
+                with transaction.atomic():  # the notes with the booking, or nothing
+                    booking = request_booking(
+                        booker=data["email"],
+                        space=data["space"],
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        title=data["title"],
+                        purpose=data["purpose"],
+                        attendees=data["attendees"],
+                        organisation=data["organisation"],
+                        membership=data["membership"],
+                        made_by=request.user,
+                        waive_notice_and_horizon=data["waive"],
+                    )
+                    change_booking_notes(
+                        booking=booking,
+                        by=request.user,
+                        setup_notes=data["setup_notes"],
+                        public_title=data["public_title"],
+                    )
             except BookingError as error:
                 field = ON_BEHALF_FIELDS.get(error.field or "", error.field)
                 form.add_error(field if field in form.fields else None, error.message)

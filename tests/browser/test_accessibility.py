@@ -203,6 +203,27 @@ def tomorrow_at_the_venue(scene: Scene) -> str:
     return manage(scene, f"day/?date={tomorrow().isoformat()}")
 
 
+def a_day_sheet(scene: Scene, *, print_mode: bool = False) -> str:
+    a_busy_tomorrow(scene)
+    extra = "&print=1" if print_mode else ""
+    return manage(scene, f"day-sheet/?date={tomorrow().isoformat()}{extra}")
+
+
+def a_display_link(scene: Scene) -> str:
+    from tests.factories import DisplayLinkFactory
+
+    DisplayLinkFactory(venue=scene.venue, created_by=scene.manager)
+    return manage(scene, "display/")
+
+
+def a_hall_screen(scene: Scene) -> str:
+    from tests.factories import DisplayLinkFactory
+
+    a_busy_tomorrow(scene)
+    link = DisplayLinkFactory(venue=scene.venue, created_by=scene.manager)
+    return f"/display/{link.token}/"
+
+
 def a_closure_over_a_booking(scene: Scene) -> str:
     a_busy_tomorrow(scene)
     return manage(scene, "closures/")
@@ -525,6 +546,12 @@ MAIN_PAGES = [
     MainPage("impact", None, a_published_impact_page, screenshots=("desktop",)),
     MainPage("proxy-values", "manager", a_proxy_value),
     MainPage("manage-day", "manager", tomorrow_at_the_venue, screenshots=("desktop", "phone")),
+    MainPage("manage-day-sheet", "manager", a_day_sheet),
+    MainPage(
+        "manage-day-sheet-print", "manager", lambda scene: a_day_sheet(scene, print_mode=True)
+    ),
+    MainPage("manage-display", "manager", a_display_link),
+    MainPage("today-page", None, a_hall_screen),
     MainPage(
         "manage-closures-hits",
         "manager",

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import F
@@ -194,3 +195,44 @@ def test_the_venue_managers_manage_their_venues(demo, db):
         assert venue.managers.count() == 1
     staff = apps.get_model("members", "Member").objects.get(email="staff@commonshare.test")
     assert staff.is_staff and staff.is_superuser
+
+
+def test_the_hall_screen_shows_none_of_the_demo_members_names_or_emails(demo, db, client):
+    """Each demo venue's today page, opened while its busiest booking of the coming days runs,
+    even with public titles on: no member's name or email, no organisation, no title (no demo
+    booking is marked public)."""
+    from html import escape
+
+    from feeds.models import DisplayLink
+    from members.models import Member
+
+    people = list(Member.objects.values_list("display_name", "email"))
+    organisations = list(Organisation.objects.values_list("name", flat=True))
+    for venue in Venue.objects.all():
+        venue.display_public_titles = True
+        venue.save()
+        link = DisplayLink.objects.create(
+            venue=venue, name="Entrance tablet", created_by=venue.managers.get()
+        )
+        booking = (
+            Booking.objects.active()
+            .filter(space__venue=venue, starts_at__gte=demo, space__seats=1)
+            .order_by("-attendees", "starts_at")
+            .first()
+        )
+        assert booking is not None
+        titles = set(
+            Booking.objects.filter(space__venue=venue, public_title=False).values_list(
+                "title", flat=True
+            )
+        )
+        # A desk booking called "Hot desk" cannot be told from the pool's own name on the page.
+        names = list(venue.spaces.values_list("name", flat=True))
+        titles = {title for title in titles if not any(title in name for name in names)}
+        with time_machine.travel(booking.starts_at + timedelta(minutes=5), tick=False):
+            response = client.get(f"/display/{link.token}/")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "In use until" in body
+        for text in [*(n for n, _ in people), *(e for _, e in people), *organisations, *titles]:
+            assert text not in body and escape(text) not in body, (venue.slug, text)
