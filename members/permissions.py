@@ -433,8 +433,8 @@ def may_use_membership(member: Person, membership: Membership) -> bool:
 
 
 def own_funds_filter(member: Person, *, via: str = "") -> Q:
-    """Community funds (memberships.CommunityFund) `member` may see the balance and use of:
-    those granted to the organisations they belong to, as a filter on the path `via`. The
+    """Community funds (memberships.CommunityFund) `member` may see the balance and use of, and
+    book with: those granted to the organisations they belong to, as a filter on `via`. The
     venue's managers see their venue's funds on its pages (venues_managed_filter)."""
     if not _signed_in(member):
         return NOTHING
@@ -445,12 +445,6 @@ def own_funds_filter(member: Person, *, via: str = "") -> Q:
             ).values("organisation_id")
         }
     )
-
-
-def usable_funds_filter(member: Person, *, via: str = "") -> Q:
-    """Community funds `member` may book with: the same as those they may see, their
-    organisations' (own_funds_filter)."""
-    return own_funds_filter(member, via=via)
 
 
 def fund_refusal(member: Person, fund: CommunityFund) -> str | None:

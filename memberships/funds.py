@@ -39,7 +39,7 @@ def usable_funds(*, member: Member, venue_id: int, today: date) -> list[Communit
     """The funds `member` may book with at the venue: their organisations', not yet ended (the
     service checks the booking's own dates), with something left."""
     found = (
-        CommunityFund.objects.filter(permissions.usable_funds_filter(member))
+        CommunityFund.objects.filter(permissions.own_funds_filter(member))
         .filter(venue_id=venue_id, ends_on__gte=today)
         .select_related("organisation", "venue")
         .order_by("organisation__name", "starts_on", "pk")

@@ -15,15 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members import permissions
 
+from .timezones import validate_time_zone
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(
-            _("%(value)s is not a time zone name such as Europe/London."), params={"value": value}
-        )
 
 
 class VenueQuerySet(models.QuerySet["Venue"]):

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -54,3 +55,11 @@ def local_dates(start: datetime, end: datetime, zone: ZoneInfo) -> list[date]:
     first = start.astimezone(zone).date()
     last = (end - timedelta(microseconds=1)).astimezone(zone).date() if end > start else first
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def validate_time_zone(value: str) -> None:
+    """A venue's time zone must be an IANA name this machine knows (Europe/London)."""
+    if value not in available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone name such as Europe/London."), params={"value": value}
+        )
