@@ -32,7 +32,11 @@ def test_the_grid_marks_my_booking_yours_and_shows_nothing_of_anyone_elses(conte
     yours = grid_cell(page, scene.tuesday, "10:00")
     expect(yours).to_contain_text("Yours")
     theirs = grid_cell(page, scene.tuesday, "13:00")
-    expect(theirs).to_have_text("Booked")
+    # Someone else's: "Booked", with the way onto its waiting list, and nothing of theirs.
+    expect(theirs).to_have_text(re.compile(r"^\s*Booked\b"))
+    expect(theirs.get_by_role("link")).to_have_accessible_name(
+        re.compile(r"^Booked\s*: join the waiting list for ")
+    )
     main = page.get_by_role("main")
     expect(main).not_to_contain_text("Confidential counselling")
     expect(main).not_to_contain_text("Priya")
