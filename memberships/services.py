@@ -141,8 +141,10 @@ def end_membership(*, membership: Membership, ends_on: date) -> Membership:
     if ends_on < membership.starts_on:
         raise MembershipError(_("A membership must end on or after its start."), field="ends_on")
     zone = membership.plan.venue.zone
-    after = datetime.combine(ends_on + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    later = membership.bookings.filter(status__in=ACTIVE_STATUSES, ends_at__gt=after).count()
+    later = 0
+    if ends_on < date.max:  # the last day there is: nothing can come after it
+        after = datetime.combine(ends_on + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+        later = membership.bookings.filter(status__in=ACTIVE_STATUSES, ends_at__gt=after).count()
     if later:
         raise MembershipError(
             _("%(count)d booking(s) after that day use this membership; cancel or move them first.")

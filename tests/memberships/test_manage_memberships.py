@@ -181,6 +181,15 @@ def test_ending_a_membership_sets_its_last_day(manager_client, plan, member):
     assert membership.ends_on == date(2027, 1, 31)
 
 
+def test_ending_on_the_last_date_there_is_is_an_end_not_a_fault(manager_client, plan, member):
+    """9999-12-31 has no day after it (found by tests/test_hostile_input_walk.py)."""
+    membership = grant_membership(plan=plan, member=member, starts_on=date(2026, 1, 1))
+    response = manager_client.post(f"{LIST}{membership.pk}/end/", {"ends_on": "9999-12-31"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.ends_on == date(9999, 12, 31)
+
+
 def test_ending_before_bookings_that_use_it_is_refused(manager_client, plan, member, room):
     membership = grant_membership(plan=plan, member=member, starts_on=date(2026, 1, 1))
     BookingFactory(space=room, booker=member, membership=membership, starts_at=utc(2027, 2, 3, 10))
