@@ -323,3 +323,25 @@ class SeriesChangeTable(tables.Table):
 
     def render_reason(self, record) -> str:
         return record.reason or record.kept
+
+
+class TermDatesTable(tables.Table):
+    """The next term's dates of a series re-confirmed each term, free or already taken (rows
+    are bookings.series_terms.TermDate)."""
+
+    labelled_by = "term-dates-heading"
+
+    when = tables.Column(verbose_name=_("Date"), accessor="local_start", orderable=False)
+    state = tables.Column(verbose_name=_("State"), accessor="taken", orderable=False)
+
+    class Meta:
+        per_page = 250
+        attrs = {"class": "series-dates-table"}
+
+    def render_when(self, value) -> str:
+        return date_format(value, "D j M Y, H:i")
+
+    def render_state(self, value: bool) -> str:
+        if value:
+            return format_html('<span class="status status-cancelled">{}</span>', _("Taken"))
+        return format_html('<span class="status status-confirmed">{}</span>', _("Free"))
