@@ -84,19 +84,24 @@ def next_block(series: Series) -> list[Planned]:
 @dataclass(frozen=True)
 class TermDate:
     local_start: dt.datetime
-    taken: bool
+    state: str  # "booked" (by this series), "taken" (by another booking) or "free"
 
 
 def next_block_states(series: Series) -> list[TermDate]:
-    """The next term's dates as the organiser sees them: free, or taken by another booking now."""
-    return [
-        TermDate(
-            one.local_start,
-            taken_between(space=series.space, starts_at=one.starts_at, ends_at=one.ends_at),
-        )
-        for one in next_block(series)
-        if one.starts_at is not None and one.ends_at is not None
-    ]
+    """The next term's dates as the organiser sees them: already this series', taken, or free."""
+    own = {b.local_starts_at.date() for b in series.bookings.active().select_related("space")}
+    dates = []
+    for one in next_block(series):
+        if one.starts_at is None or one.ends_at is None:
+            continue
+        if one.local_start.date() in own:
+            state = "booked"
+        elif taken_between(space=series.space, starts_at=one.starts_at, ends_at=one.ends_at):
+            state = "taken"
+        else:
+            state = "free"
+        dates.append(TermDate(one.local_start, state))
+    return dates
 
 
 def answer_term(*, series: Series, keep: bool, now: dt.datetime) -> int:

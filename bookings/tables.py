@@ -332,7 +332,7 @@ class TermDatesTable(tables.Table):
     labelled_by = "term-dates-heading"
 
     when = tables.Column(verbose_name=_("Date"), accessor="local_start", orderable=False)
-    state = tables.Column(verbose_name=_("State"), accessor="taken", orderable=False)
+    state = tables.Column(verbose_name=_("State"), orderable=False)
 
     class Meta:
         per_page = 250
@@ -341,7 +341,11 @@ class TermDatesTable(tables.Table):
     def render_when(self, value) -> str:
         return date_format(value, "D j M Y, H:i")
 
-    def render_state(self, value: bool) -> str:
-        if value:
-            return format_html('<span class="status status-cancelled">{}</span>', _("Taken"))
-        return format_html('<span class="status status-confirmed">{}</span>', _("Free"))
+    def render_state(self, value: str) -> str:
+        words = {
+            "booked": ("confirmed", _("Already booked")),
+            "taken": ("cancelled", _("Taken: would be skipped")),
+            "free": ("confirmed", _("Free")),
+        }
+        css, text = words[value]
+        return format_html('<span class="status status-{}">{}</span>', css, text)

@@ -8,8 +8,9 @@ from django.urls import reverse
 from bookings.models import Series
 from bookings.rules import BookingError
 from bookings.series_extend import extend_series
-from bookings.series_terms import answer_term, set_reconfirm
+from bookings.series_terms import answer_term, next_block_states, set_reconfirm
 from tests.conftest import NOW
+from tests.factories import BookingFactory
 
 from .test_series_extend import TUESDAYS, _book, _dates
 
@@ -94,8 +95,9 @@ def test_stopping_ends_the_series(termly):
     assert _dates(termly) == TUESDAYS[:7]
 
 
-def test_the_organiser_answers_on_the_page(termly, client, member, time_machine):
+def test_the_organiser_answers_on_the_page(termly, client, member, other_member, time_machine):
     _ask(termly)
+    BookingFactory(space=termly.space, booker=other_member, starts_at=TUESDAYS[8])
     time_machine.move_to(ASKED + timedelta(days=2), tick=False)
     client.force_login(member)
     url = reverse("bookings:confirm_term", kwargs={"pk": termly.pk})
@@ -104,11 +106,14 @@ def test_the_organiser_answers_on_the_page(termly, client, member, time_machine)
     assert (
         "Tue 23 Feb 2027" in page.content.decode() and "Keep these dates" in page.content.decode()
     )
+    states = [row.state for row in next_block_states(termly)]
+    assert states == ["free", "taken", "free"]  # 23 Feb, 2 Mar (another's), 9 Mar
+    assert "Taken: would be skipped" in page.content.decode()
     assert client.post(url, {"answer": "keep"}).status_code == 302
-    assert _dates(termly) == TUESDAYS[:9]
+    assert _dates(termly) == TUESDAYS[:8]  # 2 Mar was taken: skipped
     again = client.post(url, {"answer": "keep"})
     assert again.status_code == 409 and "not waiting" in again.content.decode()
-    assert _dates(termly) == TUESDAYS[:9]
+    assert _dates(termly) == TUESDAYS[:8]
 
 
 def test_someone_elses_link_shows_nothing_and_changes_nothing(
