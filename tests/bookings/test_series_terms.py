@@ -1,5 +1,6 @@
 """A series re-confirmed each term: the next block waits for the organiser's answer."""
 
+import datetime as dt
 from datetime import timedelta
 
 import pytest
@@ -145,3 +146,30 @@ def test_a_manager_sets_the_term_and_others_may_not(near_room, member, manager, 
     assert saved.reconfirm_every == 4 and saved.confirmed_until is not None
     assert client.post(url, {"weeks": ""}).status_code == 302
     assert _fresh(series).reconfirm_every is None and _fresh(series).confirmed_until is None
+
+
+def test_a_series_split_by_a_change_keeps_its_term(termly, member):
+    from bookings.series import Scope
+    from bookings.series_edit import Change, change_series
+
+    _ask(termly)
+    later = termly.bookings.order_by("starts_at")[6]
+    change = Change(
+        start_time=dt.time(10), duration=timedelta(hours=1), space=termly.space, title="Choir"
+    )
+    when = ASKED
+    preview = change_series(
+        booking=later, by=member, scope=Scope.FOLLOWING, change=change, now=when
+    )
+    change_series(
+        booking=later,
+        by=member,
+        scope=Scope.FOLLOWING,
+        change=change,
+        expected=preview.fingerprint(),
+        now=when,
+    )
+    rest = Series.objects.exclude(pk=termly.pk).get()
+    old = _fresh(termly)
+    assert (rest.reconfirm_every, rest.confirmed_until) == (4, old.confirmed_until)
+    assert rest.confirm_by == old.confirm_by is not None
