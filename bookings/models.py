@@ -333,6 +333,11 @@ class Series(models.Model):
     # Dates ending after this were beyond the horizon when the series was last tried: the
     # extend_series command books them as the horizon moves (bookings/series_extend.py).
     tried_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Re-confirmed each term (bookings/series_terms.py): dates ending after confirmed_until
+    # wait for the organiser, asked to confirm the next block by confirm_by.
+    reconfirm_every = models.PositiveSmallIntegerField(_("re-confirm every (weeks)"), null=True)
+    confirmed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    confirm_by = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -137,6 +137,9 @@ def _split(series: Series, pivot: dt.date, change: Change) -> Series:
         count=None if series.count is None else series.count - len(before),
         starts_on=pivot,
         tried_until=series.tried_until,
+        reconfirm_every=series.reconfirm_every,
+        confirmed_until=series.confirmed_until,
+        confirm_by=series.confirm_by,
         **shape,
     )
     if series.count is not None:

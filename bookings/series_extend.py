@@ -7,7 +7,8 @@ machines running the command at once each take different series and never book a
 second run finds nothing new: idempotent. Every date goes through `request_booking` with the
 series' own booker, organisation, membership and maker, sharing one batch (bookings/batch.py),
 exactly as when the series was booked; a refused date is skipped with the rule's sentence, and
-the booker gets one email for the dates added (bookings/series_mail.py).
+the booker gets one email for the dates added (bookings/series_mail.py). A series re-confirmed
+each term is booked no further than its confirmed block (bookings/series_terms.py).
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from spaces.intervals import Interval
 
-from . import recurrence, series_mail
+from . import recurrence, series_mail, series_terms
 from .batch import start_batch
 from .models import Booking, Series
 from .rules import BookingError
@@ -39,8 +40,8 @@ def extend_one(*, series_id: int, now: dt.datetime) -> list[Booking]:
         latest = series.bookings.order_by("-starts_at").select_related("membership__plan").first()
         membership = latest.membership if latest is not None else None
         ahead = membership.plan.booking_window if membership is not None else series.space.horizon
-        reach = now + ahead
-        if reach <= series.tried_until:
+        reach = series_terms.term_reach(series, now + ahead, now=now)
+        if reach is None or reach <= series.tried_until:
             return []
         tried = series.tried_until
         taken_days = {b.local_starts_at.date() for b in series.bookings.select_related("space")}

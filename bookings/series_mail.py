@@ -42,6 +42,18 @@ def series_booked(
         )
 
 
+def series_term_ask(series: Series) -> None:
+    """The organiser is asked to confirm the next term's dates (bookings/series_terms.py)."""
+    after_commit(
+        send_series_email,
+        series_id=series.pk,
+        template="series_confirm_term",
+        audience=BOOKER,
+        booked_ids=[],
+        skipped=[],
+    )
+
+
 @task
 def send_series_email(
     *,

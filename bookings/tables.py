@@ -323,3 +323,29 @@ class SeriesChangeTable(tables.Table):
 
     def render_reason(self, record) -> str:
         return record.reason or record.kept
+
+
+class TermDatesTable(tables.Table):
+    """The next term's dates of a series re-confirmed each term, free or already taken (rows
+    are bookings.series_terms.TermDate)."""
+
+    labelled_by = "term-dates-heading"
+
+    when = tables.Column(verbose_name=_("Date"), accessor="local_start", orderable=False)
+    state = tables.Column(verbose_name=_("State"), orderable=False)
+
+    class Meta:
+        per_page = 250
+        attrs = {"class": "series-dates-table"}
+
+    def render_when(self, value) -> str:
+        return date_format(value, "D j M Y, H:i")
+
+    def render_state(self, value: str) -> str:
+        words = {
+            "booked": ("confirmed", _("Already booked")),
+            "taken": ("cancelled", _("Taken: would be skipped")),
+            "free": ("confirmed", _("Free")),
+        }
+        css, text = words[value]
+        return format_html('<span class="status status-{}">{}</span>', css, text)

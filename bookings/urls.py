@@ -10,6 +10,7 @@ from .views import (
     manage_venue,
     requests,
     series,
+    series_terms,
     statements,
     waitlist,
 )
@@ -62,6 +63,8 @@ urlpatterns = [
     path("manage/requests/", requests.requests, name="requests"),
     path("manage/requests/decide/", requests.decide, name="decide_requests"),
     path("manage/requests/series/<int:pk>/", series.decide, name="decide_series"),
+    path("manage/series/<int:pk>/term/", series_terms.manage_term, name="series_term"),
+    path("series/<int:pk>/confirm-term/", series_terms.confirm_term, name="confirm_term"),
     path("manage/requests/<int:pk>/approve/", booking.approve, name="approve"),
     path("manage/requests/<int:pk>/decline/", booking.decline, name="decline"),
     path("manage/venues/<slug:venue_slug>/day/", manage.venue_day, name="venue_day"),

@@ -150,6 +150,11 @@ def is_booker(member: Person, booking: Booking) -> bool:
     return _signed_in(member) and booking.booker_id == member.pk
 
 
+def series_organised_filter(member: Person) -> Q:
+    """Series whose term `member` confirms: their own only (managers set the terms)."""
+    return Q(booker=member) if _signed_in(member) else NOTHING
+
+
 def waitlist_entries_filter(member: Person) -> Q:
     """Waiting list entries `member` may see and act on: their own only (a manager sees the
     bookings that come of them, not who waits)."""

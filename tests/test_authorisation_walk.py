@@ -347,6 +347,9 @@ WALK.update(
         "bookings:cancel_series": (of_booking, answers(405)),
         "bookings:change_series": (of_booking, BOOKING_SEEN),
         "bookings:decide_series": (of_series, MANAGERS),
+        "bookings:series_term": (of_series, MANAGERS),
+        # The organiser's answer to "keep the next term's dates?": their own series only.
+        "bookings:confirm_term": (of_series, answers(404, anonymous=LOGIN, booker=200)),
         # A member's own data (the JSON is theirs only).
         "operations:your_data": (none, SIGNED_IN),
         "operations:download_data": (none, SIGNED_IN),
@@ -465,12 +468,14 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
         "memberships:tiers": of_venue,
         "feeds:display_links": of_venue,
         "feeds:revoke_display": of_display_link,
+        "bookings:series_term": of_series,
     }
     if role != "booker":
         targets["bookings:cancel"] = of_booking
         targets["bookings:check_in"] = of_booking
         targets["bookings:cancel_series"] = of_booking
         targets["bookings:change_series"] = of_booking
+        targets["bookings:confirm_term"] = of_series
     if role != "booker":
         targets["bookings:leave_waitlist"] = of_entry
         targets["bookings:claim"] = of_offer

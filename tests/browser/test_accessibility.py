@@ -381,6 +381,25 @@ def a_series_waiting(scene: Scene) -> str:
     return f"/manage/requests/series/{series.pk}/"
 
 
+def a_series_asked_to_confirm(scene: Scene) -> str:
+    """The charity's series re-confirmed every 4 weeks, its next term waiting for an answer."""
+    from bookings.models import Series
+
+    address = a_series_waiting(scene)
+    series = Series.objects.get(pk=int(address.rstrip("/").rsplit("/", 1)[1]))
+    Series.objects.filter(pk=series.pk).update(
+        reconfirm_every=4,
+        confirmed_until=scene.at(scene.tuesday, 12) + timedelta(weeks=2),
+        confirm_by=scene.at(scene.tuesday, 12) + timedelta(weeks=2),
+    )
+    return f"/series/{series.pk}/confirm-term/"
+
+
+def a_series_term(scene: Scene) -> str:
+    address = a_series_asked_to_confirm(scene)
+    return address.replace("/series/", "/manage/series/").replace("/confirm-term/", "/term/")
+
+
 def a_plan_held_by_a_member(scene: Scene) -> str:
     from memberships.models import Allowance, Plan
     from memberships.services import grant_membership
@@ -513,6 +532,13 @@ MAIN_PAGES = [
         ("desktop", "phone"),
     ),
     MainPage("series-decide", "manager", a_series_waiting, screenshots=("desktop", "phone")),
+    MainPage(
+        "series-confirm-term",
+        "member",
+        a_series_asked_to_confirm,
+        screenshots=("desktop", "phone"),
+    ),
+    MainPage("series-term", "manager", a_series_term, screenshots=("desktop", "phone")),
     MainPage(
         "series-change-preview",
         "member",

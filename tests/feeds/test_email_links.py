@@ -12,6 +12,7 @@ from django.test import override_settings
 from bookings import emails
 from bookings.checkin import release_no_shows
 from bookings.expiry import expire_requests
+from bookings.models import Series
 from bookings.reminders import remind_managers, send_reminders
 from bookings.series import (
     Scope,
@@ -22,6 +23,7 @@ from bookings.series import (
     preview_series,
 )
 from bookings.series_edit import Change, change_series
+from bookings.series_mail import series_term_ask
 from bookings.services import (
     approve_booking,
     cancel_booking,
@@ -132,6 +134,11 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
         first, *_others = choir.bookings.order_by("starts_at")
         decide_series(series=choir, by=manager, approve=[first.pk], reason="Hall repairs", now=NOW)
         cancel_series(booking=first, by=member, scope=Scope.ALL, now=NOW)
+        # A series re-confirmed each term: its organiser is asked to keep the next dates.
+        Series.objects.filter(pk=choir.pk).update(
+            reconfirm_every=4, confirm_by=NOW + timedelta(days=7)
+        )
+        series_term_ask(choir)
         # A series changed by its booker: one email each way.
         expected = preview_series(series=weekly(), now=NOW).fingerprint()
         again = book_series(series=weekly(), expected=expected, now=NOW).series
