@@ -175,20 +175,12 @@ class OrganisationMembership(models.Model):
         return f"{self.member} – {self.organisation} ({self.get_role_display()})"
 
 
-class OrganisationInvitation(models.Model):
-    """An invitation to join an organisation, sent to an email address that has no account yet.
-    It is accepted when someone signs up and confirms that address (members.organisations)."""
+class Invitation(models.Model):
+    """An invitation sent to an email address that has no account yet, accepted when someone
+    signs up and confirms that address: to join an organisation (below), or to manage a venue
+    (spaces.ManagerInvitation)."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
-    )
     email = models.EmailField(_("email address"))  # stored lower-case
-    role = models.CharField(
-        _("role"),
-        max_length=16,
-        choices=OrganisationMembership.Role.choices,
-        default=OrganisationMembership.Role.MEMBER,
-    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -199,6 +191,24 @@ class OrganisationInvitation(models.Model):
     )
     created_at = models.DateTimeField(_("invited at"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationInvitation(Invitation):
+    """An invitation to join an organisation, sent to an email address that has no account yet.
+    It is accepted when someone signs up and confirms that address (members.organisations)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=OrganisationMembership.Role.choices,
+        default=OrganisationMembership.Role.MEMBER,
+    )
 
     class Meta:
         verbose_name = _("organisation invitation")

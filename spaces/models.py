@@ -10,10 +10,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import permissions
+from members.models import Invitation
 
 from .timezones import validate_time_zone
 
@@ -463,22 +463,11 @@ class Unavailability(models.Model):
         return f"{self.summary or _('Unavailable')} ({self.starts_at:%Y-%m-%d %H:%M} UTC)"
 
 
-class ManagerInvitation(models.Model):
+class ManagerInvitation(Invitation):
     """An invitation to manage a venue, sent to an email address that has no account yet. It is
     accepted when someone signs up and confirms that address (spaces.people)."""
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="manager_invitations")
-    email = models.EmailField(_("email address"))  # stored lower-case
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
-    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("manager invitation")
