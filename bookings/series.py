@@ -31,7 +31,13 @@ from . import mirror, notifications, recurrence, series_mail
 from .batch import start_batch
 from .models import Booking, Series
 from .rules import BookingError
-from .services import approve_booking, cancel_booking, decline_booking, request_booking
+from .services import (
+    approve_booking,
+    cancel_booking,
+    check_who,
+    decline_booking,
+    request_booking,
+)
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,14 @@ def new_series(
 def _try(
     series: Series, *, membership: Membership | None, waive: bool, now: dt.datetime
 ) -> Outcome:
+    # Who books, for whom and who made it hold for every date alike: refused once, not per date.
+    check_who(
+        booker=series.booker,
+        space=series.space,
+        organisation=series.organisation,
+        made_by=series.made_by,
+        waive_notice_and_horizon=waive,
+    )
     planned = recurrence.planned_dates(series)
     if not planned:
         raise BookingError(_("That rule gives no dates."), field="until")

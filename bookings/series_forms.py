@@ -8,8 +8,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members import permissions
+from members.models import Member, Organisation
+from memberships.models import Membership
+from spaces.models import Space, Venue
+
 from . import recurrence
-from .forms import BookingForm, ChangeBookingForm, date_field
+from .forms import BookingForm, ChangeBookingForm, SpaceChoiceField, date_field
+from .manage_forms import MembershipChoiceField, OnBehalfForm
 from .models import Series
 
 ORDINALS = {
@@ -132,6 +138,73 @@ class SeriesForm(BookingForm):
             self.add_error(name, message)
             return
         super().add_service_error(field, message)
+
+
+class OnBehalfSeriesForm(SeriesForm):
+    """A series a manager books for a member (and their organisation): who, which space of the
+    venue, then the Repeat form's own fields and checks. Whether the member may book for the
+    organisation is the service's to say, for every date at once."""
+
+    def __init__(self, *args, venue: Venue, manager: Member, **kwargs) -> None:
+        spaces = venue.spaces.filter(is_active=True).order_by("name")
+        data = args[0] if args else kwargs.get("data")
+        chosen = str(data.get("space", "")) if data else ""
+        # The chosen space gives the slot step and the seats; until one is chosen, the first.
+        space = spaces.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        picked = space is not None
+        space = space or spaces.first()
+        if space is None:
+            raise Space.DoesNotExist(f"{venue} has no space to book")
+        super().__init__(*args, space=space, member=manager, **kwargs)
+        if not picked:  # the first space stands in: its capacity says nothing yet
+            self.fields["attendees"].help_text = ""
+            self.fields["attendees"].widget.attrs.pop("max", None)
+        self.venue = venue
+        # Who books is the member's, not the manager's: no memberships or funds of the manager's.
+        self.memberships, self.funds = {}, {}
+        who = OnBehalfForm(venue=venue)
+        self.fields["email"] = who.fields["email"]
+        self.fields["organisation"] = forms.ModelChoiceField(
+            label=gettext_lazy("Booking for"),
+            queryset=Organisation.objects.order_by("name"),
+            required=False,
+            empty_label=gettext_lazy("Themselves"),
+        )
+        self.fields["membership"] = who.fields["membership"]
+        assert isinstance(self.fields["membership"], MembershipChoiceField)  # OnBehalfForm's
+        self.fields["space"] = SpaceChoiceField(
+            label=gettext_lazy("Space"), queryset=spaces, initial=space.pk
+        )
+        self.fields["waive"] = who.fields["waive"]
+
+    def clean_email(self) -> Member:
+        member = Member.objects.filter(
+            email__iexact=self.cleaned_data["email"], is_active=True
+        ).first()
+        if member is None:
+            raise forms.ValidationError(
+                _("No member has this email address; ask them to sign up first.")
+            )
+        return member
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen: Membership | None = data.get("membership")
+        member = data.get("email")
+        if (
+            chosen is not None
+            and member is not None
+            and not permissions.may_use_membership(member, chosen)
+        ):
+            self.add_error(
+                "membership",
+                _(
+                    "%(member)s cannot use %(plan)s: it is neither theirs nor one of their "
+                    "organisations'."
+                )
+                % {"member": member, "plan": chosen.plan.name},
+            )
+        return data
 
 
 class SeriesDecisionForm(forms.Form):

@@ -41,6 +41,39 @@ def _lock_space(space: Space) -> Space:
     return Space.objects.select_for_update(of=("self",)).select_related("venue").get(pk=space.pk)
 
 
+def check_who(
+    *,
+    booker: Member,
+    space: Space,
+    organisation: Organisation | None,
+    made_by: Member | None,
+    waive_notice_and_horizon: bool,
+) -> bool:
+    """Refuse (BookingError) a booking `made_by` someone other than the booker who does not
+    manage the space's venue, a waiver by anyone else, or an organisation the booker may not
+    book for; otherwise say whether a manager of the venue made it."""
+    on_behalf = made_by is not None and made_by.pk != booker.pk
+    manager_made = made_by is not None and permissions.may_manage(made_by, space.venue)
+    if on_behalf and not manager_made:
+        raise BookingError(
+            _("Only a manager of %(venue)s can book on someone else's behalf.")
+            % {"venue": space.venue.name}
+        )
+    if waive_notice_and_horizon and not manager_made:
+        raise BookingError(_("Only a venue manager can waive the notice and how far ahead."))
+    if organisation is not None and not permissions.may_book_for(booker, organisation):
+        if on_behalf:
+            raise BookingError(
+                _("%(member)s does not belong to %(organisation)s.")
+                % {"member": booker, "organisation": organisation.name},
+                field="organisation",
+            )
+        raise BookingError(
+            _("You can only book for an organisation you belong to."), field="organisation"
+        )
+    return manager_made
+
+
 @transaction.atomic
 def request_booking(
     *,
@@ -82,29 +115,18 @@ def request_booking(
     batch = batch if batch is not None and batch.serves(space) else None
     space = batch.space if batch else _lock_space(space)
     on_behalf = made_by is not None and made_by.pk != booker.pk
-    manager_made = made_by is not None and permissions.may_manage(made_by, space.venue)
-    if on_behalf and not manager_made:
-        raise BookingError(
-            _("Only a manager of %(venue)s can book on someone else's behalf.")
-            % {"venue": space.venue.name}
-        )
-    if waive_notice_and_horizon and not manager_made:
-        raise BookingError(_("Only a venue manager can waive the notice and how far ahead."))
+    manager_made = check_who(
+        booker=booker,
+        space=space,
+        organisation=organisation,
+        made_by=made_by,
+        waive_notice_and_horizon=waive_notice_and_horizon,
+    )
     title = title.strip()
     if not title:
         raise BookingError(_("Give the booking a title, e.g. 'Team meeting'."), field="title")
     if activity and activity not in Booking.Activity.values:
         raise BookingError(_("Choose an activity from the list."), field="activity")
-    if organisation is not None and not permissions.may_book_for(booker, organisation):
-        if on_behalf:
-            raise BookingError(
-                _("%(member)s does not belong to %(organisation)s.")
-                % {"member": booker, "organisation": organisation.name},
-                field="organisation",
-            )
-        raise BookingError(
-            _("You can only book for an organisation you belong to."), field="organisation"
-        )
     check_rules(
         space=space,
         starts_at=starts_at,

@@ -7,6 +7,7 @@ from .views import (
     find,
     manage,
     manage_list,
+    manage_series,
     manage_venue,
     requests,
     series,
@@ -81,6 +82,11 @@ urlpatterns = [
     ),
     path("manage/venues/<slug:venue_slug>/closures/", manage.venue_closures, name="venue_closures"),
     path("manage/venues/<slug:venue_slug>/book/", manage.book_on_behalf, name="book_on_behalf"),
+    path(
+        "manage/venues/<slug:venue_slug>/book/series/",
+        manage_series.book_series_on_behalf,
+        name="book_series_on_behalf",
+    ),
     path("manage/venues/<slug:venue_slug>/details/", manage_venue.venue_edit, name="venue_edit"),
     path("manage/venues/<slug:venue_slug>/hours/", manage_venue.venue_hours, name="venue_hours"),
     path(

@@ -310,6 +310,7 @@ WALK.update(
         "bookings:venue_bookings": (of_venue, MANAGERS),
         "bookings:venue_closures": (of_venue, MANAGERS),
         "bookings:book_on_behalf": (of_venue, MANAGERS),
+        "bookings:book_series_on_behalf": (of_venue, MANAGERS),
         "bookings:venue_edit": (of_venue, MANAGERS),
         "bookings:venue_hours": (of_venue, MANAGERS),
         "bookings:add_opening_exception": (of_venue, answers(405)),
@@ -469,6 +470,7 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
         "feeds:display_links": of_venue,
         "feeds:revoke_display": of_display_link,
         "bookings:series_term": of_series,
+        "bookings:book_series_on_behalf": of_venue,
     }
     if role != "booker":
         targets["bookings:cancel"] = of_booking

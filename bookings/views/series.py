@@ -1,6 +1,8 @@
 """Series pages: the Repeat form with its preview, a manager's decision on a series, changing
 or cancelling an occurrence and those after it."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from members import permissions
 from members.http import AuthenticatedHttpRequest, configure_tables, next_url
+from memberships.models import Membership
 from spaces.models import Space, Venue
 
 from ..models import Booking, Series
@@ -35,7 +38,7 @@ from ..tables import SeriesChangeTable, SeriesDatesTable, SeriesDecisionTable
 from .booking import _initial_from_link, booking_for
 
 
-def _skipped_in_words(outcome: Outcome) -> str:
+def skipped_in_words(outcome: Outcome) -> str:
     return "; ".join(
         f"{date_format(date.local_start, 'D j M')} ({date.reason})" for date in outcome.skipped
     )
@@ -48,39 +51,25 @@ def repeat(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) 
     space = get_object_or_404(
         Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
     )
-    outcome: Outcome | None = None
-    status = 200
     if request.method == "POST" and request.POST.get("decision") == "none":
         messages.info(request, _("Nothing was booked."))
         return redirect(space)
+    outcome: Outcome | None = None
+    status = 200
     if request.method == "POST":
         form = SeriesForm(request.POST, space=space, member=request.user)
-        membership = None
         if form.is_valid():
-            membership = form.memberships.get(form.cleaned_data["membership"] or 0)
-            try:
-                series = new_series(space=space, booker=request.user, **form.series_kwargs())
-                if request.POST.get("decision") == "book":
-                    done = book_series(
-                        series=series,
-                        expected=form.cleaned_data["free_dates"],
-                        membership=membership,
-                    )
-                    return _booked(request, done)
-                outcome = preview_series(series=series, membership=membership)
-            except SeriesChanged as changed:
-                outcome = changed.outcome
-                form.add_error(None, changed.message)
-                status = 409
-            except BookingError as error:
-                form.add_service_error(error.field, error.message)
-        if not form.is_valid() and status == 200:
+            membership, _fund = form.chosen()  # a series draws on no fund
+            outcome, done, status = preview_or_book(
+                request,
+                form,
+                lambda: new_series(space=space, booker=request.user, **form.series_kwargs()),
+                membership=membership,
+            )
+            if done is not None:
+                return _booked(request, done)
+        else:
             status = 400
-        if outcome is not None:
-            # "Book the free dates" books these or, if they changed meanwhile, none.
-            data = request.POST.copy()
-            data["free_dates"] = outcome.fingerprint()
-            form.data = data
     else:
         initial = _initial_from_link(request)
         form = SeriesForm(initial=initial, space=space, member=request.user)
@@ -102,6 +91,47 @@ def repeat(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) 
     )
 
 
+def preview_or_book(
+    request: AuthenticatedHttpRequest,
+    form: SeriesForm,
+    make: Callable[[], Series],
+    *,
+    membership: Membership | None,
+    waive: bool = False,
+) -> tuple[Outcome | None, Outcome | None, int]:
+    """For a valid Repeat form: the preview of every date (first), or the booking of the free
+    dates the preview showed ("book"). Returns (the dates to show, the booked outcome, status);
+    a refusal is put on the form, and the form carries the fingerprint of the dates shown."""
+    outcome: Outcome | None = None
+    status = 200
+    try:
+        series = make()
+        if request.POST.get("decision") == "book":
+            done = book_series(
+                series=series,
+                expected=form.cleaned_data["free_dates"],
+                membership=membership,
+                waive_notice_and_horizon=waive,
+            )
+            return None, done, 200
+        outcome = preview_series(
+            series=series, membership=membership, waive_notice_and_horizon=waive
+        )
+    except SeriesChanged as changed:
+        outcome = changed.outcome
+        form.add_error(None, changed.message)
+        status = 409
+    except BookingError as error:
+        form.add_service_error(error.field, error.message)
+        status = 400
+    if outcome is not None:
+        # "Book the free dates" books these or, if they changed meanwhile, none.
+        data = request.POST.copy()
+        data["free_dates"] = outcome.fingerprint()
+        form.data = data
+    return outcome, None, status
+
+
 def _booked(request: AuthenticatedHttpRequest, outcome: Outcome) -> HttpResponse:
     booked = len(outcome.free)
     pending = any(
@@ -120,7 +150,7 @@ def _booked(request: AuthenticatedHttpRequest, outcome: Outcome) -> HttpResponse
         )
     text %= {"n": booked, "title": outcome.series.title}
     if outcome.skipped:
-        text += " " + _("Skipped: %(dates)s.") % {"dates": _skipped_in_words(outcome)}
+        text += " " + _("Skipped: %(dates)s.") % {"dates": skipped_in_words(outcome)}
     messages.success(request, text)
     return redirect("bookings:mine")
 

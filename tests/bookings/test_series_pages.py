@@ -210,3 +210,19 @@ def test_cancelling_a_series_is_post_only_and_others_get_a_404(booked_series, cl
     )
     assert client.get(f"/bookings/{booking.pk}/cancel-series/").status_code == 405
     assert booked_series.bookings.active().count() == 10
+
+
+def test_the_membership_chosen_on_the_repeat_page_is_the_one_every_date_uses(
+    member_client, member, venue
+):
+    from memberships.services import grant_membership
+    from tests.factories import PlanFactory
+
+    room = SpaceFactory(venue=venue, name="Studio", slug="studio", capacity=30)
+    plan = PlanFactory(venue=venue, name="Room hours", space_kinds=[room.kind])
+    membership = grant_membership(plan=plan, member=member, starts_on=TUESDAYS[0].date())
+    data = {**FORM, "count": "3", "membership": str(membership.pk)}
+    preview = member_client.post(_url(room), {**data, "decision": "preview"})
+    free = preview.context["form"]["free_dates"].value()
+    member_client.post(_url(room), {**data, "decision": "book", "free_dates": free})
+    assert list(Booking.objects.values_list("membership", flat=True)) == [membership.pk] * 3

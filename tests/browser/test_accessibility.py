@@ -331,6 +331,18 @@ def preview_ten_tuesdays(page, scene: Scene) -> None:
     expect(page.get_by_role("heading", name="10 dates")).to_be_visible()
 
 
+def a_series_for_someone(scene: Scene) -> str:
+    make_booking(scene.hall, scene.manager, scene.at(scene.tuesday, 10) + timedelta(weeks=2))
+    return manage(scene, "book/series/")
+
+
+def preview_ten_tuesdays_for_the_charity(page, scene: Scene) -> None:
+    field(page, "The member's email address").fill(scene.charity_member.email)
+    field(page, "Booking for").select_option(label=scene.charity.name)
+    field(page, "Space").select_option(label="Main hall")
+    preview_ten_tuesdays(page, scene)
+
+
 def a_series_to_change(scene: Scene) -> str:
     """Ten Tuesdays of the charity in the garden room; someone holds 13:00 on the sixth."""
     from bookings.series import book_series, new_series, preview_series
@@ -529,6 +541,13 @@ MAIN_PAGES = [
         "member",
         a_series_to_preview,
         preview_ten_tuesdays,
+        ("desktop", "phone"),
+    ),
+    MainPage(
+        "manage-book-series-preview",
+        "manager",
+        a_series_for_someone,
+        preview_ten_tuesdays_for_the_charity,
         ("desktop", "phone"),
     ),
     MainPage("series-decide", "manager", a_series_waiting, screenshots=("desktop", "phone")),

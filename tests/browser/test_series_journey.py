@@ -98,3 +98,58 @@ def _weeks(n: int):
     from datetime import timedelta
 
     return timedelta(weeks=n)
+
+
+def test_the_manager_books_ten_tuesdays_for_the_charity_from_book_for_someone(
+    contexts, scene, log_in
+):
+    make_booking(scene.hall, scene.manager, scene.at(scene.tuesday, 10) + _weeks(3), title="Exam")
+    for phone in (True, False):
+        context = contexts.new(phone=phone)
+        log_in(context, scene.manager)
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_role("main").get_by_role("link", name=scene.venue.name).first.click()
+        page.get_by_role("navigation", name=re.compile("^Run ")).get_by_role(
+            "link", name="Book for someone", exact=True
+        ).click()
+        page.get_by_role("link", name=re.compile("^Book a series for someone")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Book a series for someone")
+        field(page, "The member's email address").fill(scene.charity_member.email)
+        field(page, "Booking for").select_option(label=scene.charity.name)
+        field(page, "Space").select_option(label="Main hall")
+        field(page, "Date").fill(scene.tuesday.isoformat())
+        field(page, "Starts at").fill("10:00")
+        field(page, "Ends at").fill("12:00")
+        field(page, "Repeats").select_option(label="Every week")
+        page.get_by_label("After a number of times").check()
+        field(page, "Number of times").fill("10")
+        field(page, "Title").fill("Food bank")
+        field(page, "How many people").fill("30")
+        page.get_by_role("button", name="Show the dates").click()
+        dates = page.get_by_role("table")
+        expect(dates.get_by_role("row")).to_have_count(11)
+        expect(page.get_by_role("status")).to_contain_text("9 are free, 1 cannot be booked")
+        expect(dates).to_contain_text("Main hall is already booked then.")
+        shot(page, f"on-behalf-preview-{'phone' if phone else 'desktop'}")
+        if phone:
+            page.get_by_role("button", name="Book none").click()
+            expect(page.get_by_role("main")).to_contain_text("Nothing was booked.")
+    assert not Series.objects.exists()
+
+    mail.outbox.clear()
+    page.get_by_role("button", name="Book the 9 free dates").click()  # the desktop page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Food bank")
+    expect(page.locator(".messages")).to_contain_text(
+        "Booked 9 dates of Food bank for Chris Charity"
+    )
+    expect(page.get_by_role("main")).to_contain_text("on the booker's behalf")
+    shot(page, "on-behalf-booked-desktop")
+    series = Series.objects.get()
+    assert (series.booker, series.organisation, series.made_by) == (
+        scene.charity_member,
+        scene.charity,
+        scene.manager,
+    )
+    assert series.bookings.filter(status=Booking.Status.CONFIRMED).count() == 9
+    assert [m.to for m in mail.outbox] == [[scene.charity_member.email]]
