@@ -9,6 +9,7 @@ is its own event, in the booker's calendar feed.
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.tasks import task
 from django.utils.formats import date_format
@@ -19,6 +20,7 @@ from members.mail import after_commit, send_or_retry
 from .emails import build_email, invitation_part
 from .mail_tasks import BOOKER, MANAGERS
 from .models import Booking, Series
+from .recurrence import Planned
 
 
 def _when(local: dt.datetime) -> str:
@@ -51,6 +53,64 @@ def series_term_ask(series: Series) -> None:
         audience=BOOKER,
         booked_ids=[],
         skipped=[],
+    )
+
+
+def series_ended_unconfirmed(series: Series, released: list[Planned]) -> None:
+    """Called with the series locked, as it ends unconfirmed (bookings/series_terms.py): the
+    organiser is told which dates were released and how to book them again, and the venue's
+    managers get one email saying the same."""
+    common = {
+        "series_id": series.pk,
+        "released": [_when(one.local_start) for one in released],
+        "again": _again_query(released),
+    }
+    after_commit(send_series_ended_email, audience=BOOKER, **common)
+    after_commit(send_series_ended_email, audience=MANAGERS, **common)
+
+
+def _again_query(released: list[Planned]) -> str:
+    """?start=…&end=… of the first released date, to pre-fill the Repeat form with it."""
+    first = next((one for one in released if one.ends_at is not None), None)
+    if first is None or first.ends_at is None:
+        return ""
+    end = first.ends_at.astimezone(first.local_start.tzinfo)
+    return "?" + urlencode(
+        {"start": f"{first.local_start:%Y-%m-%dT%H:%M}", "end": f"{end:%Y-%m-%dT%H:%M}"}
+    )
+
+
+@task
+def send_series_ended_email(
+    *, series_id: int, audience: str, released: list[str], again: str, attempt: int = 1
+) -> None:
+    """bookings/email/series_ended_unconfirmed(_managers).txt: the series ended because its
+    next term was not confirmed; `released` are that term's dates, as the venue's wall clock."""
+    series = (
+        Series.objects.select_related("space__venue", "booker", "organisation")
+        .filter(pk=series_id)
+        .first()
+    )
+    if series is None:
+        return
+    if audience == MANAGERS:
+        to = list(permissions.managers_of(series.space.venue).values_list("email", flat=True))
+        template = "series_ended_unconfirmed_managers"
+    else:
+        to, template = [series.booker.email], "series_ended_unconfirmed"
+    if not to:
+        return
+    context = {"series": series, "released": released, "again": again}
+    send_or_retry(
+        build_email(to=to, template=template, context=context),
+        retry=send_series_ended_email,
+        kwargs={
+            "series_id": series_id,
+            "audience": audience,
+            "released": released,
+            "again": again,
+        },
+        attempt=attempt,
     )
 
 

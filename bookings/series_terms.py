@@ -7,8 +7,9 @@ booked: the organiser (the series' booker) is emailed once a link to confirm it,
 deadline (`Series.confirm_by`: the start of the next block, and at least a week from the ask).
 "Keep these dates" moves `confirmed_until` on by one term and books what the horizon reaches at
 once; "Stop the series" ends it. Unanswered by the deadline, the series ends with the confirmed
-block: the next block's dates are not held meanwhile, so nothing needs releasing, and dates
-already booked stay booked (cancel them as any series' dates). Every change runs with the
+block: the next block's dates were not held meanwhile, and dates already booked stay booked
+(cancel them as any series' dates); the organiser and the venue's managers are emailed once
+which dates the series let go and how to book them again. Every change runs with the
 series' row locked; extend_series takes it `skip_locked`, so each step happens once.
 """
 
@@ -58,15 +59,28 @@ def term_reach(series: Series, reach: dt.datetime, *, now: dt.datetime) -> dt.da
     if series.reconfirm_every is None or series.confirmed_until is None:
         return reach
     if series.confirm_by is not None and now >= series.confirm_by:
+        released = _released(series, now=now)
         series.tried_until = None
         series.confirm_by = None
         series.save(update_fields=["tried_until", "confirm_by"])
+        # Once: the series is never extended again (no tried_until), so never seen here again.
+        series_mail.series_ended_unconfirmed(series, released)
         return None
     if reach > series.confirmed_until and series.confirm_by is None and next_block(series):
         series.confirm_by = max(series.confirmed_until, now + LEAST_NOTICE)
         series.save(update_fields=["confirm_by"])
         series_mail.series_term_ask(series)
     return min(reach, series.confirmed_until)
+
+
+def _released(series: Series, *, now: dt.datetime) -> list[Planned]:
+    """The next term's dates still to come that the series does not hold: those its end lets go."""
+    own = {b.local_starts_at.date() for b in series.bookings.active().select_related("space")}
+    return [
+        one
+        for one in next_block(series)
+        if one.starts_at is not None and one.starts_at > now and one.local_start.date() not in own
+    ]
 
 
 def next_block(series: Series) -> list[Planned]:

@@ -2,8 +2,10 @@
 
 import datetime as dt
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from bookings.models import Series
@@ -87,6 +89,46 @@ def test_unanswered_by_the_deadline_the_series_ends_with_the_confirmed_block(ter
     assert _dates(termly) == TUESDAYS[:7]
     with pytest.raises(BookingError, match="not waiting"):
         answer_term(series=termly, keep=True, now=deadline + timedelta(days=1))
+
+
+def test_a_series_ending_unconfirmed_tells_the_organiser_and_the_managers_once(
+    termly, manager, mailoutbox, django_capture_on_commit_callbacks, time_machine
+):
+    _ask(termly)
+    deadline = _fresh(termly).confirm_by
+    mailoutbox.clear()
+    time_machine.move_to(deadline + timedelta(hours=1), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("extend_series", stdout=StringIO())
+    ended = [m for m in mailoutbox if "has ended" in m.subject]
+    assert sorted(m.to for m in ended) == [["freelancer@example.org"], ["manager@example.org"]]
+    organiser = next(m for m in ended if m.to == ["freelancer@example.org"])
+    # The next term's dates still to come (23 Feb, 2 and 9 Mar), not those already booked.
+    assert "Released (3 dates):" in organiser.body
+    for day in ("Tue 23 Feb 2027, 10:00", "Tue 2 Mar 2027, 10:00", "Tue 9 Mar 2027, 10:00"):
+        assert day in organiser.body
+    assert "Tue 16 Feb 2027" not in organiser.body
+    again = reverse("bookings:repeat", args=[termly.space.venue.slug, termly.space.slug])
+    assert f"{again}?start=2027-02-23T10%3A00&end=2027-02-23T12%3A00" in organiser.body
+    managers = next(m for m in ended if m.to == ["manager@example.org"])
+    assert "Fay Freelancer did not confirm the next dates" in managers.body
+    assert "Released (3 dates):" in managers.body
+    # The command run again, and again a week later: the series has ended, nothing is sent.
+    for later in (timedelta(hours=2), timedelta(days=8)):
+        time_machine.move_to(deadline + later, tick=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("extend_series", stdout=StringIO())
+    assert len([m for m in mailoutbox if "has ended" in m.subject]) == 2
+
+
+def test_a_series_the_organiser_stops_sends_no_ended_email(
+    termly, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    _ask(termly)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_term(series=termly, keep=False, now=ASKED)
+        extend_series(now=ASKED + timedelta(days=30))
+    assert not [m for m in mailoutbox if "has ended" in m.subject]
 
 
 def test_stopping_ends_the_series(termly):

@@ -13,6 +13,7 @@ from bookings import emails
 from bookings.checkin import release_no_shows
 from bookings.expiry import expire_requests
 from bookings.models import Series
+from bookings.recurrence import planned_dates
 from bookings.reminders import remind_managers, send_reminders
 from bookings.series import (
     Scope,
@@ -23,7 +24,7 @@ from bookings.series import (
     preview_series,
 )
 from bookings.series_edit import Change, change_series
-from bookings.series_mail import series_term_ask
+from bookings.series_mail import series_ended_unconfirmed, series_term_ask
 from bookings.services import (
     approve_booking,
     cancel_booking,
@@ -139,6 +140,8 @@ def test_every_booking_email_is_plain_text_and_links_to_site_url(
             reconfirm_every=4, confirm_by=NOW + timedelta(days=7)
         )
         series_term_ask(choir)
+        # Unanswered by the deadline: the organiser and the managers are told what was let go.
+        series_ended_unconfirmed(choir, planned_dates(choir)[1:])
         # A series changed by its booker: one email each way.
         expected = preview_series(series=weekly(), now=NOW).fingerprint()
         again = book_series(series=weekly(), expected=expected, now=NOW).series
