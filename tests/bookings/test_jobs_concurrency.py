@@ -23,9 +23,9 @@ MACHINES = 6
 THURSDAY = datetime(2027, 1, 7, 9, tzinfo=UTC)
 
 
-def at_once(job) -> list:
-    """Run `job()` on MACHINES threads released together; what each returned."""
-    barrier = threading.Barrier(MACHINES)
+def at_once(job, *, machines: int = MACHINES) -> list:
+    """Run `job()` on `machines` threads released together; what each returned."""
+    barrier = threading.Barrier(machines)
     results: list = []
     crashed: list[BaseException] = []
     lock = threading.Lock()
@@ -42,7 +42,7 @@ def at_once(job) -> list:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=machine) for _ in range(MACHINES)]
+    threads = [threading.Thread(target=machine) for _ in range(machines)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,6 +1,7 @@
 """A series re-confirmed each term: the next block waits for the organiser's answer."""
 
 import datetime as dt
+import threading
 from datetime import timedelta
 from io import StringIO
 
@@ -15,6 +16,7 @@ from bookings.series_terms import answer_term, next_block_states, set_reconfirm
 from tests.conftest import NOW
 from tests.factories import BookingFactory
 
+from .test_jobs_concurrency import at_once
 from .test_series_extend import TUESDAYS, _book, _dates
 
 
@@ -215,3 +217,62 @@ def test_a_series_split_by_a_change_keeps_its_term(termly, member):
     old = _fresh(termly)
     assert (rest.reconfirm_every, rest.confirmed_until) == (4, old.confirmed_until)
     assert rest.confirm_by == old.confirm_by is not None
+
+
+def _each_date_once(series: Series) -> None:
+    dates = _dates(series)
+    assert len(dates) == len(set(dates)), dates
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_book_the_confirmed_block_once_and_ask_once(termly, mailoutbox):
+    extend_series(now=NOW + timedelta(days=14))
+    mailoutbox.clear()
+    results = at_once(lambda: extend_series(now=ASKED), machines=2)
+    assert sorted(len(added) for added in results) == [0, 2]  # one run books, the other skips
+    _each_date_once(termly)
+    assert _dates(termly) == TUESDAYS[:7]
+    series = _fresh(termly)
+    assert series.confirm_by == series.confirmed_until
+    assert len([m for m in mailoutbox if "confirm the next dates" in m.subject]) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_keeping_while_two_runs_extend_books_the_next_block_once(termly, mailoutbox):
+    _ask(termly)
+    kept_at = ASKED + timedelta(days=2)
+
+    turns, lock = iter(range(3)), threading.Lock()
+
+    def keep_or_extend() -> int:
+        """The organiser keeps the next term on one thread; two cron runs on the others."""
+        with lock:
+            turn = next(turns)
+        if turn == 0:
+            return answer_term(series=termly, keep=True, now=kept_at)
+        return len(extend_series(now=kept_at))
+
+    results = at_once(keep_or_extend, machines=3)
+    assert sum(results) == 2  # 23 Feb and 2 Mar, by whichever got the series first
+    _each_date_once(termly)
+    assert _dates(termly) == TUESDAYS[:9]
+    assert _fresh(termly).confirmed_until == termly.confirmed_until + timedelta(weeks=4)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_after_the_deadline_end_the_series_with_one_email_each(
+    termly, manager, mailoutbox
+):
+    _ask(termly)
+    deadline = _fresh(termly).confirm_by
+    mailoutbox.clear()
+    results = at_once(lambda: extend_series(now=deadline + timedelta(hours=1)), machines=2)
+    assert results == [[], []]
+    _each_date_once(termly)
+    assert _dates(termly) == TUESDAYS[:7]
+    assert _fresh(termly).tried_until is None
+    ended = sorted(m.to[0] for m in mailoutbox if "has ended" in m.subject)
+    assert ended == ["freelancer@example.org", "manager@example.org"]
