@@ -39,6 +39,22 @@ class Known:
         if booking.is_active and booking.space_id in self.holds:
             self.holds[booking.space_id].append((booking.starts_at, booking.blocked_until))
 
+    def drop(self, booking: Booking) -> None:
+        """`booking`, prefetched as a hold, no longer holds its time (declined under the lock)."""
+        held = self.holds.get(booking.space_id)
+        if held is not None and (booking.starts_at, booking.blocked_until) in held:
+            held.remove((booking.starts_at, booking.blocked_until))
+
+    def without(self, booking: Booking) -> "Known":
+        """The same, but for `booking`'s own hold: to check it against everything else."""
+        others = Known(
+            self.open,
+            self.holds_span,
+            {**self.holds, booking.space_id: list(self.holds.get(booking.space_id, []))},
+        )
+        others.drop(booking)
+        return others
+
 
 def prefetch(spaces: list[Space], span: Interval) -> Known:
     """Opening hours, closures, unavailability and active holds of `spaces` around `span`: 5 queries."""

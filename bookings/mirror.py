@@ -49,6 +49,15 @@ def drop_event(booking: Booking) -> None:
         booking.event = None
 
 
+def drop_events(bookings: list[Booking]) -> None:
+    """drop_event for many bookings at once (a series' declined dates)."""
+    ids = [booking.event_id for booking in bookings if booking.event_id]
+    if ids:
+        Event.objects.filter(pk__in=ids).delete()
+    for booking in bookings:
+        booking.event = None
+
+
 def update_event(booking: Booking) -> None:
     """Bring an active booking's event in step after a move or an edit (its space may have changed)."""
     if booking.event_id is None:

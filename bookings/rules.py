@@ -217,6 +217,41 @@ def check_free(
         )
 
 
+def check_approvable(
+    *, booking: Booking, space: Space, now: datetime, known: Known | None = None
+) -> None:
+    """Raise BookingError unless the pending `booking` may be confirmed now, `space` (its space)
+    locked: it has not started, and it still fits the space's rules, hours and closures and the
+    time held by others, with the buffer it already holds. The notice and horizon are not measured
+    again: they were the member's to meet when asking. `known` (bookings.batch) must leave out
+    the booking's own hold."""
+    if booking.starts_at <= now:
+        raise BookingError(_("This request's start has passed; it can only be declined."))
+    try:
+        check_rules(
+            space=space,
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            attendees=booking.attendees,
+            now=now,
+            notice_and_horizon=False,
+            known=known.open if known is not None else None,
+        )
+        check_free(
+            space=space,
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            exclude_booking_id=None if known is not None else booking.pk,
+            buffer=booking.blocked_until - booking.ends_at,
+            known=known,
+        )
+    except BookingError as exc:
+        raise BookingError(
+            _("This request can no longer be approved. %(why)s Decline it to tell the booker.")
+            % {"why": exc.message}
+        ) from exc
+
+
 def check_one_seat_each(
     *,
     space: Space,

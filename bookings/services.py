@@ -24,6 +24,7 @@ from .models import Booking, Series
 from .reminders import REMIND_AHEAD
 from .rules import (
     BookingError,
+    check_approvable,
     check_attendees,
     check_free,
     check_one_seat_each,
@@ -250,32 +251,9 @@ def approve_booking(
     the manager can decline instead.
     """
     booking, now = _decide(booking=booking, by=by, now=now, reason=reason)
-    if booking.starts_at <= now:
-        raise BookingError(_("This request's start has passed; it can only be declined."))
     # The booking row is locked first, then the space: the same order as an UPDATE of a booking
     # under migration 0003's trigger, so the two never wait on each other in a circle.
-    space = _lock_space(booking.space)
-    try:
-        check_rules(
-            space=space,
-            starts_at=booking.starts_at,
-            ends_at=booking.ends_at,
-            attendees=booking.attendees,
-            now=now,
-            notice_and_horizon=False,
-        )
-        check_free(
-            space=space,
-            starts_at=booking.starts_at,
-            ends_at=booking.ends_at,
-            exclude_booking_id=booking.pk,
-            buffer=booking.blocked_until - booking.ends_at,
-        )
-    except BookingError as exc:
-        raise BookingError(
-            _("This request can no longer be approved. %(why)s Decline it to tell the booker.")
-            % {"why": exc.message}
-        ) from exc
+    check_approvable(booking=booking, space=_lock_space(booking.space), now=now)
     booking.status = Booking.Status.CONFIRMED
     booking.save()
     notifications.booking_approved(booking)
