@@ -26,7 +26,7 @@ from bookings.models import Booking
 from feeds.services import create_feed_token
 from tests.factories import DeskPoolFactory, MemberFactory, SpaceFactory, VenueFactory
 from tests.live import pages
-from tests.live.visitors import Visitor
+from tests.live.visitors import Visitor, hammer
 
 pytestmark = pytest.mark.postgres
 
@@ -343,3 +343,34 @@ def test_a_soak_of_concurrent_members_loses_nothing_double_books_nothing_and_nev
     assert not Booking.objects.filter(title__in=refused).exists()
     booked = [title for client in clients for title in client.booked_titles]
     assert len(booked) == len(set(booked)) == len(rows)
+
+
+@pytest.mark.parametrize("space_name, winners", [("room", 1), ("pool", POOL_SEATS)])
+def test_twenty_members_pressing_book_at_once_through_the_pages_get_exactly_the_free_places(
+    app_server, scene, space_name, winners
+):
+    """The race of tests/bookings/test_concurrency.py, through HTTP and four worker processes:
+    everyone has seen the price on the check step; all press "Book" at the same moment."""
+    space = scene["rooms"][0] if space_name == "room" else scene["pool"]
+    space_path = f"/venues/{scene['venue'].slug}/{space.slug}/"
+    day = scene["days"][0]
+    racers = [Visitor.logged_in(app_server.base_url, member) for member in scene["members"]]
+    racers += [
+        Visitor.logged_in(app_server.base_url, MemberFactory()) for _ in range(20 - len(racers))
+    ]
+    racers = racers[:20]
+    for visitor in racers:
+        assert visitor.get(f"{space_path}book/").status == 200  # the form, and a CSRF token
+
+    outcomes = hammer(
+        20,
+        lambda n: pages.book(racers[n], space_path, day, time(10), time(12), f"Race {n}"),
+    )
+
+    kinds = Counter(outcome.kind for outcome in outcomes)
+    assert kinds == {"done": winners, "refused": 20 - winners}
+    assert Booking.objects.filter(space=space, status__in=ACTIVE).count() == winners
+    assert {o.booking_id for o in outcomes if o.kind == "done"} == set(
+        Booking.objects.filter(space=space).values_list("pk", flat=True)
+    )
+    assert app_server.tracebacks() == []
