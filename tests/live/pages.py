@@ -15,6 +15,8 @@ from tests.live.visitors import Response, Visitor
 BOOKING_PATH = re.compile(r"^/bookings/(\d+)/$")
 ERROR_ITEM = re.compile(r'<ul class="errorlist[^"]*"[^>]*>\s*<li>(.*?)</li>', re.S)
 SHOWN_PRICE = re.compile(r'name="shown_price" value="([^"]*)"')
+MESSAGE = re.compile(r'<p class="message message-(\w+)">(.*?)</p>', re.S)
+REQUEST_TICK = re.compile(r'name="selected" value="(\d+)"')
 
 
 @dataclass
@@ -113,15 +115,50 @@ def move(
     return Outcome("other", responses=[response])
 
 
+def said(response: Response) -> list[tuple[str, str]]:
+    """The messages a page shows (level, text): what the last action said."""
+    return [(level, html.unescape(text).strip()) for level, text in MESSAGE.findall(response.text)]
+
+
+def _followed(visitor: Visitor, posted: Response, done: str, pk: int) -> Outcome:
+    """After a POST that redirects back with a message: "done" if it says `done`, "refused"
+    with the error it shows, else "other"."""
+    if posted.status != 302:
+        return Outcome("other", responses=[posted])
+    page = visitor.get(posted.location)
+    messages = said(page) if page.status == 200 else []
+    if any(level == "success" and text.startswith(done) for level, text in messages):
+        return Outcome("done", booking_id=pk, responses=[posted, page])
+    errors = [text for level, text in messages if level == "error"]
+    if errors:
+        return Outcome("refused", booking_id=pk, message=errors[0], responses=[posted, page])
+    return Outcome("other", responses=[posted, page])
+
+
 def cancel(visitor: Visitor, pk: int) -> Outcome:
     """Cancel from the booking's page, then read the page it goes back to for what it said."""
     posted = visitor.post(f"/bookings/{pk}/cancel/", {"reason": ""})
     if booking_id(posted) != pk:
         return Outcome("other", responses=[posted])
-    page = visitor.get(f"/bookings/{pk}/")
-    if page.status == 200 and "Cancelled: " in page.text:
-        return Outcome("done", booking_id=pk, responses=[posted, page])
-    return Outcome("other", responses=[posted, page])
+    return _followed(visitor, posted, "Cancelled: ", pk)
+
+
+def pending_requests(visitor: Visitor) -> Outcome:
+    """The manager's requests page; `message` holds the ids waiting, comma-separated."""
+    page = visitor.get("/manage/requests/")
+    if page.status != 200 or "Booking requests" not in page.text:
+        return Outcome("other", responses=[page])
+    ids = ",".join(REQUEST_TICK.findall(page.text))
+    return Outcome("done", message=ids, responses=[page])
+
+
+def decide(visitor: Visitor, pk: int, *, approve: bool) -> Outcome:
+    """Approve, or decline with a reason, one request, then read what the page said."""
+    if approve:
+        posted = visitor.post(f"/manage/requests/{pk}/approve/", {})
+        return _followed(visitor, posted, "Approved: ", pk)
+    posted = visitor.post(f"/manage/requests/{pk}/decline/", {"reason": "The hall is taken."})
+    return _followed(visitor, posted, "Declined: ", pk)
 
 
 def read(visitor: Visitor, path: str, expect: str) -> Outcome:
