@@ -351,7 +351,8 @@ def test_a_soak_of_concurrent_members_loses_nothing_double_books_nothing_and_nev
     assert app_server.tracebacks() == []
     # Clashes really happened, on the rooms and on the pool, and some bookings went through.
     assert outcomes[("book", "done")] > 0 and outcomes[("move", "done")] > 0
-    assert outcomes[("cancel", "done")] > 0 and outcomes[("approve", "done")] > 0
+    assert outcomes[("cancel", "done")] > 0
+    assert outcomes[("approve", "done")] + outcomes[("decline", "done")] > 0
     assert any("is already booked then" in message for message in refusals)
     assert any(f"All {POOL_SEATS} desks of Desks" in message for message in refusals)
 
