@@ -75,6 +75,9 @@ class AppServer:
             "--timeout=60",
             "--graceful-timeout=5",
             f"--access-logfile={self.access_log}",
+            # Status, time spent in the worker (microseconds) and method: no paths, which would
+            # write feed tokens into the log (feeds.logging keeps them out of Django's).
+            "--access-logformat=%(s)s %(D)s %(m)s",
             "--error-logfile=-",
         ]
         environment = {**os.environ, **self.env, "SITE_URL": self.base_url}
@@ -150,6 +153,17 @@ class AppServer:
             return []
         text = self.error_log.read_text(errors="replace")
         return ["Traceback" + chunk.split("\n\n", 1)[0] for chunk in text.split("Traceback")[1:]]
+
+    def service_times(self) -> list[tuple[int, float]]:
+        """(status, seconds in the worker) of every request answered so far, from the access log:
+        beside the clients' own timings, it tells queueing (waiting for a free worker) apart."""
+        if not self.access_log.exists():
+            return []
+        answered = []
+        for line in self.access_log.read_text().splitlines():
+            status, micros, _method = line.split(" ", 2)
+            answered.append((int(status), int(micros) / 1_000_000))
+        return answered
 
     def __enter__(self) -> "AppServer":
         return self.start()

@@ -299,6 +299,7 @@ def test_a_soak_of_concurrent_members_loses_nothing_double_books_nothing_and_nev
         except BaseException as error:  # noqa: BLE001 - reported below
             failures.append(error)
 
+    answered_before = len(app_server.service_times())
     started = clock.monotonic()
     deadline = started + SECONDS
     threads = [
@@ -329,6 +330,12 @@ def test_a_soak_of_concurrent_members_loses_nothing_double_books_nothing_and_nev
         f"from {CLIENTS} members and two managers on {app_server.workers} gunicorn workers; "
         f"p50 {percentile(seconds, 0.5) * 1000:.0f} ms, p95 {percentile(seconds, 0.95) * 1000:.0f} ms, "
         f"max {max(seconds) * 1000:.0f} ms"
+    )
+    in_worker = [took for _status, took in app_server.service_times()[answered_before:]]
+    live_report.append(
+        f"soak: time in the worker (gunicorn's access log, {len(in_worker)} requests): "
+        f"p50 {percentile(in_worker, 0.5) * 1000:.0f} ms, "
+        f"p95 {percentile(in_worker, 0.95) * 1000:.0f} ms; the rest is waiting for a free worker"
     )
     live_report.append(f"soak: statuses {dict(sorted(statuses.items()))}")
     live_report.append(
