@@ -163,7 +163,9 @@ class SpaceAdminForm(forms.ModelForm):
             # The admin validates and saves in one transaction: the lock taken here holds until
             # save_space has written, so no booking can take a seat in between.
             stored = (
-                Space.objects.select_for_update().select_related("venue").get(pk=self.instance.pk)
+                Space.objects.select_for_update(of=("self",))
+                .select_related("venue")
+                .get(pk=self.instance.pk)
             )
             if seats < stored.seats:
                 refusal = seats_refusal(space=stored, seats=seats, now=timezone.now())

@@ -21,7 +21,11 @@ def change_booking_notes(
 ) -> Booking:
     """Set a booking's set-up notes and public-title flag: the booker and the venue's managers
     may (as for its details). The booking row is locked; an unchanged booking is not written."""
-    booking = Booking.objects.select_for_update().select_related("space__venue").get(pk=booking.pk)
+    booking = (
+        Booking.objects.select_for_update(of=("self",))  # not its space or venue: see services
+        .select_related("space__venue")
+        .get(pk=booking.pk)
+    )
     if not permissions.may_see_booking(by, booking):
         raise BookingError(_("Only the booker or a venue manager can change this booking."))
     setup_notes = setup_notes.strip()

@@ -69,7 +69,7 @@ def _lock_fund(
     """The fund row, locked (members of one group booking different rooms queue here), if it
     may pay for this booking: the venue's, the booking's organisation's, valid on its dates."""
     locked = (
-        CommunityFund.objects.select_for_update()
+        CommunityFund.objects.select_for_update(of=("self",))  # the fund's row, not the venue's
         .select_related("organisation", "venue")
         .filter(pk=fund.pk)
         .first()

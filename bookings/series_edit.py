@@ -184,7 +184,9 @@ def _try_change(
     if change.duration <= dt.timedelta(0):
         raise BookingError(_("The booking must end after it starts."), field="ends_at")
     series = (
-        Series.objects.select_for_update().select_related("space__venue").get(pk=booking.series_id)
+        Series.objects.select_for_update(of=("self",))
+        .select_related("space__venue")
+        .get(pk=booking.series_id)
     )
     planned = {one.local_start.date(): one for one in recurrence.planned_dates(series)}
     occurrences = Booking.objects.filter(series=series).select_related("space__venue", "booker")

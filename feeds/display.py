@@ -45,7 +45,9 @@ def revoke_display_link(
     refusal = permissions.display_link_refusal(by, link.venue)
     if refusal:
         raise DisplayError(refusal)
-    link = DisplayLink.objects.select_for_update().select_related("venue").get(pk=link.pk)
+    link = (
+        DisplayLink.objects.select_for_update(of=("self",)).select_related("venue").get(pk=link.pk)
+    )
     if link.revoked_at is not None:
         raise DisplayError(_("That display link was already revoked."))
     link.revoked_at = now or timezone.now()

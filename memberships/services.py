@@ -100,7 +100,7 @@ def grant_membership(
     The plan row is locked first, so two grants of one plan to one holder queue and the second
     sees the first: overlapping memberships of one plan are refused.
     """
-    plan = Plan.objects.select_for_update().select_related("venue").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("venue").get(pk=plan.pk)
     if (member is None) == (organisation is None):
         raise MembershipError(_("A membership is held by one member or one organisation."))
     if not plan.is_active:
@@ -136,7 +136,9 @@ def end_membership(*, membership: Membership, ends_on: date) -> Membership:
     """End `membership` on `ends_on` (its last day). Refused while active bookings after that
     day use it: they are cancelled or moved first."""
     membership = (
-        Membership.objects.select_for_update().select_related("plan__venue").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("plan__venue")
+        .get(pk=membership.pk)
     )
     if ends_on < membership.starts_on:
         raise MembershipError(_("A membership must end on or after its start."), field="ends_on")

@@ -290,3 +290,27 @@ def test_six_wrong_passwords_lock_the_account_but_a_reset_by_email_lets_its_owne
         )
         assert response.status_code == 302
         assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@override_settings(
+    ACCOUNT_RATE_LIMITS=settings.COMMONSHARE_RATE_LIMITS, ALLOWED_HOSTS=["book.example.org"]
+)
+def test_changing_the_port_in_the_host_header_does_not_buy_more_guesses(client, member):
+    """Django accepts any port in Host; the account's failed-login count must not depend on it
+    (allauth keyed it by host and port: two app servers, or a guesser, kept separate counts)."""
+    verified(member)
+    for port in range(8001, 8007):
+        response = client.post(
+            "/accounts/login/",
+            {"login": member.email, "password": "wrong"},
+            HTTP_HOST=f"book.example.org:{port}",
+        )
+        assert response.status_code == 200
+    assert TOO_MANY in response.text
+    response = client.post(
+        "/accounts/login/",
+        {"login": member.email, "password": PASSWORD},
+        HTTP_HOST="book.example.org",
+    )
+    assert TOO_MANY in response.text
+    assert "_auth_user_id" not in client.session
