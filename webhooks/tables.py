@@ -31,7 +31,6 @@ class EndpointsTable(tables.Table):
         order_by = ("-created_at",)
         empty_text = _("No webhooks yet.")
         attrs = {"class": "webhooks-table"}
-        row_attrs = {"class": lambda record: "" if record.active else "booking-cancelled"}
 
     def render_events(self, value) -> str:
         return "; ".join(str(KIND_LABELS.get(kind, kind)) for kind in value)
@@ -81,6 +80,8 @@ class DeliveriesTable(tables.Table):
             return str(
                 _("Next try %(when)s") % {"when": _local(record.next_attempt_at, self.venue)}
             )
+        if record.status == WebhookDelivery.Status.FAILED:
+            return str(_("Gave up after %(n)d attempts") % {"n": record.attempts})
         return str(record.get_status_display())
 
     def render_last_answer(self, value, record: WebhookDelivery) -> str:
