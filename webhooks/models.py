@@ -52,7 +52,8 @@ class WebhookEndpoint(models.Model):
         return f"{self.url} ({self.venue})"
 
     def wants(self, kind: str) -> bool:
-        return self.active and kind in self.events and kind in KINDS
+        """Is `kind` one of the events chosen? (A paused endpoint still wants them: they wait.)"""
+        return kind in self.events and kind in KINDS
 
 
 class WebhookDelivery(models.Model):

@@ -77,8 +77,8 @@ def add_endpoint(*, venue: Venue, by: Member, url: str, events: Iterable[str]) -
 
 @transaction.atomic
 def set_endpoint_active(*, endpoint: WebhookEndpoint, by: Member, active: bool) -> WebhookEndpoint:
-    """Pause an endpoint (its events wait, none is lost) or resume it (what waited is sent by
-    the next `send_webhooks` run, oldest first)."""
+    """Pause an endpoint (its events are recorded and wait, none is lost) or resume it (what
+    waited is sent by the next `send_webhooks` run, oldest first)."""
     _refuse_unless_manager(by, endpoint.venue)
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     endpoint.active = active
@@ -117,12 +117,13 @@ def record_event(
     series_id: int | None = None,
     detail: dict,
 ) -> list[WebhookDelivery]:
-    """One pending delivery of the event for each active endpoint of the venue that wants it, all
-    with one event id, each sent by a task once they are saved. Called once the booking's
-    transaction has committed (bookings.events), so the payload is the booking as committed."""
+    """One pending delivery of the event for each endpoint of the venue that wants it, all with
+    one event id, each sent by a task once they are saved (a paused endpoint's wait for it to be
+    resumed). Called once the booking's transaction has committed (bookings.events), so the
+    payload is the booking as committed."""
     endpoints = [
         endpoint
-        for endpoint in WebhookEndpoint.objects.filter(venue_id=venue_id, active=True)
+        for endpoint in WebhookEndpoint.objects.filter(venue_id=venue_id)
         if endpoint.wants(kind)
     ]
     if not endpoints:
@@ -155,5 +156,6 @@ def record_event(
             for endpoint in endpoints
         )
         for delivery in deliveries:
-            after_commit(deliver_webhook, delivery_id=delivery.pk)
+            if delivery.endpoint.active:
+                after_commit(deliver_webhook, delivery_id=delivery.pk)
     return deliveries

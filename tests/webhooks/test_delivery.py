@@ -331,19 +331,33 @@ def test_a_delivery_claimed_by_another_sender_is_not_posted_twice(
     assert len(receiver.received) == 2
 
 
-def test_an_endpoint_gets_only_the_events_it_chose_and_nothing_while_paused(
-    endpoint, receiver, room, member, manager, django_capture_on_commit_callbacks
+def test_an_endpoint_gets_only_the_events_it_chose(
+    endpoint, receiver, room, member, django_capture_on_commit_callbacks
 ):
     endpoint.events = ["booking.cancelled"]
     endpoint.save()
     with django_capture_on_commit_callbacks(execute=True):
         booking = _book(room, member)
-    assert receiver.received == []
+    assert receiver.received == [] and not WebhookDelivery.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_booking(booking=booking, by=member, now=NOW)
+    assert receiver.kinds() == ["booking.cancelled"]
+
+
+def test_events_while_an_endpoint_is_paused_wait_and_are_sent_once_it_resumes(
+    endpoint, receiver, room, member, django_capture_on_commit_callbacks
+):
     endpoint.active = False
     endpoint.save()
     with django_capture_on_commit_callbacks(execute=True):
-        cancel_booking(booking=booking, by=member, now=NOW)
-    assert receiver.received == [] and not WebhookDelivery.objects.exists()
+        _book(room, member)
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.received == [] and delivery.status == "pending"
+    assert send_due(now=delivery.next_attempt_at) == []
+    endpoint.active = True
+    endpoint.save()
+    [sent] = send_due(now=delivery.next_attempt_at)
+    assert sent.status == "delivered" and receiver.kinds() == ["booking.created"]
 
 
 def test_events_waiting_when_an_endpoint_is_paused_are_sent_once_it_resumes(
