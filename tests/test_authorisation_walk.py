@@ -150,7 +150,7 @@ def scene(db) -> Scene:
         created_by=people["manager"],
     )
     WebhookDelivery.objects.create(
-        endpoint=hook, kind="booking.created", payload={}, created_at=start, next_attempt_at=start
+        endpoint=hook, kind="booking.created", payload={}, created_at=start, status="failed"
     )
     OpeningException.objects.create(venue=venue, date=start.date(), note="Bank holiday")
     plan = PlanFactory(venue=venue, name="Community group")
@@ -263,6 +263,10 @@ def of_display_token(scene: Scene) -> dict:
 
 def of_webhook(scene: Scene) -> dict:
     return {"venue_slug": scene.venue.slug, "pk": WebhookEndpoint.objects.get().pk}
+
+
+def of_delivery(scene: Scene) -> dict:
+    return {**of_webhook(scene), "delivery_pk": WebhookDelivery.objects.get().pk}
 
 
 def of_manager(scene: Scene) -> dict:
@@ -393,6 +397,7 @@ WALK.update(
         "webhooks:resume": (of_webhook, POST_ONLY_SIGNED_IN),
         "webhooks:delete": (of_webhook, POST_ONLY_SIGNED_IN),
         "webhooks:deliveries": (of_webhook, MANAGERS),
+        "webhooks:send_again": (of_delivery, POST_ONLY_SIGNED_IN),
         "feeds:revoke_display": (of_display_link, POST_ONLY_SIGNED_IN),
         "feeds:today": (of_display_token, PUBLIC),
         "bookings:venue_day_sheet": (of_venue, MANAGERS),
@@ -491,6 +496,7 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
         "webhooks:pause": of_webhook,
         "webhooks:resume": of_webhook,
         "webhooks:delete": of_webhook,
+        "webhooks:send_again": of_delivery,
         "bookings:series_term": of_series,
     }
     if role != "booker":
@@ -556,7 +562,7 @@ def snapshot(scene: Scene) -> tuple:
         list(WaitlistEntry.objects.values_list("pk", "state", "booking_id")),
         list(DisplayLink.objects.values_list("pk", "name", "revoked_at")),
         list(WebhookEndpoint.objects.values_list("pk", "url", "active", "secret")),
-        WebhookDelivery.objects.count(),
+        list(WebhookDelivery.objects.values_list("pk", "status", "attempts")),
     )
 
 

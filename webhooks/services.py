@@ -93,6 +93,22 @@ def delete_endpoint(*, endpoint: WebhookEndpoint, by: Member) -> None:
     endpoint.delete()
 
 
+@transaction.atomic
+def send_again(*, delivery: WebhookDelivery, by: Member) -> WebhookDelivery:
+    """A delivery that was given up on is tried again from now, with the same event id and
+    body, on the same schedule (its attempts counted afresh); only a failed one."""
+    _refuse_unless_manager(by, delivery.endpoint.venue)
+    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != WebhookDelivery.Status.FAILED:
+        raise WebhookError(_("Only a delivery that was given up on can be sent again."))
+    delivery.status = WebhookDelivery.Status.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    after_commit(deliver_webhook, delivery_id=delivery.pk)
+    return delivery
+
+
 def _subject(
     *, booking_id: int | None, series_id: int | None
 ) -> tuple[Booking | None, Series | None]:

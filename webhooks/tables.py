@@ -59,6 +59,10 @@ class DeliveriesTable(tables.Table):
         empty_values=(),
     )
 
+    again = tables.TemplateColumn(
+        template_name="webhooks/_send_again.html", verbose_name=_("Action"), orderable=False
+    )
+
     class Meta:
         model = WebhookDelivery
         fields = ("created_at", "kind", "event_id", "attempts", "status")

@@ -13,4 +13,9 @@ urlpatterns = [
         views.deliveries,
         name="deliveries",
     ),
+    path(
+        "manage/venues/<slug:venue_slug>/webhooks/<int:pk>/log/<int:delivery_pk>/send-again/",
+        views.send_again_view,
+        name="send_again",
+    ),
 ]

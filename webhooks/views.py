@@ -13,7 +13,13 @@ from spaces.views import managed_venue
 
 from .forms import EndpointForm
 from .models import WebhookEndpoint
-from .services import WebhookError, add_endpoint, delete_endpoint, set_endpoint_active
+from .services import (
+    WebhookError,
+    add_endpoint,
+    delete_endpoint,
+    send_again,
+    set_endpoint_active,
+)
 from .tables import DeliveriesTable, EndpointsTable
 
 
@@ -100,6 +106,27 @@ def delete(request: AuthenticatedHttpRequest, venue_slug: str, pk: int) -> HttpR
     else:
         messages.success(request, _("%(url)s deleted, with its log.") % {"url": endpoint.url})
     return redirect("webhooks:endpoints", venue_slug=venue.slug)
+
+
+@login_required
+@require_POST
+def send_again_view(
+    request: AuthenticatedHttpRequest, venue_slug: str, pk: int, delivery_pk: int
+) -> HttpResponse:
+    venue = managed_venue(request, venue_slug)
+    endpoint = _endpoint(venue, pk)
+    delivery = get_object_or_404(
+        endpoint.deliveries.select_related("endpoint__venue"), pk=delivery_pk
+    )
+    try:
+        send_again(delivery=delivery, by=request.user)
+    except WebhookError as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(
+            request, _("Sending %(kind)s again, with the same event id.") % {"kind": delivery.kind}
+        )
+    return redirect("webhooks:deliveries", venue_slug=venue.slug, pk=endpoint.pk)
 
 
 @login_required

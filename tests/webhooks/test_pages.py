@@ -186,3 +186,50 @@ def test_the_log_shows_each_delivery_with_its_attempts_and_last_answer(client, m
     for text in ("booking.created", "booking.cancelled", "Delivered 4 Jan 2027, 08:00"):
         assert text in page
     assert "Answered 500" in page and "Next try 4 Jan 2027, 08:00" in page
+
+
+def _again(hook, delivery) -> str:
+    return reverse(
+        "webhooks:send_again",
+        kwargs={"venue_slug": hook.venue.slug, "pk": hook.pk, "delivery_pk": delivery.pk},
+    )
+
+
+def test_a_delivery_given_up_on_can_be_sent_again_with_the_same_event_id(
+    client, manager, hook, django_capture_on_commit_callbacks
+):
+    failed = WebhookDelivery.objects.create(
+        endpoint=hook,
+        kind="booking.created",
+        payload={"id": "x"},
+        created_at=datetime(2027, 1, 4, 8, tzinfo=UTC),
+        status="failed",
+        attempts=6,
+        last_error="Answered 500",
+    )
+    event_id = failed.event_id
+    client.force_login(manager)
+    page = client.get(_action("deliveries", hook)).content.decode()
+    assert _again(hook, failed) in page
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(_again(hook, failed), follow=True)
+    assert "Sending booking.created again" in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.event_id) == ("pending", 0, event_id)
+    assert len(callbacks) == 1  # its task, once this commits
+
+
+def test_only_a_delivery_given_up_on_is_sent_again(client, manager, hook):
+    waiting = WebhookDelivery.objects.create(
+        endpoint=hook,
+        kind="booking.created",
+        payload={},
+        created_at=datetime(2027, 1, 4, 8, tzinfo=UTC),
+        attempts=2,
+    )
+    client.force_login(manager)
+    response = client.post(_again(hook, waiting), follow=True)
+    assert "Only a delivery that was given up on" in response.content.decode()
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.attempts) == ("pending", 2)
+    assert client.get(_again(hook, waiting)).status_code == 405
