@@ -447,3 +447,18 @@ def test_a_member_who_is_not_a_manager_changes_nothing(db, venue):
             url="https://hooks.example.org/x",
             events=["booking.created"],
         )
+
+
+def test_a_slow_sweep_signs_and_claims_each_delivery_with_the_time_it_is_sent(
+    endpoint, receiver, room, member, django_capture_on_commit_callbacks
+):
+    receiver.answers = [500, 500]
+    start = datetime(2027, 1, 4, 8, tzinfo=UTC)
+    with time_machine.travel(start, tick=False), django_capture_on_commit_callbacks(execute=True):
+        _book(room, member)
+        _book(room, member, starts_at=TUESDAY + timedelta(hours=2))
+    later = start + timedelta(minutes=20)  # the sweep began at +1 min; the clock has moved on
+    with time_machine.travel(later, tick=False):
+        tried = send_due(now=start + RETRY_DELAYS[0])
+    assert [one.delivered_at for one in tried] == [later, later]
+    assert all(one.signed for one in receiver.received)  # within five minutes of the receiver
