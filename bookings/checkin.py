@@ -25,7 +25,7 @@ from members import permissions
 from members.models import Member
 from spaces.models import Space
 
-from . import freed, mirror, notifications
+from . import events, freed, mirror, notifications
 from .models import Booking, BookingQuerySet
 from .rules import BookingError
 
@@ -93,6 +93,7 @@ def release_no_show(*, booking_id: int, now: datetime) -> Booking | None:
         mirror.drop_event(booking)
         booking.save()
         notifications.booking_no_show(booking)
+        events.booking_cancelled(booking, at=now, reason="no_show")
         freed.on_slot_freed(booking)  # the waiting list is offered it once this commits
     return booking
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from spaces.models import Space
 
-from . import freed, mirror, notifications
+from . import events, freed, mirror, notifications
 from .models import Booking, BookingQuerySet
 
 # A request is decided at least this long before it starts, when it can be.
@@ -65,6 +65,7 @@ def expire_request(*, booking_id: int, now: datetime) -> Booking | None:
         booking.save()
         freed.on_slot_freed(booking)
         notifications.booking_expired(booking)
+        events.booking_decided(booking, at=now, decision="expired")
     return booking
 
 

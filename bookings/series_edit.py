@@ -30,7 +30,7 @@ from members.models import Member
 from spaces.models import Space
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
-from . import mirror, notifications, recurrence, series_mail
+from . import events, mirror, notifications, recurrence, series_mail
 from .models import Booking, Series
 from .rules import BookingError
 from .series import Scope
@@ -209,6 +209,7 @@ def _try_change(
     changed = [date.booking for date in outcome if date.changes]
     if changed:
         series_mail.series_changed(target, changed, by_booker=permissions.is_booker(by, booking))
+        events.series_changed(target, changed, at=now)
     return ChangeOutcome(target, outcome)
 
 

@@ -17,7 +17,7 @@ from members.models import Member, Organisation
 from memberships.models import CommunityFund, Membership
 from spaces.models import Space
 
-from . import freed, mirror, notifications, pricing
+from . import events, freed, mirror, notifications, pricing
 from .batch import Batch
 from .expiry import request_expires_at
 from .models import Booking, Series
@@ -186,6 +186,7 @@ def request_booking(
     save_guarded(booking, space)
     if batch is not None:
         batch.booked(booking)
+    events.booking_created(booking, at=now)
     if series is None:
         notifications.booking_requested(booking)
     return booking
@@ -223,6 +224,7 @@ def cancel_booking(
     booking.save()
     freed.on_slot_freed(booking)
     notifications.booking_cancelled(booking, by=by)
+    events.booking_cancelled(booking, at=now)
     return booking
 
 
@@ -261,6 +263,7 @@ def approve_booking(
     booking.status = Booking.Status.CONFIRMED
     booking.save()
     notifications.booking_approved(booking)
+    events.booking_decided(booking, at=now, decision="approved")
     return booking
 
 
@@ -279,6 +282,7 @@ def decline_booking(
     booking.save()
     freed.on_slot_freed(booking)
     notifications.booking_declined(booking)
+    events.booking_decided(booking, at=now, decision="declined")
     return booking
 
 
@@ -360,6 +364,7 @@ def move_booking(
     mirror.update_event(booking)
     save_guarded(booking, target)
     notifications.booking_moved(booking, by=by)
+    events.booking_moved(booking, at=now)
     return booking
 
 

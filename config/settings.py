@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "stats",
     "demo",
     "operations",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,12 @@ else:
     raise ImproperlyConfigured(
         f"TASKS_BACKEND must be immediate or database, not {TASKS_BACKEND!r}."
     )
+
+# Webhooks go to public https addresses only (feeds/outbound.py). True lets them go to 127.0.0.1
+# over plain http: for the test receiver alone, never read from the environment, and refused by
+# `check --deploy` (webhooks/checks.py), since it would let a manager reach this machine's own
+# services.
+WEBHOOKS_ALLOW_LOOPBACK_HTTP = False
 
 LANGUAGE_CODE = "en-gb"
 # Only the languages Commonshare ships (locale/): a browser asking for another gets British

@@ -2,15 +2,13 @@
 
 Everything an outsider controls is treated as hostile: the address (https only, public
 addresses only, checked again on every redirect and pinned for the connection so DNS cannot
-change its answer in between), the size, the time taken, the nesting, the number of events and
-how often they repeat. A failure records a sentence on the source and changes nothing else: the
-last good copy and the rows it produced stay.
+change its answer in between: feeds/outbound.py), the size, the time taken, the nesting, the
+number of events and how often they repeat. A failure records a sentence on the source and
+changes nothing else: the last good copy and the rows it produced stay.
 """
 
 import http.client
-import ipaddress
 import re
-import socket
 import ssl
 import time
 from bisect import bisect_left
@@ -18,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import recurring_ical_events
@@ -32,6 +30,8 @@ from icalendar import Calendar, Event
 from bookings import notifications
 from bookings.models import Booking
 from spaces.models import CalendarImport, Unavailability
+
+from . import outbound
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_COMPONENTS = 5_000  # BEGIN: lines in the file
@@ -79,68 +79,23 @@ def import_window(now: datetime) -> tuple[datetime, datetime]:
 def _public_addresses(host: str, port: int) -> list[str]:
     """The host's addresses, provided every one of them is a public unicast address."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise ImportFailed(_("Could not find the server %(host)s.") % {"host": host}) from exc
-    addresses = []
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if (
-            not address.is_global
-            or address.is_multicast
-            or address.is_reserved
-            or address.is_link_local
-        ):
-            raise ImportFailed(
-                _(
-                    "%(host)s is a private or local address; only public https addresses can be fetched."
-                )
-                % {"host": host}
-            )
-        addresses.append(str(address))
-    if not addresses:
-        raise ImportFailed(_("Could not find the server %(host)s.") % {"host": host})
-    return addresses
+        return outbound.public_addresses(host, port)
+    except outbound.Refused as exc:
+        raise ImportFailed(str(exc)) from exc
 
 
 def check_url(url: str) -> tuple[str, int, str]:
     """(host, port, path) of an https URL that may be fetched, or ImportFailed."""
     try:
-        parts = urlsplit(url.strip())
-        port = parts.port or 443
-    except ValueError as exc:
-        raise ImportFailed(_("That is not a web address.")) from exc
-    if parts.scheme != "https":
-        raise ImportFailed(_("Only https:// addresses can be fetched."))
-    if not parts.hostname or parts.username or parts.password:
-        raise ImportFailed(
-            _("That is not a web address I can fetch (no host, or a password in it).")
-        )
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    return parts.hostname, port, path
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """Connects to an address already checked, while verifying the certificate for the host name."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        context = ssl.create_default_context()
-        super().__init__(host, port, timeout=timeout, context=context)
-        self._address = address
-        self._ssl_context = context
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._ssl_context.wrap_socket(sock, server_hostname=self.host)
+        target = outbound.check_url(url)
+    except outbound.Refused as exc:
+        raise ImportFailed(str(exc)) from exc
+    return target.host, target.port, target.path
 
 
 def _get(host: str, port: int, path: str, address: str, timeout: float) -> http.client.HTTPResponse:
     """One GET, no redirects followed. Returns the http.client response (tests replace this)."""
-    connection = _PinnedHTTPSConnection(host, port, address, timeout)
+    connection = outbound.PinnedHTTPSConnection(host, port, address, timeout)
     connection.request(
         "GET",
         path,

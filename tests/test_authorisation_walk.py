@@ -32,6 +32,7 @@ from tests.factories import (
     SpaceFactory,
     VenueFactory,
 )
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 ROLES = (
     "anonymous",
@@ -142,6 +143,15 @@ def scene(db) -> Scene:
     )
     CalendarImport.objects.create(venue=venue, name="Church services", uploaded_ics="")
     DisplayLink.objects.create(venue=venue, name="Entrance tablet", created_by=people["manager"])
+    hook = WebhookEndpoint.objects.create(
+        venue=venue,
+        url="https://hooks.example.org/alpha",
+        events=["booking.created"],
+        created_by=people["manager"],
+    )
+    WebhookDelivery.objects.create(
+        endpoint=hook, kind="booking.created", payload={}, created_at=start, status="failed"
+    )
     OpeningException.objects.create(venue=venue, date=start.date(), note="Bank holiday")
     plan = PlanFactory(venue=venue, name="Community group")
     grant_membership(plan=plan, organisation=organisation, starts_on=start.date())
@@ -249,6 +259,14 @@ def of_display_link(scene: Scene) -> dict:
 
 def of_display_token(scene: Scene) -> dict:
     return {"token": DisplayLink.objects.get().token}
+
+
+def of_webhook(scene: Scene) -> dict:
+    return {"venue_slug": scene.venue.slug, "pk": WebhookEndpoint.objects.get().pk}
+
+
+def of_delivery(scene: Scene) -> dict:
+    return {**of_webhook(scene), "delivery_pk": WebhookDelivery.objects.get().pk}
 
 
 def of_manager(scene: Scene) -> dict:
@@ -375,6 +393,12 @@ WALK.update(
         # The screen in the hall: its managers make and revoke links; the link is the secret
         # and its page shows nobody's name or title (checked below: the venue shows no titles).
         "feeds:display_links": (of_venue, MANAGERS),
+        "webhooks:endpoints": (of_venue, MANAGERS),
+        "webhooks:pause": (of_webhook, POST_ONLY_SIGNED_IN),
+        "webhooks:resume": (of_webhook, POST_ONLY_SIGNED_IN),
+        "webhooks:delete": (of_webhook, POST_ONLY_SIGNED_IN),
+        "webhooks:deliveries": (of_webhook, MANAGERS),
+        "webhooks:send_again": (of_delivery, POST_ONLY_SIGNED_IN),
         "feeds:revoke_display": (of_display_link, POST_ONLY_SIGNED_IN),
         "feeds:today": (of_display_token, PUBLIC),
         "bookings:venue_day_sheet": (of_venue, MANAGERS),
@@ -469,6 +493,11 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
         "memberships:tiers": of_venue,
         "feeds:display_links": of_venue,
         "feeds:revoke_display": of_display_link,
+        "webhooks:endpoints": of_venue,
+        "webhooks:pause": of_webhook,
+        "webhooks:resume": of_webhook,
+        "webhooks:delete": of_webhook,
+        "webhooks:send_again": of_delivery,
         "bookings:series_term": of_series,
         "bookings:book_series_on_behalf": of_venue,
     }
@@ -534,6 +563,8 @@ def snapshot(scene: Scene) -> tuple:
         list(scene.venue.kind_tiers.values_list("organisation_kind", "tier")),
         list(WaitlistEntry.objects.values_list("pk", "state", "booking_id")),
         list(DisplayLink.objects.values_list("pk", "name", "revoked_at")),
+        list(WebhookEndpoint.objects.values_list("pk", "url", "active", "secret")),
+        list(WebhookDelivery.objects.values_list("pk", "status", "attempts")),
     )
 
 

@@ -81,6 +81,7 @@ from .venues import (
     may_see_usage_data,
     venues_managed_filter,
 )
+from .webhooks import webhook_refusal
 
 __all__ = [
     "NOTHING",
@@ -131,4 +132,5 @@ __all__ = [
     "usable_memberships_filter",
     "venues_managed_filter",
     "waitlist_entries_filter",
+    "webhook_refusal",
 ]

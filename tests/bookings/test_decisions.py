@@ -399,7 +399,7 @@ def test_a_confirmed_booking_emails_the_booker_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         book(room, at(10), at(11), title="Planning")
         assert mail.outbox == []  # nothing leaves before the commit
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the email and the booking event (bookings.events)
     assert [(m.to, m.subject) for m in mail.outbox] == [
         ([member.email], "[Commonshare] Booked: Planning")
     ]

@@ -62,7 +62,7 @@ def test_nothing_is_sent_inside_the_transaction(member, room, django_capture_on_
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         book(member, room)
         assert mail.outbox == []
-    assert len(callbacks) == 1  # the confirmation, queued for after commit
+    assert len(callbacks) == 2  # the confirmation and the booking event, for after commit
 
 
 def test_a_rolled_back_booking_sends_nothing(member, room, django_capture_on_commit_callbacks):

@@ -216,6 +216,64 @@ def a_display_link(scene: Scene) -> str:
     return manage(scene, "display/")
 
 
+def a_webhook_with_deliveries(scene: Scene) -> str:
+    from webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    hook = WebhookEndpoint.objects.create(
+        venue=scene.venue,
+        url="https://hooks.stlukes-volunteers.example.org/commonshare/bookings",
+        events=["booking.created", "booking.cancelled", "booking.decided"],
+        created_by=scene.manager,
+    )
+    WebhookEndpoint.objects.create(
+        venue=scene.venue,
+        url="https://door.example.org/hooks",
+        events=["booking.created"],
+        active=False,
+        created_by=scene.manager,
+    )
+    when = scene.at(scene.tuesday, 9)
+    common = {"endpoint": hook, "payload": {}, "created_at": when}
+    WebhookDelivery.objects.create(
+        kind="booking.created",
+        status="delivered",
+        attempts=1,
+        last_status_code=200,
+        delivered_at=when,
+        **common,
+    )
+    WebhookDelivery.objects.create(
+        kind="booking.cancelled",
+        attempts=2,
+        last_error="Answered 503",
+        last_status_code=503,
+        next_attempt_at=when + timedelta(minutes=5),
+        **common,
+    )
+    WebhookDelivery.objects.create(
+        kind="booking.decided",
+        status="failed",
+        attempts=6,
+        last_error="No answer: TimeoutError",
+        **common,
+    )
+    return manage(scene, "webhooks/")
+
+
+def a_webhook_log(scene: Scene) -> str:
+    from webhooks.models import WebhookEndpoint
+
+    a_webhook_with_deliveries(scene)
+    hook = WebhookEndpoint.objects.filter(active=True).get()
+    return manage(scene, f"webhooks/{hook.pk}/log/")
+
+
+def add_an_http_webhook(page, scene: Scene) -> None:
+    field(page, "Address that receives the events").fill("http://hooks.example.org/x")
+    page.get_by_role("button", name="Add the webhook").click()
+    expect(page.get_by_text("Only https:// addresses can be fetched.")).to_be_visible()
+
+
 def a_hall_screen(scene: Scene) -> str:
     from tests.factories import DisplayLinkFactory
 
@@ -596,6 +654,17 @@ MAIN_PAGES = [
         "manage-day-sheet-print", "manager", lambda scene: a_day_sheet(scene, print_mode=True)
     ),
     MainPage("manage-display", "manager", a_display_link),
+    MainPage(
+        "manage-webhooks", "manager", a_webhook_with_deliveries, screenshots=("desktop", "phone")
+    ),
+    MainPage(
+        "manage-webhooks-refused",
+        "manager",
+        a_webhook_with_deliveries,
+        add_an_http_webhook,
+        ("desktop",),
+    ),
+    MainPage("manage-webhook-log", "manager", a_webhook_log, screenshots=("desktop", "phone")),
     MainPage("today-page", None, a_hall_screen),
     MainPage(
         "manage-closures-hits",
