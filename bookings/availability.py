@@ -156,13 +156,23 @@ def venue_free_intervals(
     return {space: free_intervals(space, window, now=now, known=known) for space in spaces}
 
 
-def seats_taken(space: Space, window: Interval) -> list[tuple[Interval, int]]:
+def seats_taken(
+    space: Space, window: Interval, *, known: Known | None = None
+) -> list[tuple[Interval, int]]:
     """For a desk pool: (interval, number of seats held) pieces covering the bookings inside `window`."""
-    holds = (
-        Booking.objects.active()
-        .overlapping(space, window.start, window.end)
-        .values_list("starts_at", "blocked_until")
-    )
+    holds: Iterable[tuple[datetime, datetime]]
+    if known is not None and known.holds_span.contains(window):
+        holds = [
+            (start, end)
+            for start, end in known.holds[space.pk]
+            if start < window.end and end > window.start  # as BookingQuerySet.overlapping
+        ]
+    else:
+        holds = (
+            Booking.objects.active()
+            .overlapping(space, window.start, window.end)
+            .values_list("starts_at", "blocked_until")
+        )
     edges: dict[datetime, int] = defaultdict(int)
     for start, end in holds:
         edges[max(start, window.start)] += 1

@@ -27,12 +27,10 @@ MARGIN = timedelta(days=2)
 class Batch:
     space: Space  # locked for the whole transaction
     known: Known
-    cleaned: bool = False  # a booking of the batch has passed the full field validation
 
     def booked(self, booking: Booking) -> None:
         """A booking of the batch was written: later dates must see it."""
         self.known.add(booking)
-        self.cleaned = True
 
     def serves(self, space: Space) -> bool:
         return space.pk == self.space.pk

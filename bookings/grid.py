@@ -5,6 +5,7 @@ out as rows of slot times and columns of days. A fixed handful of queries per we
 bookings there are.
 """
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
@@ -18,11 +19,11 @@ from django.utils.translation import ngettext
 from members.models import Member
 from spaces.intervals import Interval, clip, merge
 from spaces.models import Space
-from spaces.open_hours import Blocked, closed_times, opening_intervals
+from spaces.open_hours import Blocked, closed_times, venue_opening
 from spaces.rules import duration_in_words
 from spaces.timezones import wall_time_to_utc
 
-from .availability import bookable_window, free_intervals, seats_taken
+from .availability import bookable_window, free_intervals, prefetch, seats_taken
 from .models import Booking
 
 
@@ -99,14 +100,6 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _local_midnight(day: date, space: Space) -> datetime:
-    return wall_time_to_utc(day, time(0), space.venue.zone)
-
-
-def _day_window(day: date, space: Space) -> Interval:
-    return Interval(_local_midnight(day, space), _local_midnight(day + timedelta(days=1), space))
-
-
 def _wall_minutes(interval: Interval, zone: ZoneInfo) -> tuple[int, int]:
     """Minutes after local midnight at which an opening interval starts and ends (24:00 if it runs to midnight)."""
     start, end = interval.start.astimezone(zone), interval.end.astimezone(zone)
@@ -114,10 +107,8 @@ def _wall_minutes(interval: Interval, zone: ZoneInfo) -> tuple[int, int]:
     return start.hour * 60 + start.minute, end_minute
 
 
-def _book_url(space: Space, starts: datetime, ends: datetime) -> str:
-    url = reverse(
-        "bookings:book", kwargs={"venue_slug": space.venue.slug, "space_slug": space.slug}
-    )
+def _query_url(url: str, starts: datetime, ends: datetime) -> str:
+    """The booking form at `url` for [starts, ends) in wall time."""
     params = {"start": starts.strftime("%Y-%m-%dT%H:%M"), "end": ends.strftime("%Y-%m-%dT%H:%M")}
     # The second run of a wall time that happens twice (the autumn night): say which one.
     if starts.fold:
@@ -127,38 +118,72 @@ def _book_url(space: Space, starts: datetime, ends: datetime) -> str:
     return f"{url}?{urlencode(params)}"
 
 
-def _day_slots(day: date, space: Space) -> list[Interval]:
+def _day_slots(start: datetime, end: datetime, step: timedelta) -> list[Interval]:
     """The day's slots, stepped in real time from local midnight, so a 23- or 25-hour day has 23 or 25 hours of them."""
-    start, end = _day_window(day, space).start, _day_window(day, space).end
     slots = []
     here = start
     while here < end:
-        slots.append(Interval(here, min(here + space.slot_step, end)))
-        here += space.slot_step
+        slots.append(Interval(here, min(here + step, end)))
+        here += step
     return slots
 
 
-def _covering(intervals: list[Interval], slot: Interval) -> bool:
-    return any(interval.contains(slot) for interval in intervals)
+class _Sorted:
+    """Sorted, disjoint intervals (what `merge`, `subtract` and `clip` return), asked about one
+    slot at a time by bisection instead of a scan of every interval per slot."""
 
+    def __init__(self, intervals: list[Interval]) -> None:
+        self.intervals = intervals
+        self.starts = [interval.start for interval in intervals]
 
-def _meeting(intervals: list[Interval], slot: Interval) -> bool:
-    return any(interval.overlaps(slot) for interval in intervals)
+    def covers(self, slot: Interval) -> bool:
+        # Disjoint: only the last interval starting at or before the slot can hold all of it.
+        at = bisect_right(self.starts, slot.start) - 1
+        return at >= 0 and self.intervals[at].end >= slot.end
+
+    def meeting(self, slot: Interval) -> range:
+        """Indexes of the intervals that overlap `slot`."""
+        first = max(bisect_right(self.starts, slot.start) - 1, 0)
+        if first < len(self.intervals) and self.intervals[first].end <= slot.start:
+            first += 1
+        return range(first, bisect_left(self.starts, slot.end))
 
 
 def _own_bookings(
     space: Space, week: Interval, member: Member | None
-) -> list[tuple[Interval, Booking]]:
-    """The member's own active bookings of `space` meeting `week` (one query; none for a visitor)."""
+) -> list[tuple[Interval, str, str]]:
+    """The member's own active bookings of `space` meeting `week`, as (interval, title, link):
+    one query; none for a visitor."""
     if member is None or not member.is_authenticated:
         return []
     mine = (
         Booking.objects.active()
         .for_member(member)
         .filter(space_id=space.pk, starts_at__lt=week.end, ends_at__gt=week.start)
+        .only("pk", "title", "starts_at", "ends_at")
         .order_by("starts_at")
     )
-    return [(Interval(booking.starts_at, booking.ends_at), booking) for booking in mine]
+    return [
+        (Interval(booking.starts_at, booking.ends_at), booking.title, booking.get_absolute_url())
+        for booking in mine
+    ]
+
+
+@dataclass(frozen=True)
+class _Week:
+    """What every slot of one week is checked against, read once (`prefetch`: 5 queries)."""
+
+    space: Space
+    now: datetime
+    opening: _Sorted
+    closed: list[Blocked]
+    free: _Sorted
+    taken: _Sorted
+    counts: list[int]  # seats held in each of `taken`'s pieces
+    booked: _Sorted
+    bookable: Interval
+    own: list[tuple[Interval, str, str]]  # the member's own bookings: interval, title, link
+    book_url: str  # the booking form of the space, without its query
 
 
 def build_week_grid(
@@ -167,46 +192,63 @@ def build_week_grid(
     """The week of `space` from `monday` (a Monday in the venue's zone) to Sunday, slot by slot.
 
     A slot of `member`'s own booking reads "Yours" and links to it; anyone else's is only
-    "Booked": the grid never shows another member's title or name.
+    "Booked": the grid never shows another member's title or name. Six queries, whatever the
+    number of bookings: opening hours, their exceptions, closures, unavailability and active
+    holds once (`prefetch`), and the member's own bookings.
     """
     zone = space.venue.zone
-    dates = [monday + timedelta(days=n) for n in range(7)]
-    week = Interval(
-        _local_midnight(dates[0], space), _local_midnight(dates[-1] + timedelta(days=1), space)
-    )
+    dates = [monday + timedelta(days=n) for n in range(8)]
+    midnights = [wall_time_to_utc(day, time(0), zone) for day in dates]
+    dates.pop()
+    week = Interval(midnights[0], midnights[-1])
 
-    opening = opening_intervals(space.venue, week)
-    closed = closed_times(space, week)
-    free = free_intervals(space, week, now=now)
-    taken = seats_taken(space, week)
-    bookable = bookable_window(space, now=now)
-    booked = merge(piece for piece, count in taken if count >= space.seats)
-    own = _own_bookings(space, week, member)
+    known = prefetch([space], week)
+    opening = venue_opening(space.venue, week, known.open)
+    free = free_intervals(space, week, now=now, known=known)
+    taken = seats_taken(space, week, known=known)
+    facts = _Week(
+        space=space,
+        now=now,
+        opening=_Sorted(opening),
+        closed=closed_times(space, week, known.open),
+        free=_Sorted(free),
+        taken=_Sorted([piece for piece, _count in taken]),
+        counts=[count for _piece, count in taken],
+        booked=_Sorted(merge(piece for piece, count in taken if count >= space.seats)),
+        bookable=bookable_window(space, now=now),
+        own=_own_bookings(space, week, member),
+        book_url=reverse(
+            "bookings:book", kwargs={"venue_slug": space.venue.slug, "space_slug": space.slug}
+        ),
+    )
 
     # Rows span the earliest opening to the latest closing wall time of the week (whole slots).
     spans = [_wall_minutes(interval, zone) for interval in opening]
     first_minute = min((start for start, _end in spans), default=0)
     last_minute = max((end for _start, end in spans), default=0)
 
-    days = [Day(date=d, hours=_day_window(d, space).duration.total_seconds() / 3600) for d in dates]
+    days = []
     cells: dict[tuple[time, bool], list[Cell | None]] = {}
-    for column, day in enumerate(days):
-        for slot in _day_slots(day.date, space):
+    for column, day in enumerate(dates):
+        window = Interval(midnights[column], midnights[column + 1])
+        days.append(Day(date=day, hours=window.duration.total_seconds() / 3600))
+        day_name = date_format(day, "l j F")
+        for slot in _day_slots(window.start, window.end, space.slot_step):
             local_start = slot.start.astimezone(zone)
             if not (first_minute <= local_start.hour * 60 + local_start.minute < last_minute):
                 continue
             key = (local_start.time().replace(tzinfo=None), bool(local_start.fold))
             row = cells.setdefault(key, [None] * 7)
-            cell = _own_cell(slot, own, now) or _cell(
-                space, slot, opening, closed, free, taken, booked, bookable, now, repeated=key[1]
-            )
-            cell.when = f"{date_format(day.date, 'l j F')}, {local_start:%H:%M}"
+            cell = _own_cell(slot, facts) or _cell(slot, facts, repeated=key[1])
+            cell.when = f"{day_name}, {local_start:%H:%M}"
             row[column] = cell
-        for piece in clip(free, _day_window(day.date, space)):
+        for piece in clip(free, window):
             if piece.duration >= space.min_duration:
                 starts, ends = piece.start.astimezone(zone), piece.end.astimezone(zone)
                 first_end = (piece.start + space.min_duration).astimezone(zone)
-                day.free_times.append(FreeTime(starts, ends, _book_url(space, starts, first_end)))
+                days[-1].free_times.append(
+                    FreeTime(starts, ends, _query_url(facts.book_url, starts, first_end))
+                )
 
     # A row only some days have: the spring-forward hour is missing on its day, and the autumn
     # day's second run of an hour exists on that day alone.
@@ -223,65 +265,45 @@ def build_week_grid(
     return WeekGrid(space=space, monday=monday, days=days, rows=rows)
 
 
-def _own_cell(slot: Interval, own: list[tuple[Interval, Booking]], now: datetime) -> Cell | None:
-    if slot.start < now:
+def _own_cell(slot: Interval, facts: _Week) -> Cell | None:
+    if slot.start < facts.now:
         return None
-    for interval, booking in own:
+    for interval, title, url in facts.own:
         if interval.overlaps(slot):
-            return Cell(
-                State.YOURS,
-                _("Yours"),
-                booking.title,
-                booking_url=booking.get_absolute_url(),
-            )
+            return Cell(State.YOURS, _("Yours"), title, booking_url=url)
     return None
 
 
-def _cell(
-    space: Space,
-    slot: Interval,
-    opening: list[Interval],
-    closed: list[Blocked],
-    free: list[Interval],
-    taken: list[tuple[Interval, int]],
-    booked: list[Interval],
-    bookable: Interval,
-    now: datetime,
-    *,
-    repeated: bool,
-) -> Cell:
-    if slot.start < now:
+def _cell(slot: Interval, facts: _Week, *, repeated: bool) -> Cell:
+    space = facts.space
+    if slot.start < facts.now:
         return Cell(State.PAST, _("Past"))
-    if not _covering(opening, slot):
+    if not facts.opening.covers(slot):
         return Cell(State.CLOSED, _("Closed"))
-    for blocked in closed:
+    for blocked in facts.closed:
         if blocked.interval.overlaps(slot):
             if (
                 blocked.imported
             ):  # e.g. the church's services: the venue is open, the space is in use
                 return Cell(State.UNAVAILABLE, _("Unavailable"), blocked.reason)
             return Cell(State.CLOSED, _("Closed"), blocked.reason)
-    if slot.start < bookable.start:
+    if slot.start < facts.bookable.start:
         return Cell(State.TOO_SOON, _("Too soon"), _("Needs more notice"))
-    if slot.end > bookable.end:
+    if slot.end > facts.bookable.end:
         return Cell(State.TOO_FAR, _("Not yet bookable"), _("Too far ahead"))
-    if _meeting(booked, slot):
-        zone = space.venue.zone
+    zone = space.venue.zone
+    shortest = Interval(slot.start, slot.start + max(space.min_duration, space.slot_step))
+    if facts.booked.meeting(slot):
         return Cell(
             State.BOOKED,
             _("Fully booked") if space.is_desk_pool else _("Booked"),
-            waitlist_url=_book_url(
-                space,
-                slot.start.astimezone(zone),
-                (slot.start + max(space.min_duration, space.slot_step)).astimezone(zone),
+            waitlist_url=_query_url(
+                facts.book_url, slot.start.astimezone(zone), shortest.end.astimezone(zone)
             ),
         )
-    if not _covering(free, slot):
+    if not facts.free.covers(slot):
         return Cell(State.UNAVAILABLE, _("Unavailable"), _("Kept free between bookings"))
-    zone = space.venue.zone
-    starts = slot.start.astimezone(zone)
-    shortest = Interval(slot.start, slot.start + max(space.min_duration, space.slot_step))
-    if not _covering(free, shortest):
+    if not facts.free.covers(shortest):
         return Cell(
             State.UNAVAILABLE,
             _("Gap too short"),
@@ -290,7 +312,7 @@ def _cell(
         )
     detail = _("The second time this hour happens: the clocks have gone back.") if repeated else ""
     if space.is_desk_pool:
-        most = max((count for piece, count in taken if piece.overlaps(slot)), default=0)
+        most = max((facts.counts[at] for at in facts.taken.meeting(slot)), default=0)
         left = space.seats - most
         detail += " " if detail else ""
         detail += ngettext(
@@ -300,7 +322,10 @@ def _cell(
             "seats": space.seats,
         }
     return Cell(
-        State.FREE, _("Free"), detail, _book_url(space, starts, shortest.end.astimezone(zone))
+        State.FREE,
+        _("Free"),
+        detail,
+        _query_url(facts.book_url, slot.start.astimezone(zone), shortest.end.astimezone(zone)),
     )
 
 

@@ -14,36 +14,31 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
-from icalendar import STATUS, TRANSP, Calendar, Event, vCalAddress, vDuration, vText
+from icalendar import TRANSP, Calendar, Event, vCalAddress, vDuration, vText
 
+from .ical_text import ICS_STATUS, EventFacts, description, location, summary
 from .models import Booking
+
+__all__ = ["ICS_STATUS"]  # re-exported: the status mapping lives with the text writer
 
 PRODID = "-//Commonshare//Calendar feeds//EN"
 REFRESH = timedelta(hours=1)
-ICS_STATUS: dict[str, STATUS] = {
-    Booking.Status.PENDING: STATUS.TENTATIVE,
-    Booking.Status.CONFIRMED: STATUS.CONFIRMED,
-    Booking.Status.DECLINED: STATUS.CANCELLED,
-    Booking.Status.CANCELLED: STATUS.CANCELLED,
-    # Released for not checking in: gone from the calendar like a cancelled booking.
-    Booking.Status.NO_SHOW: STATUS.CANCELLED,
-}
 
 
 def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "commonshare.localhost"
 
 
-def booking_uid(booking: Booking, *, busy: bool = False) -> str:
+def booking_uid(booking: Booking | EventFacts, *, busy: bool = False) -> str:
     """Stable for the life of the booking; busy-only feeds use their own so the two never merge."""
     return f"{booking.uid}{'-busy' if busy else ''}@{site_host()}"
 
 
 def booking_url(booking: Booking) -> str:
-    return _detail_url(booking.pk)
+    return detail_url(booking.pk)
 
 
-def _detail_url(pk: int) -> str:
+def detail_url(pk: int) -> str:
     # reverse() costs ~0.1 ms; a feed of 5,000 bookings reverses one pattern and fills it in.
     prefix, suffix = _detail_url_parts(get_script_prefix(), get_urlconf())
     return f"{settings.SITE_URL}{prefix}{pk}{suffix}"
@@ -57,46 +52,9 @@ def _detail_url_parts(script_prefix: str, urlconf: str | None) -> tuple[str, str
     return prefix, suffix
 
 
-def _location(booking: Booking, *, with_address: bool = True) -> str:
-    venue = booking.space.venue
-    parts = [booking.space.name, venue.name]
-    if with_address:
-        parts += [line.strip() for line in venue.address.splitlines() if line.strip()]
-        if venue.postcode:
-            parts.append(venue.postcode)
-    return ", ".join(parts)
-
-
-def _description(booking: Booking, *, show_booker: bool) -> str:
-    lines = []
-    if booking.status == Booking.Status.PENDING:
-        lines.append(_("Awaiting approval by the venue."))
-    elif booking.status == Booking.Status.DECLINED:
-        lines.append(_("Declined by the venue."))
-    elif booking.status == Booking.Status.CANCELLED:
-        lines.append(_("Cancelled."))
-    elif booking.status == Booking.Status.NO_SHOW:
-        lines.append(_("Released: not checked in within the grace period."))
-    if show_booker:
-        lines.append(_("Booked by: %(booker)s") % {"booker": str(booking.booker)})
-    if booking.organisation is not None:
-        lines.append(_("For: %(organisation)s") % {"organisation": booking.organisation.name})
-    lines.append(_("Attendees: %(count)d") % {"count": booking.attendees})
-    if booking.purpose:
-        lines.append(booking.purpose)
-    lines.append(booking_url(booking))
-    return "\n".join(lines)
-
-
-def _summary(booking: Booking, *, show_booker: bool) -> str:
-    if show_booker:
-        who = booking.organisation.name if booking.organisation is not None else str(booking.booker)
-        return f"{booking.title} ({who})"
-    return booking.title
-
-
 def booking_event(booking: Booking, *, detail: bool = True, show_booker: bool = False) -> Event:
     """One VEVENT for a booking: UTC times, stable UID, SEQUENCE, STATUS; busy-only hides what and who."""
+    facts = EventFacts.of(booking)
     event = Event.new(
         uid=booking_uid(booking, busy=not detail),
         start=booking.starts_at.astimezone(UTC),
@@ -109,13 +67,14 @@ def booking_event(booking: Booking, *, detail: bool = True, show_booker: bool = 
         transparency=TRANSP.OPAQUE if booking.is_active else TRANSP.TRANSPARENT,
     )
     if detail:
-        event.add("SUMMARY", _summary(booking, show_booker=show_booker))
-        event.add("LOCATION", _location(booking))
-        event.add("DESCRIPTION", _description(booking, show_booker=show_booker))
-        event.add("URL", booking_url(booking))
+        url = booking_url(booking)
+        event.add("SUMMARY", summary(facts, show_booker=show_booker))
+        event.add("LOCATION", location(facts))
+        event.add("DESCRIPTION", description(facts, show_booker=show_booker, url=url))
+        event.add("URL", url)
     else:
         event.add("SUMMARY", _("Booked"))
-        event.add("LOCATION", _location(booking, with_address=False))
+        event.add("LOCATION", location(facts, with_address=False))
     return event
 
 

@@ -31,7 +31,7 @@ from .rules import (
     check_rules,
     seats_refusal,
 )
-from .saving import check_fields, save_guarded
+from .saving import check_booking_fields, check_fields, save_guarded
 
 
 def _lock_space(space: Space) -> Space:
@@ -179,7 +179,7 @@ def request_booking(
     pricing.apply(booking, settled)
     if manager_made and space.requires_approval:
         booking.decided_by, booking.decided_at = made_by, now
-    check_fields(booking, relations_checked=batch is not None and batch.cleaned)
+    check_booking_fields(booking)
     if preview:
         return booking
     mirror.add_event(booking)
@@ -360,7 +360,7 @@ def move_booking(
     if starts_at - now > REMIND_AHEAD:
         booking.reminded_at = None  # moved out of the reminder's window: remind of the new time
     booking.sequence += 1
-    check_fields(booking)
+    check_booking_fields(booking)
     mirror.update_event(booking)
     save_guarded(booking, target)
     notifications.booking_moved(booking, by=by)
@@ -399,7 +399,7 @@ def change_booking_details(
     booking.purpose = purpose.strip()
     booking.activity = activity
     booking.sequence += 1
-    check_fields(booking)
+    check_booking_fields(booking)
     if booking.is_active:
         mirror.update_event(booking)
     booking.save()

@@ -11,13 +11,15 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import get_language
 
-from bookings.ical import booking_event, new_calendar
+from bookings.ical import booking_uid, detail_url, new_calendar
+from bookings.ical_text import FIELDS, EventFacts, event_text
 from bookings.models import Booking
 from spaces.intervals import Interval
 
@@ -64,16 +66,23 @@ class Validators:
 def feed_validators(feed: Feed, window: Interval) -> Validators:
     """ETag and Last-Modified from one aggregate query, without building the feed.
 
-    The ETag follows the content: any change to a shown booking, or to its space or venue, bumps
-    an updated_at; a booking leaving the feed changes the count; the day (window), the language
+    The ETag follows the content: any change to a shown booking, or to its space, venue,
+    organisation or (where the feed names bookers) booker, bumps an updated_at; a booking leaving the feed changes the count; the day (window), the language
     and the feed's name are part of it too. Last-Modified also counts the bookings of the scope
     the feed does not show: a booking cancelled out of a busy feed leaves it, and without its
     updated_at the newest remaining one could be older than the client's copy, which would then
     get a 304 to If-Modified-Since and keep the cancelled event. So it never goes backwards when
     a booking leaves, and it moves whenever the content does.
     """
-    # A renamed or moved venue or space changes the events' titles and locations too.
-    changed = Greatest("updated_at", "space__updated_at", "space__venue__updated_at")
+    # A renamed or moved venue or space changes the events' titles and locations too, and so
+    # does a renamed organisation (detailed feeds) or booker (feeds that say who booked).
+    shows: list[Any] = ["updated_at", "space__updated_at", "space__venue__updated_at"]
+    if feed.detail:
+        # Coalesce: SQLite's GREATEST is NULL if any argument is (a booking for no organisation).
+        shows.append(Coalesce("organisation__updated_at", "updated_at"))
+    if feed.show_booker:
+        shows.append("booker__updated_at")
+    changed = Greatest(*shows)
     summary = (
         windowed(feed.bookings, window)
         .order_by()
@@ -121,33 +130,35 @@ def booking_validators(booking: Booking) -> Validators:
     return Validators(etag=f'"{etag}"', last_modified=latest.replace(microsecond=0))
 
 
-def feed_bookings(feed: Feed, window: Interval) -> QuerySet[Booking]:
-    """The feed's bookings inside `window`, with everything an event needs, in one query."""
+def feed_rows(feed: Feed, window: Interval) -> QuerySet[Booking, tuple]:
+    """The feed's bookings inside `window` as plain rows of everything an event shows (one
+    query, no model instances): `bookings.ical_text.FIELDS`."""
     return (
         windowed(feed.bookings, window)
         .filter(feed.shown)
-        .select_related("space__venue", "booker", "organisation")
         .order_by("starts_at", "pk")
+        .values_list(*FIELDS)
     )
 
 
 class _EventCache:
-    """A bounded in-process LRU of serialised events. Keys are content hashes, so an entry is never
-    stale, only unused; Django's local-memory cache would cull at 300 entries, too few for a feed."""
+    """A bounded in-process LRU of serialised events. Keys are everything an event shows (the
+    row, the feed's kind, the language and site), so an entry is never stale, only unused:
+    a changed booking, space, venue, booker or organisation name is a new key."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._items: OrderedDict[tuple, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: tuple) -> bytes | None:
         with self._lock:
             chunk = self._items.get(key)
             if chunk is not None:
                 self._items.move_to_end(key)
             return chunk
 
-    def put(self, key: str, chunk: bytes) -> None:
+    def put(self, key: tuple, chunk: bytes) -> None:
         with self._lock:
             self._items[key] = chunk
             self._items.move_to_end(key)
@@ -159,39 +170,8 @@ class _EventCache:
             self._items.clear()
 
 
-# About 0.6 KB an event: 20,000 events is ~12 MB per process.
+# About 1.5 KB an event with its key: 20,000 events is ~30 MB per process.
 _event_cache = _EventCache(int(getattr(settings, "FEED_EVENT_CACHE_SIZE", 20_000)))
-
-
-def _event_cache_key(booking: Booking, feed: Feed) -> str:
-    """Everything an event's text depends on, hashed: a changed booking, venue or name is a new key."""
-    venue = booking.space.venue
-    inputs = (
-        FORMAT_VERSION,
-        settings.SITE_URL,
-        get_language(),
-        feed.detail,
-        feed.show_booker,
-        booking.pk,
-        str(booking.uid),
-        booking.sequence,
-        booking.status,
-        booking.starts_at,
-        booking.ends_at,
-        booking.created_at,
-        booking.updated_at,
-        booking.title,
-        booking.purpose,
-        booking.attendees,
-        booking.space.name,
-        venue.name,
-        venue.address,
-        venue.postcode,
-        str(booking.booker),
-        booking.organisation.name if booking.organisation is not None else "",
-    )
-    return hashlib.sha256(repr(inputs).encode()).hexdigest()
-
 
 _END = b"END:VCALENDAR\r\n"
 
@@ -200,19 +180,23 @@ def build_feed(feed: Feed, window: Interval) -> bytes:
     """The whole feed as iCalendar bytes (CRLF, folded). Cancelled and declined bookings stay in it
     while inside the window, with STATUS:CANCELLED, so subscribed clients remove them.
 
-    Serialising is the cost (icalendar takes ~0.2-0.5 ms an event), so each event's text is
-    cached under a key made of everything it shows; after one booking changes, only that event
-    is serialised again.
+    Each event is written from its row (`bookings.ical_text`, the same bytes as icalendar's) and
+    kept under everything it shows; after one booking changes, only that event is written again.
     """
-    bookings = list(feed_bookings(feed, window))
-    keys = [_event_cache_key(booking, feed) for booking in bookings]
+    context = (FORMAT_VERSION, settings.SITE_URL, get_language(), feed.detail, feed.show_booker)
     chunks = []
-    for booking, key in zip(bookings, keys, strict=True):
+    for row in feed_rows(feed, window):
+        key = (context, row)
         chunk = _event_cache.get(key)
         if chunk is None:
-            chunk = booking_event(
-                booking, detail=feed.detail, show_booker=feed.show_booker
-            ).to_ical()
+            facts = EventFacts(*row)
+            chunk = event_text(
+                facts,
+                detail=feed.detail,
+                show_booker=feed.show_booker,
+                uid=booking_uid(facts, busy=not feed.detail),
+                url=detail_url(facts.pk),
+            )
             _event_cache.put(key, chunk)
         chunks.append(chunk)
     head = new_calendar(name=feed.name, key=feed.key, method="PUBLISH").to_ical()

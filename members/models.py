@@ -40,6 +40,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The booker's name is in managers' calendar feeds: their ETag follows this.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = MemberManager()
 
@@ -128,6 +130,7 @@ class Organisation(models.Model):
         Member, through="OrganisationMembership", related_name="organisations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # its name is in feeds: their ETag follows it
 
     class Meta:
         verbose_name = _("organisation")

@@ -1,0 +1,71 @@
+"""The week pages ask the database a fixed number of questions, however many bookings the week holds."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import BookingFactory, ClosureFactory, MemberFactory
+from tests.web.conftest import utc
+
+# Session, member, space; then opening hours, their exceptions, closures, unavailability and
+# active holds (read once for the whole week), the member's own bookings, and the menu's
+# "does this member manage a venue?".
+SPACE_WEEK_QUERIES = 10
+# Session, member, the venue and its managers check, the spaces, the week's bookings with their
+# bookers and organisations, and the menu's question.
+VENUE_WEEK_QUERIES = 6
+
+
+def _fill_week(space, member, count: int) -> None:
+    """`count` half-hour bookings from Tuesday, every other one the member's own."""
+    someone = MemberFactory()
+    for n in range(count):
+        starts = utc(2027, 1, 5, 9) + timedelta(minutes=30 * n)
+        BookingFactory(
+            space=space,
+            booker=member if n % 2 else someone,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=30),
+        )
+    ClosureFactory(
+        venue=space.venue,
+        starts_at=utc(2027, 1, 9, 12),
+        ends_at=utc(2027, 1, 9, 14),
+        reason="Boiler repair",
+    )
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_a_space_week_takes_the_same_queries_with_one_booking_or_fifty(
+    member_client, member, room, count, django_assert_num_queries
+):
+    _fill_week(room, member, count)
+    with django_assert_num_queries(SPACE_WEEK_QUERIES):
+        response = member_client.get(f"/venues/{room.venue.slug}/{room.slug}/")
+    assert response.status_code == 200
+    states = {cell.state for row in response.context["grid"].rows for cell in row.cells}
+    assert {"booked", "closed", "free"} <= states
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_a_desk_pool_week_takes_the_same_queries_with_one_booking_or_fifty(
+    member_client, member, pool, count, django_assert_num_queries
+):
+    _fill_week(pool, member, count)
+    with django_assert_num_queries(SPACE_WEEK_QUERIES):
+        response = member_client.get(f"/venues/{pool.venue.slug}/{pool.slug}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_a_venue_week_takes_the_same_queries_with_one_booking_or_fifty(
+    manager_client, member, room, pool, count, django_assert_num_queries
+):
+    _fill_week(room, member, count)
+    _fill_week(pool, member, count)
+    with django_assert_num_queries(VENUE_WEEK_QUERIES):
+        response = manager_client.get(f"/manage/venues/{room.venue.slug}/week/?date=2027-01-05")
+    assert response.status_code == 200
+    assert sum(len(bookings) for row in response.context["rows"] for bookings in row["days"]) == (
+        2 * count
+    )
