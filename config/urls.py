@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("feeds.urls")),
     path("", include("stats.urls")),
     path("", include("operations.urls")),
+    path("", include("api.urls")),
     path("", include("bookings.urls")),
     path("", include("spaces.urls")),
 ]

@@ -19,6 +19,7 @@ LAYERS = {
     "stats": 4,
     "demo": 5,
     "operations": 5,
+    "api": 5,
     "config": 6,
 }
 LONGEST_MODULE = 500
