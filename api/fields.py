@@ -34,6 +34,13 @@ def _has_offset(text: str) -> bool:
     return text.strip().endswith(("Z", "z")) or tail[:1] in {"+", "-"} and ":" in tail
 
 
+class OffsetTimeField(serializers.DateTimeField):
+    """An aware time written as it is, with its own offset (already in the venue's zone)."""
+
+    def to_representation(self, value: datetime | None) -> str | None:  # type: ignore[override]
+        return value.isoformat() if value is not None else None
+
+
 class VenueTimeField(serializers.DateTimeField):
     """A stored UTC time shown in the zone of the venue found at `venue` (a dotted path from
     the object), e.g. 2026-10-24T10:00:00+01:00 and, after the clocks change,

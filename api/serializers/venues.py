@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from spaces.models import Space, Venue
 
-from ..fields import AwareDateTimeField
+from ..fields import AwareDateTimeField, OffsetTimeField
 
 MAX_WINDOW_DAYS = 31
 DEFAULT_WINDOW_DAYS = 7
@@ -128,8 +128,8 @@ class SpaceFilterSerializer(serializers.Serializer):
 
 
 class FreeTimeSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = OffsetTimeField()
+    ends_at = OffsetTimeField()
 
 
 class SpaceAvailabilitySerializer(serializers.Serializer):
