@@ -12,7 +12,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     )
     plan = serializers.CharField(source="plan.name", read_only=True)
     organisation: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:

@@ -20,12 +20,21 @@ class BookingSerializer(serializers.ModelSerializer):
     )
     space_name = serializers.CharField(source="space.name", read_only=True)
     organisation: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     starts_at = VenueTimeField()
     ends_at = VenueTimeField()
     created_at = VenueTimeField()
     booker = serializers.CharField(source="booker.display_name", read_only=True)
+    activity = serializers.ChoiceField(
+        choices=Booking.Activity.choices, allow_blank=True, read_only=True
+    )
+    price_basis = serializers.ChoiceField(
+        choices=Booking.PriceBasis.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="How the price was set; blank when not priced",
+    )
 
     class Meta:
         model = Booking
@@ -115,7 +124,10 @@ class SeriesSerializer(serializers.ModelSerializer):
         source="space.venue", slug_field="slug", read_only=True
     )
     organisation: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    activity = serializers.ChoiceField(
+        choices=Booking.Activity.choices, allow_blank=True, read_only=True
     )
 
     class Meta:
