@@ -16,7 +16,7 @@ class ApiTokensTable(tables.Table):
 
     name = tables.Column(verbose_name=_("Name"))
     start = tables.Column(verbose_name=_("Begins"), orderable=False)
-    read_only = tables.Column(verbose_name=_("May"), orderable=False)
+    read_only = tables.Column(verbose_name=_("Access"), orderable=False)
     created_at = tables.Column(verbose_name=_("Made"))
     expires_at = tables.Column(verbose_name=_("Expires"), default=_("Never"))
     last_used_at = tables.Column(verbose_name=_("Last used"), default=_("Not yet"))
