@@ -44,7 +44,9 @@ def checked_key(raw: str | None) -> str | None:
     return raw
 
 
-def _replay(record: IdempotencyKey, digest: str) -> tuple[int, dict]:
+def _replay(
+    record: IdempotencyKey, digest: str, show: Callable[[Booking], dict]
+) -> tuple[int, dict]:
     if record.request_hash != digest:
         raise ApiError(
             _(
@@ -54,27 +56,36 @@ def _replay(record: IdempotencyKey, digest: str) -> tuple[int, dict]:
             code="idempotency_key_reused",
             status_code=status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
-    return record.status, record.body
+    if record.booking is None:  # pragma: no cover - the key is written with its booking
+        raise ApiError(_("This request is still being handled."), code="conflict", status_code=409)
+    return record.status, show(record.booking)
 
 
 def create_once(
-    *, member: Member, key: str, digest: str, create: Callable[[], tuple[Booking, dict]]
+    *,
+    member: Member,
+    key: str,
+    digest: str,
+    create: Callable[[], Booking],
+    show: Callable[[Booking], dict],
 ) -> tuple[int, dict, bool]:
-    """Run `create` once per (member, key): (status, body, replayed)."""
-    found = IdempotencyKey.objects.filter(member=member, key=key).first()
+    """Run `create` once per (member, key): (status, the booking as `show` writes it, replayed)."""
+    found = IdempotencyKey.objects.filter(member=member, key=key).select_related("booking").first()
     if found is not None:
-        return (*_replay(found, digest), True)
+        return (*_replay(found, digest, show), True)
     try:
         with transaction.atomic():
             record = IdempotencyKey.objects.create(
-                member=member, key=key, request_hash=digest, status=0, body={}
+                member=member, key=key, request_hash=digest, status=0
             )
-            booking, body = create()
-            record.booking, record.status, record.body = booking, status.HTTP_201_CREATED, body
-            record.save(update_fields=["booking", "status", "body"])
+            booking = create()
+            record.booking, record.status = booking, status.HTTP_201_CREATED
+            record.save(update_fields=["booking", "status"])
     except IntegrityError:
-        found = IdempotencyKey.objects.filter(member=member, key=key).first()
+        found = (
+            IdempotencyKey.objects.filter(member=member, key=key).select_related("booking").first()
+        )
         if found is None:
             raise
-        return (*_replay(found, digest), True)
-    return status.HTTP_201_CREATED, body, False
+        return (*_replay(found, digest, show), True)
+    return status.HTTP_201_CREATED, show(booking), False

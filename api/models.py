@@ -4,7 +4,6 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -70,8 +69,9 @@ class ApiToken(models.Model):
 
 class IdempotencyKey(models.Model):
     """A client's `Idempotency-Key` for one creation: the same key and body again returns the
-    same answer; the same key with another body is refused. Unique per member, so two retries
-    racing each other make one booking."""
+    same booking; the same key with another body is refused. Unique per member, so two retries
+    racing each other make one booking. Only a hash of the body is kept, never its text: the
+    booking is shown again from its row (so a title cleared by the retention rule stays cleared)."""
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
@@ -82,7 +82,6 @@ class IdempotencyKey(models.Model):
         "bookings.Booking", on_delete=models.CASCADE, null=True, related_name="+"
     )
     status = models.PositiveSmallIntegerField()
-    body = models.JSONField(encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

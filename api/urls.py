@@ -42,4 +42,9 @@ urlpatterns = [
     path("api/v1/memberships/", account.MyMemberships.as_view(), name="memberships"),
     path("api/v1/memberships/<int:pk>/", account.MembershipDetail.as_view(), name="membership"),
     path("api/v1/feed-tokens/", account.MyFeedTokens.as_view(), name="feed_tokens"),
+    path(
+        "api/v1/feed-tokens/<int:pk>/revoke/",
+        account.RevokeFeedToken.as_view(),
+        name="revoke_feed_token",
+    ),
 ]

@@ -124,6 +124,9 @@ def close_account(*, member: Member, now: datetime | None = None) -> int:
         cancelled += 1
     member.bookings.update(**_free_text_cleared(now))
     FeedToken.objects.filter(owner=member).delete()
+    # The API's rows are reached through the member (operations sits beside api, not above it).
+    member.api_tokens.all().delete()
+    member.idempotency_keys.all().delete()
     EmailAddress.objects.filter(user=member).delete()
     # Their plan memberships end today, or on their first day if not started (kept: bookings
     # point at them).

@@ -306,6 +306,7 @@ WALK.update(
             answers(404, anonymous=UNAUTHORISED, booker=200, org_member=200, org_admin=200),
         ),
         "api:feed_tokens": (none, API_SIGNED_IN),
+        "api:revoke_feed_token": (of_token, API_POST_ONLY),
         "home": (none, answers(302)),  # to the venues
         "bookings:venues": (none, PUBLIC),
         "spaces:venue": (of_venue, PUBLIC),

@@ -50,3 +50,23 @@ class FeedTokenSerializer(serializers.ModelSerializer):
         model = FeedToken
         fields = ["id", "scope", "target", "live", "created_at", "revoked_at", "last_used_at"]
         read_only_fields = fields
+
+
+class FeedTokenCreateSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=FeedToken.Scope.choices)
+    target = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The organisation, venue or space id; none for your own bookings",
+    )
+
+
+class NewFeedTokenSerializer(FeedTokenSerializer):
+    url = serializers.CharField(read_only=True, help_text="The feed's private address")
+
+    class Meta(FeedTokenSerializer.Meta):
+        fields = [*FeedTokenSerializer.Meta.fields, "url"]
+        read_only_fields = fields

@@ -4,22 +4,27 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from feeds.models import FeedToken
+from feeds.services import FeedError, create_feed_token, revoke_feed_token
+from feeds.views import feed_url
 from members import permissions
 from memberships.allowances import allowance_left
 from memberships.models import Membership
 
 from ..access import SignedIn, TokenScope, member_of
+from ..errors import refused
 from ..serializers.account import (
     AllowanceLeftSerializer,
+    FeedTokenCreateSerializer,
     FeedTokenSerializer,
     MembershipDetailSerializer,
     MembershipSerializer,
+    NewFeedTokenSerializer,
 )
 from .common import ERRORS
 
@@ -82,7 +87,9 @@ class MembershipDetail(APIView):
 
 
 class MyFeedTokens(generics.ListAPIView):
-    """The member's calendar feed tokens (made and revoked on Account → Calendar feeds)."""
+    """GET: the member's calendar feed tokens (without their secret addresses). POST: the
+    member's live token for a feed, made now if they have none (as Account → Calendar feeds),
+    with its address."""
 
     permission_classes = [SignedIn, TokenScope]
     serializer_class = FeedTokenSerializer
@@ -97,3 +104,45 @@ class MyFeedTokens(generics.ListAPIView):
     @extend_schema(responses={200: FeedTokenSerializer(many=True), **ERRORS})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=FeedTokenCreateSerializer, responses={201: NewFeedTokenSerializer, **ERRORS}
+    )
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        shape = FeedTokenCreateSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        try:
+            token = create_feed_token(
+                owner=member_of(request),
+                scope=shape.validated_data["scope"],
+                target_id=shape.validated_data["target"],
+            )
+        except FeedError as error:
+            raise refused(error) from error
+        return Response(_with_url(token), status=status.HTTP_201_CREATED)
+
+
+def _with_url(token: FeedToken) -> dict:
+    found = FeedToken.objects.select_related("owner", "organisation", "venue", "space__venue").get(
+        pk=token.pk
+    )
+    return {**FeedTokenSerializer(found).data, "url": feed_url(found)}
+
+
+class RevokeFeedToken(APIView):
+    """Revoke one of the member's feed tokens: its address stops working at once."""
+
+    permission_classes = [SignedIn, TokenScope]
+
+    @extend_schema(request=None, responses={200: FeedTokenSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        member = member_of(request)
+        token = get_object_or_404(FeedToken.objects.filter(owner=member), pk=pk)
+        try:
+            revoke_feed_token(token=token, by=member)
+        except FeedError as error:
+            raise refused(error) from error
+        found = FeedToken.objects.select_related(
+            "owner", "organisation", "venue", "space__venue"
+        ).get(pk=pk)
+        return Response(FeedTokenSerializer(found).data)

@@ -96,7 +96,7 @@ class MyBookings(generics.ListCreateAPIView):
         data = shape.validated_data
         member = member_of(request)
 
-        def create() -> tuple[Booking, dict]:
+        def create() -> Booking:
             space = _lookup(
                 Space, request, data["space"], "space", _("There is no such space."), is_active=True
             )
@@ -140,14 +140,16 @@ class MyBookings(generics.ListCreateAPIView):
                     ends_at=data["ends_at"],
                     now=now,
                 ) from error
-            booking = Booking.objects.select_related(*BOOKING_COLUMNS).get(pk=booking.pk)
-            return booking, dict(BookingSerializer(booking).data)
+            return booking
+
+        def show(booking: Booking) -> dict:
+            found = Booking.objects.select_related(*BOOKING_COLUMNS).get(pk=booking.pk)
+            return dict(BookingSerializer(found).data)
 
         if key is None:
-            _booking, body = create()
-            return Response(body, status=status.HTTP_201_CREATED)
+            return Response(show(create()), status=status.HTTP_201_CREATED)
         code, body, replayed = create_once(
-            member=member, key=key, digest=request_hash(request.data), create=create
+            member=member, key=key, digest=request_hash(request.data), create=create, show=show
         )
         response = Response(body, status=code)
         if replayed:

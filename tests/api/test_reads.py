@@ -239,3 +239,22 @@ def test_booking_in_the_past_week_is_refused_with_its_reason(frozen_now, room, m
     )
     assert response.status_code == 400
     assert response.json()["message"]
+
+
+def test_a_member_makes_a_feed_token_through_the_same_service_and_revokes_it(member, venue):
+    client = client_with_token(member)
+    made = client.post("/api/v1/feed-tokens/", {"scope": "member"}, format="json")
+    assert made.status_code == 201
+    token = FeedToken.objects.get()
+    assert token.token in made.json()["url"]
+    assert made.json()["live"] is True and made.json()["scope"] == "member"
+    again = client.post("/api/v1/feed-tokens/", {"scope": "member"}, format="json")
+    assert again.json()["id"] == token.pk  # one live token per feed, as on the page
+    refused = client.post(
+        "/api/v1/feed-tokens/", {"scope": "venue", "target": venue.pk}, format="json"
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "refused"
+    revoked = client.post(f"/api/v1/feed-tokens/{token.pk}/revoke/", format="json")
+    assert revoked.json()["live"] is False
+    other = client_with_token(MemberFactory())
+    assert other.post(f"/api/v1/feed-tokens/{token.pk}/revoke/").status_code == 404

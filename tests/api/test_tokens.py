@@ -181,3 +181,26 @@ def test_a_token_expiring_inside_an_hour_is_still_shown_as_live_until_then(membe
         owner=member, name="Short", expires_at=now + timedelta(hours=1), now=now
     )
     assert token.is_live(now) and not token.is_live(now + timedelta(hours=1))
+
+
+def test_closing_an_account_deletes_its_api_tokens_and_keys(frozen_now, member, room):
+    from api.models import IdempotencyKey
+    from operations.privacy import close_account
+
+    client = client_with_token(member)
+    client.post(
+        ME,
+        {
+            "space": room.pk,
+            "starts_at": "2027-01-05T10:00:00Z",
+            "ends_at": "2027-01-05T11:00:00Z",
+            "title": "x",
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+    assert IdempotencyKey.objects.exists()
+    close_account(member=member)
+    assert not ApiToken.objects.exists()
+    assert not IdempotencyKey.objects.exists()
+    assert client.get(ME).status_code == 401
