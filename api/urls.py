@@ -47,4 +47,6 @@ urlpatterns = [
         account.RevokeFeedToken.as_view(),
         name="revoke_feed_token",
     ),
+    # Last: any other address under /api/v1/ answers the API's JSON 404.
+    path("api/v1/<path:rest>", root.Unknown.as_view(), name="unknown"),
 ]

@@ -307,6 +307,7 @@ WALK.update(
         ),
         "api:feed_tokens": (none, API_SIGNED_IN),
         "api:revoke_feed_token": (of_token, API_POST_ONLY),
+        "api:unknown": (lambda scene: {"rest": "nothing/here/"}, answers(404)),
         "home": (none, answers(302)),  # to the venues
         "bookings:venues": (none, PUBLIC),
         "spaces:venue": (of_venue, PUBLIC),
