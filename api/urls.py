@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import pages
-from .views import account, bookings, manage, root, venues
+from .views import account, bookings, manage, root, series, venues
 
 app_name = "api"
 urlpatterns = [
@@ -38,6 +38,8 @@ urlpatterns = [
     path("api/v1/bookings/<int:pk>/approve/", manage.ApproveBooking.as_view(), name="approve"),
     path("api/v1/bookings/<int:pk>/decline/", manage.DeclineBooking.as_view(), name="decline"),
     path("api/v1/series/", bookings.MySeries.as_view(), name="series"),
+    path("api/v1/series/preview/", series.PreviewSeries.as_view(), name="preview_series"),
+    path("api/v1/series/book/", series.BookSeries.as_view(), name="book_series"),
     path("api/v1/series/<int:pk>/", bookings.SeriesDetail.as_view(), name="one_series"),
     path("api/v1/memberships/", account.MyMemberships.as_view(), name="memberships"),
     path("api/v1/memberships/<int:pk>/", account.MembershipDetail.as_view(), name="membership"),

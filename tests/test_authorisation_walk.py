@@ -299,6 +299,8 @@ WALK.update(
         "api:approve": (of_booking, API_POST_ONLY),
         "api:decline": (of_booking, API_POST_ONLY),
         "api:series": (none, API_SIGNED_IN),
+        "api:preview_series": (none, API_POST_ONLY),
+        "api:book_series": (none, API_POST_ONLY),
         "api:one_series": (of_series, answers(404, anonymous=UNAUTHORISED, booker=200)),
         "api:memberships": (none, API_SIGNED_IN),
         "api:membership": (
