@@ -134,7 +134,11 @@ class RevokeFeedToken(APIView):
 
     permission_classes = [SignedIn, TokenScope]
 
-    @extend_schema(request=None, responses={200: FeedTokenSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="feed_tokens_revoke",
+        request=None,
+        responses={200: FeedTokenSerializer, **ERRORS},
+    )
     def post(self, request: Request, pk: int) -> Response:
         member = member_of(request)
         token = get_object_or_404(FeedToken.objects.filter(owner=member), pk=pk)

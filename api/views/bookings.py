@@ -52,13 +52,14 @@ def filtered(bookings: QuerySet[Booking], request: Request) -> QuerySet[Booking]
     return bookings.select_related(*BOOKING_COLUMNS)
 
 
-def _lookup(model, request: Request, pk: int | None, field: str, message: str, **scope):
-    if pk is None:
-        return None
-    found = model.objects.filter(**scope).filter(pk=pk).first() if pk else None
-    if found is None:
-        raise ApiError(message, code="invalid", fields={field: [message]})
-    return found
+def bookable_space(pk: int) -> Space:
+    """The bookable space a client named, or a 400 naming the field (not a 404: the address
+    was right, the body was not)."""
+    space = Space.objects.filter(is_active=True, pk=pk).select_related("venue").first()
+    if space is None:
+        message = _("There is no such space.")
+        raise ApiError(message, code="invalid", fields={"space": [message]})
+    return space
 
 
 class MyBookings(generics.ListCreateAPIView):
@@ -97,9 +98,7 @@ class MyBookings(generics.ListCreateAPIView):
         member = member_of(request)
 
         def create() -> Booking:
-            space = _lookup(
-                Space, request, data["space"], "space", _("There is no such space."), is_active=True
-            )
+            space = bookable_space(data["space"])
             organisation = None
             if data["organisation"]:
                 organisation = Organisation.objects.filter(slug=data["organisation"]).first()
@@ -183,7 +182,11 @@ class MoveBooking(APIView):
 
     permission_classes = [SignedIn, TokenScope]
 
-    @extend_schema(request=MoveSerializer, responses={200: BookingSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        operation_id="bookings_move",
+        request=MoveSerializer,
+        responses={200: BookingSerializer, **WRITE_ERRORS},
+    )
     def post(self, request: Request, pk: int) -> Response:
         booking = visible_booking(request, pk)
         shape = MoveSerializer(data=request.data)
@@ -191,9 +194,7 @@ class MoveBooking(APIView):
         data = shape.validated_data
         target = booking.space
         if data["space"] is not None:
-            target = _lookup(
-                Space, request, data["space"], "space", _("There is no such space."), is_active=True
-            )
+            target = bookable_space(data["space"])
         now = timezone.now()
         try:
             moved = move_booking(
@@ -217,7 +218,11 @@ class CancelBooking(APIView):
 
     permission_classes = [SignedIn, TokenScope]
 
-    @extend_schema(request=ReasonSerializer, responses={200: BookingSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="bookings_cancel",
+        request=ReasonSerializer,
+        responses={200: BookingSerializer, **ERRORS},
+    )
     def post(self, request: Request, pk: int) -> Response:
         booking = visible_booking(request, pk)
         shape = ReasonSerializer(data=request.data)

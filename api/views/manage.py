@@ -61,7 +61,11 @@ class ApproveBooking(APIView):
 
     permission_classes = [SignedIn, TokenScope]
 
-    @extend_schema(request=ReasonSerializer, responses={200: BookingSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="bookings_approve",
+        request=ReasonSerializer,
+        responses={200: BookingSerializer, **ERRORS},
+    )
     def post(self, request: Request, pk: int) -> Response:
         booking = managed_booking(request, pk)
         shape = ReasonSerializer(data=request.data)
@@ -80,7 +84,11 @@ class DeclineBooking(APIView):
 
     permission_classes = [SignedIn, TokenScope]
 
-    @extend_schema(request=DeclineSerializer, responses={200: BookingSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="bookings_decline",
+        request=DeclineSerializer,
+        responses={200: BookingSerializer, **ERRORS},
+    )
     def post(self, request: Request, pk: int) -> Response:
         booking = managed_booking(request, pk)
         shape = DeclineSerializer(data=request.data)

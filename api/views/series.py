@@ -15,7 +15,6 @@ from bookings.models import Series
 from bookings.rules import BookingError
 from bookings.series import Outcome, SeriesChanged, book_series, new_series, preview_series
 from members.models import Organisation
-from spaces.models import Space
 
 from ..access import SignedIn, TokenScope, member_of
 from ..errors import ApiError, refused
@@ -25,6 +24,7 @@ from ..serializers.series import (
     SeriesPreviewSerializer,
     SeriesRequestSerializer,
 )
+from .bookings import bookable_space
 from .common import ERROR, ERRORS
 
 
@@ -46,10 +46,7 @@ def _dates(outcome: Outcome, *, booked: bool = False) -> dict:
 
 
 def _series(request: Request, data: dict) -> Series:
-    space = Space.objects.filter(is_active=True, pk=data["space"]).select_related("venue").first()
-    if space is None:
-        message = _("There is no such space.")
-        raise ApiError(message, code="invalid", fields={"space": [message]})
+    space = bookable_space(data["space"])
     organisation = None
     if data["organisation"]:
         organisation = Organisation.objects.filter(slug=data["organisation"]).first()
@@ -84,7 +81,9 @@ class PreviewSeries(APIView):
     permission_classes = [SignedIn, TokenScope]
 
     @extend_schema(
-        request=SeriesRequestSerializer, responses={200: SeriesPreviewSerializer, **ERRORS}
+        operation_id="series_preview",
+        request=SeriesRequestSerializer,
+        responses={200: SeriesPreviewSerializer, **ERRORS},
     )
     def post(self, request: Request) -> Response:
         shape = SeriesRequestSerializer(data=request.data)
@@ -104,6 +103,7 @@ class BookSeries(APIView):
     permission_classes = [SignedIn, TokenScope]
 
     @extend_schema(
+        operation_id="series_book",
         request=SeriesBookSerializer,
         responses={
             201: SeriesSerializer,
