@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import schemathesis
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -42,7 +44,19 @@ schema.app = application
 
 
 @pytest.fixture
-def scene(db, settings):
+def in_the_test_transaction():
+    """The WSGI app fires request_started/finished, whose close_old_connections would close
+    the test's connection mid-transaction (on PostgreSQL); Django's own test client
+    disconnects it the same way while it runs a request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def scene(db, settings, in_the_test_transaction):
     """Something for the generated requests to find, and no rate limit to trip."""
     settings.API_RATE_ANONYMOUS = settings.API_RATE_MEMBER = "1000000/min"
     venue = VenueFactory(slug="alpha", publish_impact=True)
