@@ -89,6 +89,18 @@ def member_data(*, member: Member) -> dict:
             {"feed": t.scope, "created": _iso(t.created_at), "revoked": _iso(t.revoked_at)}
             for t in FeedToken.objects.filter(owner=member)
         ],
+        # Through the reverse relation: operations sits beside api, not above it.
+        "api_tokens": [
+            {
+                "name": t.name,
+                "read_only": t.read_only,
+                "created": _iso(t.created_at),
+                "expires": _iso(t.expires_at),
+                "revoked": _iso(t.revoked_at),
+                "last_used": _iso(t.last_used_at),
+            }
+            for t in member.api_tokens.all()
+        ],
     }
 
 

@@ -204,3 +204,12 @@ def test_closing_an_account_deletes_its_api_tokens_and_keys(frozen_now, member, 
     assert not ApiToken.objects.exists()
     assert not IdempotencyKey.objects.exists()
     assert client.get(ME).status_code == 401
+
+
+def test_a_members_data_lists_their_api_tokens_but_never_a_secret(member):
+    from operations.privacy import member_data
+
+    _token, secret = create_api_token(owner=member, name="Website", read_only=True)
+    data = member_data(member=member)
+    assert [(t["name"], t["read_only"]) for t in data["api_tokens"]] == [("Website", True)]
+    assert secret not in str(data) and digest(secret) not in str(data)
