@@ -217,3 +217,19 @@ def alternatives(
     return sorted(times[:limit], key=lambda slot: slot.start), sorted(others, key=lambda s: s.name)[
         :limit
     ]
+
+
+def free_throughout(spaces: list[Space], wanted: Interval, *, now: datetime) -> list[Space]:
+    """Those of `spaces` in which a new booking could run for the whole of `wanted` (the API's
+    "free between" filter; the venues page resolves its wall-clock time per venue first): a
+    fixed number of queries however many spaces."""
+    if not spaces:
+        return []
+    known = prefetch(spaces, wanted)
+    return [
+        space
+        for space in spaces
+        if any(
+            free.contains(wanted) for free in free_intervals(space, wanted, now=now, known=known)
+        )
+    ]

@@ -22,12 +22,17 @@ from .models import Booking
 
 
 class BookingError(Exception):
-    """A booking rule said no. `message` is shown to the member as is; `field` names the form field, if any."""
+    """A booking rule said no. `message` is shown to the member as is; `field` names the form field, if any.
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    `code` is stable for programs (the API): "clash" when the time is already held (other times
+    may then be offered), else "refused".
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "refused") -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
 
 
 def _local(space: Space, instant: datetime) -> str:
@@ -210,10 +215,12 @@ def check_free(
                 _(
                     "All %(seats)d desks of %(space)s are taken for some of that time. Try another time."
                 )
-                % {"seats": space.seats, "space": space.name}
+                % {"seats": space.seats, "space": space.name},
+                code="clash",
             )
         raise BookingError(
-            _("%(space)s is already booked then. Try another time.") % {"space": space.name}
+            _("%(space)s is already booked then. Try another time.") % {"space": space.name},
+            code="clash",
         )
 
 

@@ -63,13 +63,15 @@ def save_guarded(booking: Booking, space: Space) -> None:
     except IntegrityError as exc:
         if "booking_no_overlap" in str(exc):
             raise BookingError(
-                _("%(space)s is already booked then. Try another time.") % {"space": space.name}
+                _("%(space)s is already booked then. Try another time.") % {"space": space.name},
+                code="clash",
             ) from exc
         if SEATS_GUARD in str(exc):
             raise BookingError(
                 _(
                     "All %(seats)d desks of %(space)s are taken for some of that time. Try another time."
                 )
-                % {"seats": space.seats, "space": space.name}
+                % {"seats": space.seats, "space": space.name},
+                code="clash",
             ) from exc
         raise

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_tasks_db",
     "schedule",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "members",
     "spaces",
     "memberships",
@@ -96,6 +99,7 @@ INSTALLED_APPS = [
     "demo",
     "operations",
     "webhooks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +212,44 @@ COMMONSHARE_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/i
 # of the limits turns them on with override_settings(ACCOUNT_RATE_LIMITS=COMMONSHARE_RATE_LIMITS).
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else COMMONSHARE_RATE_LIMITS
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The public API (api/, docs/api.md): Django REST framework under /api/v1/. A personal token
+# first, else the browser's session (with its CSRF check); every error in one JSON shape; lists
+# paged; rate limits counted in the shared cache above, per client address and per member.
+API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "120/min")
+API_RATE_MEMBER = env_str("API_RATE_MEMBER", "600/min")
+for _name, _rate in (
+    ("API_RATE_ANONYMOUS", API_RATE_ANONYMOUS),
+    ("API_RATE_MEMBER", API_RATE_MEMBER),
+):
+    _count, _, _per = _rate.partition("/")
+    if not _count.isdigit() or _per[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(f"{_name} must look like 120/min, not {_rate!r}.")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.Anonymous", "api.throttling.PerMember"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Commonshare API",
+    "DESCRIPTION": "Book the shared spaces of a neighbourhood. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+
 LOGIN_REDIRECT_URL = "bookings:mine"
 LOGIN_URL = "account_login"
 

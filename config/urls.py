@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("stats.urls")),
     path("", include("operations.urls")),
     path("", include("webhooks.urls")),
+    path("", include("api.urls")),
     path("", include("bookings.urls")),
     path("", include("spaces.urls")),
 ]

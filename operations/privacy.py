@@ -89,6 +89,18 @@ def member_data(*, member: Member) -> dict:
             {"feed": t.scope, "created": _iso(t.created_at), "revoked": _iso(t.revoked_at)}
             for t in FeedToken.objects.filter(owner=member)
         ],
+        # Through the reverse relation: operations sits beside api, not above it.
+        "api_tokens": [
+            {
+                "name": t.name,
+                "read_only": t.read_only,
+                "created": _iso(t.created_at),
+                "expires": _iso(t.expires_at),
+                "revoked": _iso(t.revoked_at),
+                "last_used": _iso(t.last_used_at),
+            }
+            for t in member.api_tokens.all()
+        ],
     }
 
 
@@ -124,6 +136,9 @@ def close_account(*, member: Member, now: datetime | None = None) -> int:
         cancelled += 1
     member.bookings.update(**_free_text_cleared(now))
     FeedToken.objects.filter(owner=member).delete()
+    # The API's rows are reached through the member (operations sits beside api, not above it).
+    member.api_tokens.all().delete()
+    member.idempotency_keys.all().delete()
     EmailAddress.objects.filter(user=member).delete()
     # Their plan memberships end today, or on their first day if not started (kept: bookings
     # point at them).

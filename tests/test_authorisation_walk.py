@@ -15,6 +15,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.models import ApiToken
+from api.tokens import create_api_token
 from bookings.models import Booking, Series, WaitlistEntry
 from feeds.models import DisplayLink, FeedToken
 from members.models import OrganisationMembership
@@ -57,6 +59,12 @@ SIGNED_IN = answers(200, anonymous=LOGIN)
 MANAGERS = answers(404, anonymous=LOGIN, manager=200, staff=200)
 BOOKING_SEEN = answers(404, anonymous=LOGIN, booker=200, manager=200, staff=200)
 POST_ONLY_SIGNED_IN = answers(405, anonymous=LOGIN)
+# The API answers a missing login with a 401 (JSON), not a redirect to the login page.
+UNAUTHORISED = 401
+API_SIGNED_IN = answers(200, anonymous=UNAUTHORISED)
+API_MANAGERS = answers(404, anonymous=UNAUTHORISED, manager=200, staff=200)
+API_BOOKING_SEEN = answers(404, anonymous=UNAUTHORISED, booker=200, manager=200, staff=200)
+API_POST_ONLY = answers(405, anonymous=UNAUTHORISED)
 
 
 @dataclass
@@ -152,6 +160,7 @@ def scene(db) -> Scene:
     WebhookDelivery.objects.create(
         endpoint=hook, kind="booking.created", payload={}, created_at=start, status="failed"
     )
+    create_api_token(owner=people["booker"], name="Walk token")
     OpeningException.objects.create(venue=venue, date=start.date(), note="Bank holiday")
     plan = PlanFactory(venue=venue, name="Community group")
     grant_membership(plan=plan, organisation=organisation, starts_on=start.date())
@@ -269,12 +278,56 @@ def of_delivery(scene: Scene) -> dict:
     return {**of_webhook(scene), "delivery_pk": WebhookDelivery.objects.get().pk}
 
 
+def of_api_token(scene: Scene) -> dict:
+    return {"pk": ApiToken.objects.get().pk}
+
+
+def of_pk_membership(scene: Scene) -> dict:
+    return {"pk": Membership.objects.get().pk}
+
+
+def of_space_pk(scene: Scene) -> dict:
+    return {"pk": scene.space.pk}
+
+
 def of_manager(scene: Scene) -> dict:
     return {"venue_slug": scene.venue.slug, "member_id": scene.people["manager"].pk}
 
 
 WALK.update(
     {
+        # The API (api/): public reads; the member's own things; a venue's for its managers.
+        "api:tokens": (none, SIGNED_IN),
+        "api:revoke_token": (of_api_token, POST_ONLY_SIGNED_IN),
+        "api:root": (none, PUBLIC),
+        "api:schema": (none, PUBLIC),
+        "api:docs": (none, PUBLIC),
+        "api:venues": (none, PUBLIC),
+        "api:venue": (of_venue, PUBLIC),
+        "api:venue_availability": (of_venue, PUBLIC),
+        "api:venue_usage": (of_venue, PUBLIC),  # the venue publishes its impact
+        "api:venue_bookings": (of_venue, API_MANAGERS),
+        "api:spaces": (none, PUBLIC),
+        "api:space": (of_space_pk, PUBLIC),
+        "api:space_availability": (of_space_pk, PUBLIC),
+        "api:bookings": (none, API_SIGNED_IN),
+        "api:booking": (of_booking, API_BOOKING_SEEN),
+        "api:move": (of_booking, API_POST_ONLY),
+        "api:cancel": (of_booking, API_POST_ONLY),
+        "api:approve": (of_booking, API_POST_ONLY),
+        "api:decline": (of_booking, API_POST_ONLY),
+        "api:series": (none, API_SIGNED_IN),
+        "api:preview_series": (none, API_POST_ONLY),
+        "api:book_series": (none, API_POST_ONLY),
+        "api:one_series": (of_series, answers(404, anonymous=UNAUTHORISED, booker=200)),
+        "api:memberships": (none, API_SIGNED_IN),
+        "api:membership": (
+            of_pk_membership,
+            answers(404, anonymous=UNAUTHORISED, booker=200, org_member=200, org_admin=200),
+        ),
+        "api:feed_tokens": (none, API_SIGNED_IN),
+        "api:revoke_feed_token": (of_token, API_POST_ONLY),
+        "api:unknown": (lambda scene: {"rest": "nothing/here/"}, answers(404)),
         "home": (none, answers(302)),  # to the venues
         "bookings:venues": (none, PUBLIC),
         "spaces:venue": (of_venue, PUBLIC),
@@ -510,6 +563,8 @@ def test_writes_by_someone_without_the_right_change_nothing(scene: Scene, role: 
     if role != "booker":
         targets["bookings:leave_waitlist"] = of_entry
         targets["bookings:claim"] = of_offer
+    if role != "booker":
+        targets["api:revoke_token"] = of_api_token
     if role != "org_admin":
         targets["members:organisation_role"] = of_organisation_person
         targets["members:organisation_remove"] = of_organisation_person
@@ -565,6 +620,7 @@ def snapshot(scene: Scene) -> tuple:
         list(DisplayLink.objects.values_list("pk", "name", "revoked_at")),
         list(WebhookEndpoint.objects.values_list("pk", "url", "active", "secret")),
         list(WebhookDelivery.objects.values_list("pk", "status", "attempts")),
+        list(ApiToken.objects.values_list("pk", "revoked_at")),
     )
 
 

@@ -20,6 +20,7 @@ LAYERS = {
     "demo": 5,
     "operations": 5,
     "webhooks": 5,
+    "api": 5,
     "config": 6,
 }
 LONGEST_MODULE = 500

@@ -26,6 +26,10 @@ from ._base import (
     Person,
     _signed_in,
 )
+from .api import (
+    api_tokens_filter,
+    api_write_refusal,
+)
 from .bookings import (
     approvable_among_managed,
     bookings_managed_filter,
@@ -90,6 +94,8 @@ __all__ = [
     "_feed_memberships",
     "_signed_in",
     "account_closing_refusal",
+    "api_tokens_filter",
+    "api_write_refusal",
     "approvable_among_managed",
     "belongs_to",
     "bookings_managed_filter",

@@ -549,6 +549,12 @@ def today_with_a_check_in(scene: Scene) -> str:
     return manage(scene, "day/")
 
 
+def swagger_drawn(page, scene: Scene) -> None:
+    expect(
+        page.locator("#swagger-ui").get_by_text("/api/v1/bookings/", exact=True).first
+    ).to_be_visible()
+
+
 MAIN_PAGES = [
     MainPage("venues", None, lambda scene: "/venues/", screenshots=("desktop", "phone")),
     MainPage(
@@ -708,6 +714,8 @@ MAIN_PAGES = [
         try_a_taken_time,
         ("desktop", "phone"),
     ),
+    MainPage("api-tokens", "member", lambda scene: "/account/api-tokens/"),
+    MainPage("api-docs", None, lambda scene: "/api/v1/docs/", then=swagger_drawn),
 ]
 
 
