@@ -6,6 +6,7 @@ it took, so a load test can report latencies.
 """
 
 import http.client
+import json
 import re
 import threading
 import time
@@ -70,6 +71,12 @@ class Visitor:
         if match := CSRF_FIELD.search(response.text):
             self.csrf_token = match.group(1)
         return response
+
+    def post_json(self, path: str, data: Any, headers: dict[str, str] | None = None) -> Response:
+        """POST a JSON body (an API call: a token in `headers` instead of the CSRF token)."""
+        return self._send(
+            "POST", path, json.dumps(data), {"Content-Type": "application/json", **(headers or {})}
+        )
 
     def _send(
         self, method: str, path: str, body: str | None = None, headers: dict | None = None
