@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import permissions
+from members import audit, permissions
 from members.models import Member
 from spaces.models import Closure, Space, Venue
 
@@ -67,6 +67,7 @@ def add_closure(
     )
     closure.full_clean()
     closure.save()
+    audit.saved(closure, before=None, by=by, venue_id=venue.pk, at=now)
     hit = list(
         bookings_hit(venue=venue, starts_at=starts_at, ends_at=ends_at, space=space, now=now)
     )

@@ -27,7 +27,7 @@ from memberships.models import Membership
 from spaces.intervals import Interval
 from spaces.models import Space
 
-from . import mirror, notifications, recurrence, series_mail
+from . import audit_trail, mirror, notifications, recurrence, series_mail
 from .batch import start_batch
 from .models import Booking, Series
 from .rules import BookingError
@@ -151,6 +151,9 @@ def _try(
     series.save()
     mirror.add_series_event(series)
     series.save(update_fields=["event"])
+    audit_trail.series_changed(
+        series, action="series.created", by=series.made_by or series.booker, now=now
+    )
     dates = []
     for one in planned:
         if one.starts_at is None or one.ends_at is None:
@@ -346,6 +349,13 @@ def cancel_series(
     if not cancelled:
         raise BookingError(_("No date of this series can be cancelled any more."))
     if booking.series is not None:
+        audit_trail.series_changed(
+            booking.series,
+            action="series.cancelled",
+            by=by,
+            detail=_("%(count)s dates cancelled.") % {"count": len(cancelled)},
+            now=now,
+        )
         series_mail.series_cancelled(
             booking.series, cancelled, by_booker=permissions.is_booker(by, booking)
         )

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import recurrence, series_mail
+from members.models import Member
+
+from . import audit_trail, recurrence, series_mail
 from .models import Series
 from .recurrence import Planned
 from .rules import BookingError
@@ -104,7 +106,7 @@ def next_block_states(series: Series) -> list[TermDate]:
     return dates
 
 
-def answer_term(*, series: Series, keep: bool, now: dt.datetime) -> int:
+def answer_term(*, series: Series, keep: bool, now: dt.datetime, by: Member | None = None) -> int:
     """The organiser's answer: keep the next block (returns the dates booked now) or stop the
     series (returns 0). Refused, changing nothing, when no answer is awaited or too late."""
     from .series_extend import extend_one
@@ -117,11 +119,16 @@ def answer_term(*, series: Series, keep: bool, now: dt.datetime) -> int:
             raise BookingError(
                 _("The deadline to confirm these dates has passed: they were not booked.")
             )
+        before = audit_trail.series_state(locked)
         locked.confirm_by = None
         if not keep:
             locked.tried_until = None
             locked.save(update_fields=["confirm_by", "tried_until"])
+            audit_trail.series_changed(locked, action="series.term_released", by=by, now=now)
             return 0
         locked.confirmed_until = locked.confirmed_until + _term(locked)
         locked.save(update_fields=["confirm_by", "confirmed_until"])
+        audit_trail.series_changed(
+            locked, action="series.term_confirmed", by=by, before=before, now=now
+        )
         return len(extend_one(series_id=locked.pk, now=now))

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .audit_admin import AuditedAdmin
 from .models import Member, Organisation, OrganisationInvitation, OrganisationMembership
 
 
@@ -12,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(UserAdmin):
+class MemberAdmin(AuditedAdmin, UserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "organisations__kind", "managed_venues"]
@@ -36,7 +37,7 @@ class MemberAdmin(UserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "legal_form", "org_id", "postcode_district"]
     list_filter = ["kind", "legal_form", "postcode_district"]
     search_fields = ["name", "org_id"]

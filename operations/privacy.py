@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking
 from bookings.services import BookingError, cancel_booking
 from feeds.models import FeedToken
-from members import permissions
+from members import audit, permissions
 from members.models import Member
 from memberships.models import Membership
 
@@ -123,6 +123,9 @@ def close_account(*, member: Member, now: datetime | None = None) -> int:
             raise PrivacyError(str(exc)) from exc
         cancelled += 1
     member.bookings.update(**_free_text_cleared(now))
+    audit.scrub_free_text(
+        subject_type="booking", subject_ids=member.bookings.values_list("pk", flat=True)
+    )
     FeedToken.objects.filter(owner=member).delete()
     EmailAddress.objects.filter(user=member).delete()
     # Their plan memberships end today, or on their first day if not started (kept: bookings
@@ -146,4 +149,7 @@ def anonymise_old_bookings(*, now: datetime | None = None, days: int | None = No
     old = Booking.objects.filter(ends_at__lt=cutoff).exclude(
         title=ANONYMOUS_TITLE, purpose="", cancellation_reason="", decision_reason=""
     )
-    return old.update(**_free_text_cleared(now))
+    with transaction.atomic():
+        # The trail of a booking keeps what it said as it changed: cleared with the booking.
+        audit.scrub_free_text(subject_type="booking", subject_ids=old.values_list("pk", flat=True))
+        return old.update(**_free_text_cleared(now))

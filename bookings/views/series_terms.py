@@ -42,7 +42,7 @@ def confirm_term(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         keep = request.POST.get("answer") == "keep"
         try:
-            booked = answer_term(series=series, keep=keep, now=timezone.now())
+            booked = answer_term(series=series, keep=keep, now=timezone.now(), by=request.user)
         except BookingError as error:
             messages.error(request, error.message)
             status = 409
