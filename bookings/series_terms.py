@@ -34,13 +34,16 @@ def _term(series: Series) -> dt.timedelta:
     return dt.timedelta(weeks=series.reconfirm_every or 0)
 
 
-def set_reconfirm(*, series: Series, weeks: int | None, now: dt.datetime) -> None:
+def set_reconfirm(
+    *, series: Series, weeks: int | None, now: dt.datetime, by: Member | None = None
+) -> None:
     """Re-confirm `series` every `weeks` weeks (None: never). The dates booked so far, and those
     up to one term from now, are the confirmed block."""
     if weeks is not None and not 1 <= weeks <= 52:
         raise BookingError(_("Choose a term of 1 to 52 weeks."), field="weeks")
     with transaction.atomic():
         locked = Series.objects.select_for_update().get(pk=series.pk)
+        before = audit_trail.series_state(locked)
         locked.reconfirm_every = weeks
         locked.confirm_by = None
         if weeks is None:
@@ -48,6 +51,7 @@ def set_reconfirm(*, series: Series, weeks: int | None, now: dt.datetime) -> Non
         else:
             locked.confirmed_until = max(locked.tried_until or now, now) + dt.timedelta(weeks=weeks)
         locked.save(update_fields=["reconfirm_every", "confirmed_until", "confirm_by"])
+        audit_trail.series_changed(locked, action="series.changed", by=by, before=before, now=now)
     series.reconfirm_every = locked.reconfirm_every
     series.confirmed_until = locked.confirmed_until
     series.confirm_by = locked.confirm_by

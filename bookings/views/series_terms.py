@@ -77,7 +77,12 @@ def manage_term(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                set_reconfirm(series=series, weeks=form.cleaned_data["weeks"], now=timezone.now())
+                set_reconfirm(
+                    series=series,
+                    weeks=form.cleaned_data["weeks"],
+                    now=timezone.now(),
+                    by=request.user,
+                )
             except BookingError as error:
                 form.add_error("weeks", error.message)
             else:

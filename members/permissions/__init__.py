@@ -26,6 +26,13 @@ from ._base import (
     Person,
     _signed_in,
 )
+from .audit import (
+    booking_history_shown,
+    did_it_themselves,
+    may_see_booking_history,
+    may_see_venue_history,
+    sees_whole_booking_history,
+)
 from .bookings import (
     approvable_among_managed,
     bookings_managed_filter,
@@ -83,6 +90,11 @@ from .venues import (
 )
 
 __all__ = [
+    "booking_history_shown",
+    "did_it_themselves",
+    "may_see_booking_history",
+    "may_see_venue_history",
+    "sees_whole_booking_history",
     "NOTHING",
     "Person",
     "_belongs_to",
