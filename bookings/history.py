@@ -16,7 +16,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from members import permissions
@@ -47,17 +48,28 @@ def _models() -> dict[str, type[Model]]:
     return {model._meta.model_name or "": model for model in apps.get_models()}
 
 
-def field_label(subject_type: str, name: str) -> str:
-    """The field's own label ("starts", "requires approval"), else its name as written."""
+def _field(subject_type: str, name: str) -> Any:
     model = _models().get(subject_type)
-    if model is not None:
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:  # not a field (e.g. "role of ..."): the name says it
-            pass
-        else:
-            return str(getattr(field, "verbose_name", name))
-    return name.replace("_", " ")
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # not a field (e.g. "role of ..."): the name says it
+        return None
+
+
+def field_label(subject_type: str, name: str) -> str:
+    """The field's own label ("Starts", "Requires approval"), else its name as written."""
+    label = str(getattr(_field(subject_type, name), "verbose_name", name.replace("_", " ")))
+    return label[:1].upper() + label[1:]
+
+
+def _choice_label(subject_type: str, name: str, value: Any) -> Any:
+    """A stored choice as its label ("pending" is "Awaiting approval")."""
+    choices = dict(getattr(_field(subject_type, name), "flatchoices", None) or ())
+    if isinstance(value, list):
+        return [choices.get(one, one) for one in value]
+    return choices.get(value, value) if isinstance(value, str) else value
 
 
 def value_in_words(value: Any, zone: Any) -> str:
@@ -84,13 +96,14 @@ def changes_in_words(entry: AuditEntry, zone: Any) -> str:
     for name, pair in entry.changes.items():
         before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         label = field_label(entry.subject_type, name)
+        before, after = (_choice_label(entry.subject_type, name, one) for one in (before, after))
         if before is None and after is None:
             rows.append((label, str(_("cleared when the booking's details were deleted")), ""))
         elif before is None:
             rows.append((label, value_in_words(after, zone), ""))
         else:
             rows.append((label, value_in_words(before, zone), f" → {value_in_words(after, zone)}"))
-    return format_html_join(format_html("<br>"), "{}: {}{}", rows)
+    return format_html_join(mark_safe("<br>"), "{}: {}{}", rows)  # noqa: S308 (a fixed tag)
 
 
 def actor_in_words(entry: AuditEntry) -> str:

@@ -242,12 +242,18 @@ def saved(
     by: Any,
     venue_id: int | None = None,
     at: dt.datetime | None = None,
+    summary: str = "",
 ) -> AuditEntry | None:
     """Record that `obj` was created (`before` None) or changed from `before` (its
-    `model_state` then); nothing when nothing changed."""
+    `model_state` then); nothing when nothing changed. A new row's venue is left out of its
+    changes: the entry belongs to that venue's history anyway."""
     changes = differences(before or {}, model_state(obj))
     if before is None:
-        changes = {name: pair for name, pair in changes.items() if pair[1] not in (None, "", [])}
+        changes = {
+            name: pair
+            for name, pair in changes.items()
+            if pair[1] not in (None, "", []) and name != "venue"
+        }
     elif not changes:
         return None
     created = before is None
@@ -256,7 +262,7 @@ def saved(
         subject=obj,
         by=by,
         venue_id=venue_id if venue_id is not None else venue_of(obj),
-        summary=f"{_verbose(obj)} {_('added') if created else _('changed')}: {obj}",
+        summary=summary or f"{_verbose(obj)} {_('added') if created else _('changed')}: {obj}",
         changes=changes,
         at=at,
     )
