@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .audit import AuditEntry
 from .audit_admin import AuditedAdmin
 from .models import Member, Organisation, OrganisationInvitation, OrganisationMembership
 
@@ -51,3 +53,24 @@ class OrganisationInvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "organisation__name"]
     readonly_fields = ["invited_by", "created_at", "accepted_at"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The whole trail, every venue's and the organisations' roles, for staff; read-only: an
+    entry is the record of a change, never edited or removed by hand."""
+
+    list_display = ["at", "actor", "source", "action", "summary"]
+    list_filter = ["subject_type", "source"]
+    search_fields = ["summary", "action"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
