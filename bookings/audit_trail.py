@@ -96,12 +96,17 @@ def booking_changed(
     by: Member | None,
     before: dict[str, Any] | None,
     now: datetime | None = None,
+    notes_before: dict[str, Any] | None = None,
 ) -> None:
     """Record `action` on `booking` by `by` (None: the system), with the fields that differ from
-    `before` (None: a new booking, every field from nothing)."""
-    after = state(booking)
-    changes = audit.differences(before or {}, after)
-    if before is None:
+    `before` (None: a new booking, every field from nothing); `notes_before` instead: only the
+    set-up notes and the public-title flag changed (bookings.notes)."""
+    if notes_before is not None:
+        after = audit.snapshot(booking, notes_before)
+        changes = audit.differences(audit.snapshot_of(notes_before), after)
+    else:
+        changes = audit.differences(before or {}, state(booking))
+    if before is None and notes_before is None:
         changes = {name: pair for name, pair in changes.items() if pair[1] not in (None, "")}
     audit.record(
         action=action,

@@ -151,6 +151,11 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: plain(getattr(obj, name)) for name in fields}
 
 
+def snapshot_of(values: dict[str, Any]) -> dict[str, Any]:
+    """Values read before a change, as `plain` values like `snapshot`'s."""
+    return {name: plain(value) for name, value in values.items()}
+
+
 def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [from, to]} for every field whose value differs."""
     return {

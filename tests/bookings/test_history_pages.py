@@ -154,3 +154,40 @@ def test_the_venue_history_needs_a_login_and_is_a_404_for_other_managers(
     VenueFactory(name="Elsewhere").managers.add(other_member)
     client.force_login(other_member)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "day, inside, outside",
+    [
+        # 29 March 2026: 01:00 GMT becomes 02:00 BST, a 23-hour day.
+        (
+            "2026-03-29",
+            [datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 3, 29, 22, 30, tzinfo=UTC)],
+            [datetime(2026, 3, 28, 23, 30, tzinfo=UTC), datetime(2026, 3, 29, 23, 30, tzinfo=UTC)],
+        ),
+        # 25 October 2026: 02:00 BST becomes 01:00 GMT, a 25-hour day.
+        (
+            "2026-10-25",
+            [
+                datetime(2026, 10, 24, 23, 30, tzinfo=UTC),
+                datetime(2026, 10, 25, 23, 30, tzinfo=UTC),
+            ],
+            [datetime(2026, 10, 24, 22, 30, tzinfo=UTC), datetime(2026, 10, 26, 0, 30, tzinfo=UTC)],
+        ),
+    ],
+)
+def test_a_day_of_the_venue_history_is_the_venues_local_day_on_the_clock_changes(
+    client, venue, manager, room, day, inside, outside
+):
+    for n, instant in enumerate(inside + outside):
+        AuditEntry.objects.create(
+            at=instant, action="space.changed", subject_type="space", subject_id=room.pk,
+            venue_id=venue.pk, summary=f"Change {n}{'in' if instant in inside else 'out'}",
+        )  # fmt: skip
+    client.force_login(manager)
+    url = reverse("bookings:venue_history", args=[venue.slug])
+    html = client.get(url, {"starts_on": day, "ends_on": day}).content.decode()
+    assert "2 changes" in html
+    assert html.count("in</td>") == 2 and "out</td>" not in html
+    local = inside[0].astimezone(venue.zone)
+    assert f"{local:%a} {local.day} {local:%b %Y %H:%M}" in html

@@ -97,6 +97,16 @@ def _renamed(s):
     return booking, "booking.changed", s["manager"]
 
 
+def _notes(s):
+    from bookings.notes import change_booking_notes
+
+    booking = _book(s["room"], s["member"])
+    change_booking_notes(booking=booking, by=s["manager"], setup_notes="Chairs", public_title=True)
+    entry = AuditEntry.objects.filter(action="booking.changed").get()
+    assert entry.changes == {"setup_notes": ["", "Chairs"], "public_title": [False, True]}
+    return booking, "booking.changed", s["manager"]
+
+
 def _expired(s):
     booking = _book(s["hall"], s["member"])
     expire_requests(now=at(9))
@@ -253,7 +263,7 @@ def _fund_changed(s):
 
 
 CHANGES = [
-    _created, _cancelled, _approved, _declined, _moved, _renamed, _expired, _checked_in,
+    _created, _cancelled, _approved, _declined, _moved, _renamed, _notes, _expired, _checked_in,
     _no_show, _closure, _series, _series_cancelled, _series_term, _space_rules, _manager_added,
     _manager_removed, _org_people, _org_role, _org_removed, _plan, _plan_changed, _plan_retired,
     _membership, _membership_ended, _tiers, _fund, _fund_changed,
