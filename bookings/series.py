@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from members import permissions
+from members import audit, permissions
 from members.models import Member, Organisation
 from memberships.models import Membership
 from spaces.intervals import Interval
@@ -200,7 +200,7 @@ def preview_series(
     now would give, without writing anything."""
     now = now or timezone.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit.gathered():
             raise _Preview(
                 _try(series, membership=membership, waive=waive_notice_and_horizon, now=now)
             )
@@ -223,7 +223,8 @@ def book_series(
     (the preview's fingerprint); otherwise raise SeriesChanged and write nothing. All dates are
     written in this one transaction: an error on any rolls the whole series back."""
     now = now or timezone.now()
-    outcome = _try(series, membership=membership, waive=waive_notice_and_horizon, now=now)
+    with audit.gathered():  # one INSERT for the entries of every date
+        outcome = _try(series, membership=membership, waive=waive_notice_and_horizon, now=now)
     if outcome.fingerprint() != expected:
         raise SeriesChanged(preview_after_rollback(outcome))
     if not outcome.free:

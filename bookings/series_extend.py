@@ -18,6 +18,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import audit
 from spaces.intervals import Interval
 
 from . import audit_trail, recurrence, series_mail, series_terms
@@ -29,7 +30,7 @@ from .services import request_booking
 
 def extend_one(*, series_id: int, now: dt.datetime) -> list[Booking]:
     """Book the dates of one series that came within the horizon; [] if another machine holds it."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.gathered():
         series = (
             Series.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("space__venue")

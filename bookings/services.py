@@ -161,13 +161,13 @@ def request_booking(
         return booking
     mirror.add_event(booking)
     save_guarded(booking, space)
-    audit_trail.booking_changed(
-        booking, action="booking.created", by=made_by or booker, before=None, now=now
-    )
     if batch is not None:
         batch.booked(booking)
     if series is None:
         notifications.booking_requested(booking)
+    audit_trail.booking_changed(
+        booking, action="booking.created", by=made_by or booker, before=None, now=now
+    )
     return booking
 
 

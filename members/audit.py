@@ -30,6 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 _source: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default="system")
+_buffer: contextvars.ContextVar[list[AuditEntry] | None] = contextvars.ContextVar(
+    "audit_buffer", default=None
+)
 
 # Free text a booker typed: shown to managers while the booking is kept, cleared from the trail
 # with the booking's own (operations.privacy.anonymise_old_bookings, close_account).
@@ -116,6 +119,23 @@ def acting_from(source: str) -> Iterator[None]:
         _source.reset(token)
 
 
+@contextmanager
+def gathered() -> Iterator[None]:
+    """Within this block (inside the caller's transaction), entries are written together in one
+    INSERT at its end: a series' dates, each with its own entry, cost one write, not one each.
+    An exception writes none of them (the transaction rolls back anyway)."""
+    if _buffer.get() is not None:  # already gathering: the outer block writes them
+        yield
+        return
+    pending: list[AuditEntry] = []
+    token = _buffer.set(pending)
+    try:
+        yield
+    finally:
+        _buffer.reset(token)
+    AuditEntry.objects.bulk_create(pending, batch_size=500)
+
+
 def current_source() -> str:
     return _source.get()
 
@@ -178,7 +198,7 @@ def record(
     """Write one entry for a change of `subject` made by `by` (a member, or None for the system),
     in the caller's transaction. `summary` is a sentence without free text a booker typed."""
     actor = by if by is not None and getattr(by, "pk", None) is not None else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=at or timezone.now(),
         actor=actor,
         source=current_source(),
@@ -189,6 +209,12 @@ def record(
         summary=summary[:300],
         changes=changes or {},
     )
+    pending = _buffer.get()
+    if pending is not None:
+        pending.append(entry)
+    else:
+        entry.save()
+    return entry
 
 
 # Bookkeeping columns that change with every save and say nothing about the change itself.

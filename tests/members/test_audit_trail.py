@@ -437,3 +437,25 @@ def test_closing_an_account_clears_its_bookings_free_text_from_the_trail(scene):
     past = _book(scene["room"], scene["member"], title="Fay's private session")
     close_account(member=scene["member"], now=NOW)
     assert "private" not in repr(list(AuditEntry.objects.of("booking", past.pk).values()))
+
+
+def test_a_series_records_each_date_in_one_write_and_a_preview_records_nothing(scene):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    series = new_series(
+        space=scene["room"], booker=scene["member"], starts_on=date(2027, 1, 5),
+        start_time=time(10), duration=timedelta(hours=1), frequency=Series.Frequency.WEEKLY,
+        count=4, title="Choir",
+    )  # fmt: skip
+    preview = preview_series(series=series, now=NOW)
+    assert not AuditEntry.objects.exists()
+    with CaptureQueriesContext(connection) as captured:
+        outcome = book_series(series=series, expected=preview.fingerprint(), now=NOW)
+    inserts = [
+        q for q in captured.captured_queries if 'INSERT INTO "members_auditentry"' in q["sql"]
+    ]
+    assert len(inserts) == 1
+    dates = outcome.series.bookings.values_list("pk", flat=True)
+    created = AuditEntry.objects.filter(action="booking.created", subject_id__in=dates)
+    assert created.count() == 4
