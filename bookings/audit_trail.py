@@ -89,6 +89,12 @@ def _when(booking: Booking) -> str:
     return f"{day} {formats.time_format(starts, 'H:i')}–{formats.time_format(ends, 'H:i')}"
 
 
+def _verb(action: str, booking: Booking) -> str:
+    if action == "booking.created" and booking.status == Booking.Status.PENDING:
+        return str(_("Requested"))  # held for a manager's decision, not booked yet
+    return str(BOOKING_ACTIONS[action])
+
+
 def booking_changed(
     booking: Booking,
     *,
@@ -113,7 +119,7 @@ def booking_changed(
         subject=booking,
         by=by,
         venue_id=booking.space.venue_id,
-        summary=f"{BOOKING_ACTIONS[action]}: {booking.space.name}, {_when(booking)}",
+        summary=f"{_verb(action, booking)}: {booking.space.name}, {_when(booking)}",
         changes=changes,
         at=now,
     )

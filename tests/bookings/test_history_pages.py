@@ -47,7 +47,7 @@ def test_a_manager_sees_the_whole_history_of_a_booking(client, approved, manager
     client.force_login(manager)
     section = _history_section(client.get(reverse("bookings:detail", args=[approved.pk])))
     assert section.count("<tr") == 4  # the header and three changes
-    assert "Booked: Main hall, Tue 5 Jan 2027 10:00–12:00" in section
+    assert "Requested: Main hall, Tue 5 Jan 2027 10:00–12:00" in section
     assert "Fay Freelancer" in section and "Mo Manager" in section
     assert "Status: Awaiting approval → Confirmed" in section
     assert "Title: Choir → Choir practice" in section
@@ -98,7 +98,7 @@ def test_the_venue_history_lists_this_venues_changes_newest_first(
     assert "3 changes" in html
     rows = html[html.index("<tbody") :]
     assert "Flood" not in rows and "Closure" not in rows
-    assert html.index("Details changed") < html.index("Approved") < html.index("Booked:")
+    assert html.index("Details changed") < html.index("Approved") < html.index("Requested:")
     menu = client.get(venue.get_absolute_url()).content.decode()
     assert reverse("bookings:venue_history", args=[venue.slug]) in menu
 
