@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import django_tables2 as tables
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from members import permissions
 from members.audit import AuditEntry, AuditEntryQuerySet
 from members.models import Member
+from memberships.prices import money
 from spaces.models import Venue
 from spaces.timezones import wall_time_to_utc
 
@@ -90,13 +92,28 @@ def value_in_words(value: Any, zone: Any) -> str:
     return str(value)
 
 
-def changes_in_words(entry: AuditEntry, zone: Any) -> str:
-    """Each changed field: "Status: pending → confirmed" (HTML, escaped), one per line."""
+# Amounts of money among the tracked fields, shown as money in the venue's currency.
+MONEY_FIELDS = frozenset({"price", "full_price", "fund_drawn", "rate", "amount"})
+
+
+def _money(value: Any, currency: str) -> Any:
+    try:
+        return money(Decimal(value), currency, free=False)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+
+
+def changes_in_words(entry: AuditEntry, zone: Any, currency: str = "GBP") -> str:
+    """Each changed field: "Status: Awaiting approval → Confirmed" (HTML, escaped), one a line."""
     rows: list[tuple[str, str, str]] = []
     for name, pair in entry.changes.items():
         before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         label = field_label(entry.subject_type, name)
         before, after = (_choice_label(entry.subject_type, name, one) for one in (before, after))
+        if name in MONEY_FIELDS:
+            before, after = (
+                None if one is None else _money(one, currency) for one in (before, after)
+            )
         if before is None and after is None:
             rows.append((label, str(_("cleared when the booking's details were deleted")), ""))
         elif before is None:
@@ -147,15 +164,15 @@ class HistoryTable(tables.Table):
         empty_text = _("Nothing recorded yet.")
         attrs = {"class": "history-table"}
 
-    def __init__(self, *args: Any, zone: Any, **kwargs: Any) -> None:
-        self.zone = zone
+    def __init__(self, *args: Any, zone: Any, currency: str = "GBP", **kwargs: Any) -> None:
+        self.zone, self.currency = zone, currency
         super().__init__(*args, **kwargs)
 
     def render_actor(self, record: AuditEntry) -> str:
         return actor_in_words(record)
 
     def render_changes(self, record: AuditEntry) -> str:
-        return changes_in_words(record, self.zone)
+        return changes_in_words(record, self.zone, self.currency)
 
 
 class BookerHistoryTable(tables.Table):
@@ -191,9 +208,12 @@ def booking_history(viewer: Member, booking: Booking) -> tables.Table | None:
         return None
     entries = list(AuditEntry.objects.of("booking", booking.pk).select_related("actor"))
     shown = permissions.booking_history_shown(viewer, booking, entries)
-    zone = booking.space.venue.zone
+    venue = booking.space.venue
+    zone = venue.zone
     if permissions.sees_whole_booking_history(viewer, booking):
-        table: tables.Table = HistoryTable(shown, zone=zone, orderable=False)
+        table: tables.Table = HistoryTable(
+            shown, zone=zone, currency=venue.currency, orderable=False
+        )
         return table
     return BookerHistoryTable(shown, zone=zone, viewer=viewer)
 

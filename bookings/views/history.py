@@ -29,7 +29,7 @@ def venue_history(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRes
     else:
         messages.warning(request, _("The filter was not understood, so here is everything."))
         status = 400
-    table = HistoryTable(entries, zone=venue.zone, orderable=False)
+    table = HistoryTable(entries, zone=venue.zone, currency=venue.currency, orderable=False)
     configure_tables(request, table, per_page=HistoryTable._meta.per_page)
     filtered = form.is_valid() and any(form.cleaned_data.values())
     return render(

@@ -51,6 +51,7 @@ def test_a_manager_sees_the_whole_history_of_a_booking(client, approved, manager
     assert "Fay Freelancer" in section and "Mo Manager" in section
     assert "Status: Awaiting approval → Confirmed" in section
     assert "Title: Choir → Choir practice" in section
+    assert "Price: £0.00" in section
 
 
 def test_the_booker_sees_the_status_changes_without_other_names(
