@@ -431,12 +431,24 @@ def test_retention_clears_the_free_text_from_the_trail_and_keeps_the_rest(scene)
     assert trail.first().changes["title"] == [None, None]
 
 
-def test_closing_an_account_clears_its_bookings_free_text_from_the_trail(scene):
+def test_closing_an_account_clears_its_bookings_free_text_and_records_its_memberships_end(
+    scene,
+):
     from operations.privacy import close_account
 
     past = _book(scene["room"], scene["member"], title="Fay's private session")
+    membership = grant_membership(
+        plan=PlanFactory(venue=scene["venue"]), member=scene["member"], starts_on=date(2027, 1, 1)
+    )
+    group = OrganisationFactory(name="Choir")
+    OrganisationMembershipFactory(organisation=group, member=scene["member"])
     close_account(member=scene["member"], now=NOW)
+    left = AuditEntry.objects.of("organisation", group.pk).get()
+    assert left.changes == {"role of Fay Freelancer": ["member", None]}
     assert "private" not in repr(list(AuditEntry.objects.of("booking", past.pk).values()))
+    ended = AuditEntry.objects.of("membership", membership.pk).last()
+    assert ended.changes == {"ends_on": [None, "2027-01-04"]}
+    assert ended.actor == scene["member"] and ended.venue_id == scene["venue"].pk
 
 
 def test_a_series_records_each_date_in_one_write_and_a_preview_records_nothing(scene):
