@@ -83,17 +83,8 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type} {self.subject_id}"
 
-    @property
-    def kind(self) -> str:
-        """What sort of object changed ("booking", "closure"...), for the venue page's filter."""
-        return self.subject_type
 
-    @property
-    def is_status_change(self) -> bool:
-        """A change a booker may see on their own booking's history (no one else's name)."""
-        return self.action in BOOKER_VISIBLE_ACTIONS
-
-
+# A booker's view of their own booking's trail shows these (members.permissions.audit).
 BOOKER_VISIBLE_ACTIONS = frozenset(
     {
         "booking.created",
