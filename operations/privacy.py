@@ -165,7 +165,7 @@ def _roles_ended(member: Member, *, now: datetime) -> None:
             changes={f"role of {member}": [place.role, None]},
             at=now,
         )
-    for venue in member.managed_venues.all():
+    for venue in permissions.named_venues(member):
         audit.record(
             action="venue.manager_removed",
             subject=venue,

@@ -86,6 +86,7 @@ from .venues import (
     may_manage_people,
     may_see_impact_page,
     may_see_usage_data,
+    named_venues,
     venues_managed_filter,
 )
 
@@ -135,6 +136,7 @@ __all__ = [
     "may_use_feed",
     "may_use_membership",
     "move_refusal",
+    "named_venues",
     "organisation_admins",
     "organisation_change_refusal",
     "organisations_seen_filter",

@@ -442,7 +442,10 @@ def test_closing_an_account_clears_its_bookings_free_text_and_records_its_member
     )
     group = OrganisationFactory(name="Choir")
     OrganisationMembershipFactory(organisation=group, member=scene["member"])
+    scene["venue"].managers.add(scene["member"])  # one of two managers: may close
     close_account(member=scene["member"], now=NOW)
+    stepped_down = AuditEntry.objects.get(action="venue.manager_removed")
+    assert (stepped_down.actor, stepped_down.venue_id) == (scene["member"], scene["venue"].pk)
     left = AuditEntry.objects.of("organisation", group.pk).get()
     assert left.changes == {"role of Fay Freelancer": ["member", None]}
     assert "private" not in repr(list(AuditEntry.objects.of("booking", past.pk).values()))
