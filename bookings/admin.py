@@ -179,7 +179,7 @@ class SpaceAdmin(SpaceAdminBase):
     form = SpaceAdminForm
 
     def save_model(self, request: HttpRequest, obj: Space, form, change: bool) -> None:
-        save_space(space=obj)
+        save_space(space=obj, by=cast(Member, request.user))
 
 
 # django-scheduler's own admin would edit the mirror of the bookings behind the services' back:

@@ -25,7 +25,7 @@ from members import permissions
 from members.models import Member
 from spaces.models import Space
 
-from . import events, freed, mirror, notifications
+from . import audit_trail, events, freed, mirror, notifications
 from .models import Booking, BookingQuerySet
 from .rules import BookingError
 
@@ -43,9 +43,13 @@ def check_in(*, booking: Booking, by: Member, now: datetime | None = None) -> Bo
         refusal = permissions.check_in_refusal(by, locked, now=now)
         if refusal:
             raise BookingError(refusal)
+        before = audit_trail.state(locked)
         locked.checked_in_at = now
         locked.checked_in_by = by
         locked.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+        audit_trail.booking_changed(
+            locked, action="booking.checked_in", by=by, before=before, now=now
+        )
     return locked
 
 
@@ -88,10 +92,14 @@ def release_no_show(*, booking_id: int, now: datetime) -> Booking | None:
         )
         if booking is None:
             return None
+        before = audit_trail.state(booking)
         booking.status = Booking.Status.NO_SHOW
         booking.sequence += 1
         mirror.drop_event(booking)
         booking.save()
+        audit_trail.booking_changed(
+            booking, action="booking.no_show", by=None, before=before, now=now
+        )
         notifications.booking_no_show(booking)
         events.booking_cancelled(booking, at=now, reason="no_show")
         freed.on_slot_freed(booking)  # the waiting list is offered it once this commits

@@ -12,9 +12,10 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from members import permissions
+from members import audit, permissions
 from members.models import Member
 from spaces.models import Closure, Space, Venue
 
@@ -31,6 +32,17 @@ def bookings_hit(
     hit = Booking.objects.active().between(starts_at, ends_at).filter(ends_at__gt=now)
     hit = hit.filter(space=space) if space is not None else hit.filter(space__venue=venue)
     return hit.select_related("space__venue", "booker", "organisation").order_by("starts_at")
+
+
+def _closure_summary(closure: Closure) -> str:
+    zone = closure.venue.zone
+    starts, ends = closure.starts_at.astimezone(zone), closure.ends_at.astimezone(zone)
+    return _("Closure added: %(what)s, %(from)s to %(until)s: %(reason)s") % {
+        "what": closure.space.name if closure.space else closure.venue.name,
+        "from": date_format(starts, "D j M Y H:i"),
+        "until": date_format(ends, "D j M Y H:i"),
+        "reason": closure.reason,
+    }
 
 
 @transaction.atomic
@@ -67,6 +79,9 @@ def add_closure(
     )
     closure.full_clean()
     closure.save()
+    audit.saved(
+        closure, before=None, by=by, venue_id=venue.pk, at=now, summary=_closure_summary(closure)
+    )
     hit = list(
         bookings_hit(venue=venue, starts_at=starts_at, ends_at=ends_at, space=space, now=now)
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from spaces.models import Space
 
-from . import events, freed, mirror, notifications
+from . import audit_trail, events, freed, mirror, notifications
 from .models import Booking, BookingQuerySet
 
 # A request is decided at least this long before it starts, when it can be.
@@ -54,6 +54,7 @@ def expire_request(*, booking_id: int, now: datetime) -> Booking | None:
         )
         if booking is None:
             return None
+        before = audit_trail.state(booking)
         booking.status = Booking.Status.DECLINED
         booking.decided_by = None
         booking.decided_at = now
@@ -63,6 +64,9 @@ def expire_request(*, booking_id: int, now: datetime) -> Booking | None:
         booking.sequence += 1
         mirror.drop_event(booking)
         booking.save()
+        audit_trail.booking_changed(
+            booking, action="booking.expired", by=None, before=before, now=now
+        )
         freed.on_slot_freed(booking)
         notifications.booking_expired(booking)
         events.booking_decided(booking, at=now, decision="expired")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from members import permissions
 from members.models import Member
 
+from . import audit_trail
 from .models import Booking
 from .rules import BookingError
 
@@ -35,6 +36,10 @@ def change_booking_notes(
             field="setup_notes",
         )
     if (setup_notes, public_title) != (booking.setup_notes, booking.public_title):
+        before = {"setup_notes": booking.setup_notes, "public_title": booking.public_title}
         booking.setup_notes, booking.public_title = setup_notes, public_title
         booking.save(update_fields=["setup_notes", "public_title", "updated_at"])
+        audit_trail.booking_changed(
+            booking, action="booking.changed", by=by, before=None, notes_before=before
+        )
     return booking

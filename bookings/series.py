@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from members import permissions
+from members import audit, permissions
 from members.models import Member, Organisation
 from memberships.models import Membership
 from spaces.intervals import Interval
 from spaces.models import Space
 
-from . import freed, mirror, notifications, recurrence, series_mail
+from . import audit_trail, events, freed, mirror, notifications, recurrence, series_mail
 from .batch import start_batch
 from .models import Booking, Series
 from .rules import BookingError, check_approvable
@@ -163,6 +163,9 @@ def _try(
     series.save()
     mirror.add_series_event(series)
     series.save(update_fields=["event"])
+    audit_trail.series_changed(
+        series, action="series.created", by=series.made_by or series.booker, now=now
+    )
     dates = []
     for one in planned:
         if one.starts_at is None or one.ends_at is None:
@@ -209,7 +212,7 @@ def preview_series(
     now would give, without writing anything."""
     now = now or timezone.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit.gathered():
             raise _Preview(
                 _try(series, membership=membership, waive=waive_notice_and_horizon, now=now)
             )
@@ -232,7 +235,8 @@ def book_series(
     (the preview's fingerprint); otherwise raise SeriesChanged and write nothing. All dates are
     written in this one transaction: an error on any rolls the whole series back."""
     now = now or timezone.now()
-    outcome = _try(series, membership=membership, waive=waive_notice_and_horizon, now=now)
+    with audit.gathered():  # one INSERT for the entries of every date
+        outcome = _try(series, membership=membership, waive=waive_notice_and_horizon, now=now)
     if outcome.fingerprint() != expected:
         raise SeriesChanged(preview_after_rollback(outcome))
     if not outcome.free:
@@ -352,7 +356,9 @@ def decide_series(
 def _write_decision(
     approved: list[Booking], declined: list[Booking], *, by: Member, reason: str, now: dt.datetime
 ) -> None:
-    """What approve_booking and decline_booking write, for all the dates in a few queries."""
+    """What approve_booking and decline_booking write, for all the dates in a few queries: the
+    rows, each date's audit entry (one INSERT for them all) and each date's webhook event."""
+    before = {booking.pk: audit_trail.state(booking) for booking in [*approved, *declined]}
     for booking in declined:
         freed.on_slot_freed(booking)  # before the change: the time it held
     mirror.drop_events(declined)
@@ -375,6 +381,18 @@ def _write_decision(
             "event",
         ],
     )
+    with audit.gathered():
+        for booking, action in [
+            *((b, "booking.approved") for b in approved),
+            *((b, "booking.declined") for b in declined),
+        ]:
+            audit_trail.booking_changed(
+                booking, action=action, by=by, before=before[booking.pk], now=now
+            )
+    for booking in approved:
+        events.booking_decided(booking, at=now, decision="approved")
+    for booking in declined:
+        events.booking_decided(booking, at=now, decision="declined")
 
 
 class Scope:
@@ -415,6 +433,13 @@ def cancel_series(
     if not cancelled:
         raise BookingError(_("No date of this series can be cancelled any more."))
     if booking.series is not None:
+        audit_trail.series_changed(
+            booking.series,
+            action="series.cancelled",
+            by=by,
+            detail=_("%(count)s dates cancelled.") % {"count": len(cancelled)},
+            now=now,
+        )
         series_mail.series_cancelled(
             booking.series, cancelled, by_booker=permissions.is_booker(by, booking)
         )

@@ -30,7 +30,7 @@ from members.models import Member
 from spaces.models import Space
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
-from . import events, mirror, notifications, recurrence, series_mail
+from . import audit_trail, events, mirror, notifications, recurrence, series_mail
 from .models import Booking, Series
 from .rules import BookingError
 from .series import Scope
@@ -198,6 +198,7 @@ def _try_change(
         raise BookingError(_("No date of this series is still to come."))
     pivot = (booking if scope == Scope.FOLLOWING else dates[0]).local_starts_at.date()
     exceptions = {b.pk for b in dates if _is_exception(b, series, planned)}
+    before = audit_trail.series_state(series)
     target = _split(series, pivot, change)
     # Every later date belongs to the series from the pivot on, exceptions and cancelled included.
     occurrences.filter(
@@ -207,6 +208,14 @@ def _try_change(
     with notifications.held():  # one email for the change (below), not one per date
         _change_each(dates, exceptions, by=by, change=change, now=now, outcome=outcome)
     changed = [date.booking for date in outcome if date.changes]
+    audit_trail.series_changed(
+        target,
+        action="series.changed",
+        by=by,
+        before=before,
+        detail=_("%(count)s dates changed.") % {"count": len(changed)},
+        now=now,
+    )
     if changed:
         series_mail.series_changed(target, changed, by_booker=permissions.is_booker(by, booking))
         events.series_changed(target, changed, at=now)

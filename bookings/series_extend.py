@@ -16,10 +16,12 @@ import datetime as dt
 from django.db import transaction
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from members import audit
 from spaces.intervals import Interval
 
-from . import recurrence, series_mail, series_terms
+from . import audit_trail, recurrence, series_mail, series_terms
 from .batch import start_batch
 from .models import Booking, Series
 from .rules import BookingError
@@ -28,7 +30,7 @@ from .services import request_booking
 
 def extend_one(*, series_id: int, now: dt.datetime) -> list[Booking]:
     """Book the dates of one series that came within the horizon; [] if another machine holds it."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.gathered():
         series = (
             Series.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("space__venue")
@@ -82,6 +84,13 @@ def extend_one(*, series_id: int, now: dt.datetime) -> list[Booking]:
         series.tried_until = reach
         series.save(update_fields=["tried_until"])
         if booked:
+            audit_trail.series_changed(
+                series,
+                action="series.extended",
+                by=None,
+                detail=_("%(count)s dates booked.") % {"count": len(booked)},
+                now=now,
+            )
             series_mail.series_booked(series, booked, skipped=skipped)
         return booked
 

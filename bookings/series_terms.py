@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import recurrence, series_mail
+from members.models import Member
+
+from . import audit_trail, recurrence, series_mail
 from .models import Series
 from .recurrence import Planned
 from .rules import BookingError
@@ -33,13 +35,16 @@ def _term(series: Series) -> dt.timedelta:
     return dt.timedelta(weeks=series.reconfirm_every or 0)
 
 
-def set_reconfirm(*, series: Series, weeks: int | None, now: dt.datetime) -> None:
+def set_reconfirm(
+    *, series: Series, weeks: int | None, now: dt.datetime, by: Member | None = None
+) -> None:
     """Re-confirm `series` every `weeks` weeks (None: never). The dates booked so far, and those
     up to one term from now, are the confirmed block."""
     if weeks is not None and not 1 <= weeks <= 52:
         raise BookingError(_("Choose a term of 1 to 52 weeks."), field="weeks")
     with transaction.atomic():
         locked = Series.objects.select_for_update().get(pk=series.pk)
+        before = audit_trail.series_state(locked)
         locked.reconfirm_every = weeks
         locked.confirm_by = None
         if weeks is None:
@@ -47,6 +52,7 @@ def set_reconfirm(*, series: Series, weeks: int | None, now: dt.datetime) -> Non
         else:
             locked.confirmed_until = max(locked.tried_until or now, now) + dt.timedelta(weeks=weeks)
         locked.save(update_fields=["reconfirm_every", "confirmed_until", "confirm_by"])
+        audit_trail.series_changed(locked, action="series.changed", by=by, before=before, now=now)
     series.reconfirm_every = locked.reconfirm_every
     series.confirmed_until = locked.confirmed_until
     series.confirm_by = locked.confirm_by
@@ -118,7 +124,7 @@ def next_block_states(series: Series) -> list[TermDate]:
     return dates
 
 
-def answer_term(*, series: Series, keep: bool, now: dt.datetime) -> int:
+def answer_term(*, series: Series, keep: bool, now: dt.datetime, by: Member | None = None) -> int:
     """The organiser's answer: keep the next block (returns the dates booked now) or stop the
     series (returns 0). Refused, changing nothing, when no answer is awaited or too late."""
     from .series_extend import extend_one
@@ -131,11 +137,16 @@ def answer_term(*, series: Series, keep: bool, now: dt.datetime) -> int:
             raise BookingError(
                 _("The deadline to confirm these dates has passed: they were not booked.")
             )
+        before = audit_trail.series_state(locked)
         locked.confirm_by = None
         if not keep:
             locked.tried_until = None
             locked.save(update_fields=["confirm_by", "tried_until"])
+            audit_trail.series_changed(locked, action="series.term_released", by=by, now=now)
             return 0
         locked.confirmed_until = locked.confirmed_until + _term(locked)
         locked.save(update_fields=["confirm_by", "confirmed_until"])
+        audit_trail.series_changed(
+            locked, action="series.term_confirmed", by=by, before=before, now=now
+        )
         return len(extend_one(series_id=locked.pk, now=now))

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import permissions
+from members import audit, permissions
 from members.models import Member, Organisation
 from memberships.models import CommunityFund, Membership
 from spaces.models import Space
 
-from . import events, freed, mirror, notifications, pricing
+from . import audit_trail, events, freed, mirror, notifications, pricing
 from .batch import Batch
 from .expiry import request_expires_at
 from .models import Booking, Series
@@ -189,6 +189,9 @@ def request_booking(
     events.booking_created(booking, at=now)
     if series is None:
         notifications.booking_requested(booking)
+    audit_trail.booking_changed(
+        booking, action="booking.created", by=made_by or booker, before=None, now=now
+    )
     return booking
 
 
@@ -215,6 +218,7 @@ def cancel_booking(
     refusal = permissions.cancel_refusal(by, booking, now=now)
     if refusal:
         raise BookingError(refusal)
+    before = audit_trail.state(booking)
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_by = by
     booking.cancelled_at = now
@@ -222,6 +226,7 @@ def cancel_booking(
     booking.sequence += 1
     mirror.drop_event(booking)
     booking.save()
+    audit_trail.booking_changed(booking, action="booking.cancelled", by=by, before=before, now=now)
     freed.on_slot_freed(booking)
     notifications.booking_cancelled(booking, by=by)
     events.booking_cancelled(booking, at=now)
@@ -230,17 +235,18 @@ def cancel_booking(
 
 def _decide(
     *, booking: Booking, by: Member, now: datetime | None, reason: str
-) -> tuple[Booking, datetime]:
+) -> tuple[Booking, datetime, dict]:
     now = now or timezone.now()
     booking = _lock_booking(booking)
     refusal = permissions.decide_refusal(by, booking)
     if refusal:
         raise BookingError(refusal)
+    before = audit_trail.state(booking)
     booking.decided_by = by
     booking.decided_at = now
     booking.decision_reason = reason.strip()
     booking.sequence += 1
-    return booking, now
+    return booking, now, before
 
 
 @transaction.atomic
@@ -256,12 +262,13 @@ def approve_booking(
     request late, but not once its start has passed. A refusal changes nothing, and says why so
     the manager can decline instead.
     """
-    booking, now = _decide(booking=booking, by=by, now=now, reason=reason)
+    booking, now, before = _decide(booking=booking, by=by, now=now, reason=reason)
     # The booking row is locked first, then the space: the same order as an UPDATE of a booking
     # under migration 0003's trigger, so the two never wait on each other in a circle.
     check_approvable(booking=booking, space=_lock_space(booking.space), now=now)
     booking.status = Booking.Status.CONFIRMED
     booking.save()
+    audit_trail.booking_changed(booking, action="booking.approved", by=by, before=before, now=now)
     notifications.booking_approved(booking)
     events.booking_decided(booking, at=now, decision="approved")
     return booking
@@ -276,10 +283,11 @@ def decline_booking(
         raise BookingError(
             _("Say why the request is declined; the booker will read it."), field="reason"
         )
-    booking, now = _decide(booking=booking, by=by, now=now, reason=reason)
+    booking, now, before = _decide(booking=booking, by=by, now=now, reason=reason)
     booking.status = Booking.Status.DECLINED
     mirror.drop_event(booking)
     booking.save()
+    audit_trail.booking_changed(booking, action="booking.declined", by=by, before=before, now=now)
     freed.on_slot_freed(booking)
     notifications.booking_declined(booking)
     events.booking_decided(booking, at=now, decision="declined")
@@ -347,6 +355,7 @@ def move_booking(
         fund=booking.fund,
         booking=booking,
     )
+    before = audit_trail.state(booking)
     pricing.apply(booking, settled)
     freed.on_slot_freed(booking)  # the time it held, read before it moves
     booking.space = target
@@ -363,6 +372,7 @@ def move_booking(
     check_booking_fields(booking)
     mirror.update_event(booking)
     save_guarded(booking, target)
+    audit_trail.booking_changed(booking, action="booking.moved", by=by, before=before, now=now)
     notifications.booking_moved(booking, by=by)
     events.booking_moved(booking, at=now)
     return booking
@@ -392,6 +402,7 @@ def change_booking_details(
         raise BookingError(_("Give the booking a title, e.g. 'Team meeting'."), field="title")
     if activity and activity not in Booking.Activity.values:
         raise BookingError(_("Choose an activity from the list."), field="activity")
+    before = audit_trail.state(booking)
     if attendees is not None:
         check_attendees(space=booking.space, attendees=attendees)
         booking.attendees = attendees
@@ -403,11 +414,12 @@ def change_booking_details(
     if booking.is_active:
         mirror.update_event(booking)
     booking.save()
+    audit_trail.booking_changed(booking, action="booking.changed", by=by, before=before)
     return booking
 
 
 @transaction.atomic
-def save_space(*, space: Space, now: datetime | None = None) -> Space:
+def save_space(*, space: Space, by: Member | None = None, now: datetime | None = None) -> Space:
     """Save a new or edited space (from the admin, later the manager's pages) under its lock.
 
     Fewer seats than future bookings hold at once are refused (BookingError on "seats"), and
@@ -417,16 +429,17 @@ def save_space(*, space: Space, now: datetime | None = None) -> Space:
     seats trigger for a pool.
     """
     now = now or timezone.now()
-    was_seats = None
+    was_seats, before = None, None
     if space.pk is not None:
         stored = _lock_space(space)
-        was_seats = stored.seats
+        was_seats, before = stored.seats, audit.model_state(stored)
         if space.seats < stored.seats:
             refusal = seats_refusal(space=stored, seats=space.seats, now=now)
             if refusal:
                 raise BookingError(refusal, field="seats")
     check_fields(space)
     space.save()
+    audit.saved(space, before=before, by=by, venue_id=space.venue_id, at=now)
     if was_seats is not None and (was_seats == 1) != (space.seats == 1):
         Booking.objects.active().filter(space=space, blocked_until__gt=now).update(
             exclusive=space.seats == 1
@@ -434,11 +447,13 @@ def save_space(*, space: Space, now: datetime | None = None) -> Space:
     return space
 
 
-def change_seats(*, space: Space, seats: int, now: datetime | None = None) -> Space:
+def change_seats(
+    *, space: Space, seats: int, by: Member | None = None, now: datetime | None = None
+) -> Space:
     """Give a space `seats` seats (1 makes it a room booked whole); see save_space."""
     space = Space.objects.select_related("venue").get(pk=space.pk)
     space.seats = seats
-    return save_space(space=space, now=now)
+    return save_space(space=space, by=by, now=now)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from .views import (
     checkin,
     day_sheet,
     find,
+    history,
     manage,
     manage_list,
     manage_series,
@@ -81,6 +82,7 @@ urlpatterns = [
         name="venue_bookings",
     ),
     path("manage/venues/<slug:venue_slug>/closures/", manage.venue_closures, name="venue_closures"),
+    path("manage/venues/<slug:venue_slug>/history/", history.venue_history, name="venue_history"),
     path("manage/venues/<slug:venue_slug>/book/", manage.book_on_behalf, name="book_on_behalf"),
     path(
         "manage/venues/<slug:venue_slug>/book/series/",

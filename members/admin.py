@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .audit import AuditEntry
+from .audit_admin import AuditedAdmin
 from .models import Member, Organisation, OrganisationInvitation, OrganisationMembership
 
 
@@ -12,7 +15,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(UserAdmin):
+class MemberAdmin(AuditedAdmin, UserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "organisations__kind", "managed_venues"]
@@ -36,7 +39,7 @@ class MemberAdmin(UserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "legal_form", "org_id", "postcode_district"]
     list_filter = ["kind", "legal_form", "postcode_district"]
     search_fields = ["name", "org_id"]
@@ -50,3 +53,24 @@ class OrganisationInvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "organisation__name"]
     readonly_fields = ["invited_by", "created_at", "accepted_at"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The whole trail, every venue's and the organisations' roles, for staff; read-only: an
+    entry is the record of a change, never edited or removed by hand."""
+
+    list_display = ["at", "actor", "source", "action", "summary"]
+    list_filter = ["subject_type", "source"]
+    search_fields = ["summary", "action"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False

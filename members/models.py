@@ -228,3 +228,6 @@ class OrganisationInvitation(Invitation):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+
+from .audit import AuditEntry  # noqa: E402, F401  the audit trail's model lives with its helpers

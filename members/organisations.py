@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import mail, permissions
+from . import audit, mail, permissions
 from .models import Member, Organisation, OrganisationInvitation, OrganisationMembership
 
 Role = OrganisationMembership.Role
@@ -140,6 +140,7 @@ def invite_member(
                 % {"person": member, "organisation": organisation}
             )
         OrganisationMembership.objects.create(organisation=organisation, member=member, role=role)
+        _role_recorded(organisation, member, by=by, was=None, role=role, now=now)
         _send(
             to=member.email,
             template="organisation_added",
@@ -191,8 +192,10 @@ def change_role(
     )
     if refusal:
         raise OrganisationError(refusal)
+    was = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    _role_recorded(organisation, membership.member, by=by, was=was, role=role)
     return membership
 
 
@@ -212,6 +215,7 @@ def remove_member(
     if refusal:
         raise OrganisationError(refusal)
     membership.delete()
+    _role_recorded(organisation, membership.member, by=by, was=membership.role, role=None)
 
 
 @transaction.atomic
@@ -235,9 +239,43 @@ def accept_organisation_invitations(
             OrganisationMembership.objects.create(
                 organisation=invitation.organisation, member=member, role=invitation.role
             )
+            _role_recorded(
+                invitation.organisation,
+                member,
+                by=invitation.invited_by,
+                was=None,
+                role=invitation.role,
+                now=now,
+            )
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_at"])
     return [invitation.organisation for invitation in invitations]
+
+
+def _role_recorded(
+    organisation: Organisation,
+    member: Member,
+    *,
+    by: Member | None,
+    was: str | None,
+    role: str | None,
+    now: datetime | None = None,
+) -> None:
+    """The audit trail's entry for `member` joining, changing role in or leaving `organisation`."""
+    if was is None:
+        summary = _("%(person)s added to %(organisation)s")
+    elif role is None:
+        summary = _("%(person)s removed from %(organisation)s")
+    else:
+        summary = _("%(person)s's role in %(organisation)s changed")
+    audit.record(
+        action="organisation.role",
+        subject=organisation,
+        by=by,
+        summary=summary % {"person": member, "organisation": organisation},
+        changes={f"role of {member}": [was, role]},
+        at=now,
+    )
 
 
 def _send(*, to: str, template: str, context: dict) -> None:

@@ -1,11 +1,15 @@
 """Plans and memberships in the admin, for staff until the managers' own pages come. New
 memberships go through grant_membership (its overlap check, under the plan's lock)."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
+from members.audit_admin import AuditedAdmin
+from members.models import Member
 from spaces.models import Space
 
 from .funds import fund_left
@@ -38,7 +42,7 @@ class AllowanceInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedAdmin):
     form = PlanForm
     list_display = ["name", "venue", "booking_window", "is_active"]
     list_filter = ["venue", "is_active"]
@@ -68,7 +72,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     form = MembershipForm
     list_display = ["plan", "member", "organisation", "starts_on", "ends_on"]
     list_filter = ["plan__venue", "plan"]
@@ -88,6 +92,7 @@ class MembershipAdmin(admin.ModelAdmin):
                 starts_on=obj.starts_on,
                 ends_on=obj.ends_on,
                 per_person_cap=obj.per_person_cap,
+                by=cast(Member, request.user),  # only signed-in staff reach the admin
             )
         except MembershipError as exc:
             raise forms.ValidationError(exc.message) from exc
@@ -95,13 +100,13 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationKindTier)
-class OrganisationKindTierAdmin(admin.ModelAdmin):
+class OrganisationKindTierAdmin(AuditedAdmin):
     list_display = ["venue", "organisation_kind", "tier", "reduction_percent"]
     list_filter = ["venue", "tier"]
 
 
 @admin.register(CommunityFund)
-class CommunityFundAdmin(admin.ModelAdmin):
+class CommunityFundAdmin(AuditedAdmin):
     """Funds granted to groups; what is left is counted from their active bookings."""
 
     list_display = [

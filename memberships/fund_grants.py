@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from members import audit
 from members.models import Member, Organisation
 from spaces.models import Venue
 
@@ -72,6 +73,7 @@ def grant_fund(
     )
     full_clean(fund)
     fund.save()
+    audit.saved(fund, before=None, by=by, venue_id=venue.pk)
     return fund
 
 
@@ -88,6 +90,7 @@ def change_fund(
     ends_on: date,
     hours: Decimal | None = None,
     amount: Decimal | None = None,
+    by: Member | None = None,
 ) -> CommunityFund:
     """Change a fund's name, dates or grant. Never below what its active bookings already drew
     ("40 hours granted, 12 used; you cannot make it less than 12"), never from hours to money
@@ -146,11 +149,13 @@ def change_fund(
             },
             field="starts_on",
         )
+    before = audit.model_state(fund)
     fund.name = name.strip()
     fund.starts_on, fund.ends_on = starts_on, ends_on
     fund.hours, fund.amount = hours, amount
     full_clean(fund)
     fund.save()
+    audit.saved(fund, before=before, by=by, venue_id=fund.venue_id)
     return fund
 
 

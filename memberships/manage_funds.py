@@ -85,6 +85,7 @@ def fund_detail(request: AuthenticatedHttpRequest, venue_slug: str, pk: int) -> 
                     ends_on=data["ends_on"],
                     hours=data["hours"],
                     amount=data["amount"],
+                    by=request.user,
                 )
             except MembershipError as error:
                 _add_error(form, error)

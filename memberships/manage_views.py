@@ -91,6 +91,7 @@ def plan_edit(
                     reduction_percent=data["reduction_percent"],
                     is_active=data["is_active"],
                     allowances=specs,
+                    by=request.user,
                 )
             except MembershipError as error:
                 _add_error(form, error)
@@ -125,7 +126,7 @@ def plan_retire(request: AuthenticatedHttpRequest, venue_slug: str, pk: int) -> 
     """Stop offering a plan: deleted if nobody ever held it, else kept and no longer offered."""
     venue = managed_venue(request, venue_slug)
     plan = get_object_or_404(Plan, venue=venue, pk=pk)
-    if retire_plan(plan=plan):
+    if retire_plan(plan=plan, by=request.user):
         messages.success(request, _("Deleted the plan %(plan)s.") % {"plan": plan.name})
     else:
         messages.success(
@@ -191,6 +192,7 @@ def membership_grant(request: AuthenticatedHttpRequest, venue_slug: str) -> Http
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
                     per_person_cap=data["per_person_cap"],
+                    by=request.user,
                 )
             except MembershipError as error:
                 _add_error(form, error)
@@ -224,7 +226,9 @@ def membership_end(request: AuthenticatedHttpRequest, venue_slug: str, pk: int) 
     if request.method == "POST":
         if form.is_valid():
             try:
-                end_membership(membership=membership, ends_on=form.cleaned_data["ends_on"])
+                end_membership(
+                    membership=membership, ends_on=form.cleaned_data["ends_on"], by=request.user
+                )
             except MembershipError as error:
                 _add_error(form, error)
             else:
@@ -256,7 +260,7 @@ def venue_tiers(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRespo
     if request.method == "POST":
         if form.is_valid():
             try:
-                save_kind_tiers(venue=venue, tiers=form.tiers())
+                save_kind_tiers(venue=venue, tiers=form.tiers(), by=request.user)
             except MembershipError as error:
                 field = f"{error.field}_percent"
                 form.add_error(field if field in form.fields else None, error.message)

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from members.models import Organisation
+from members import audit
+from members.models import Member, Organisation
 from spaces.models import Space, Venue
 
 from .models import Allowance, Membership, OrganisationKindTier, Plan, Tier
@@ -67,6 +68,7 @@ def save_plan(
     tier: str = Tier.FULL,
     reduction_percent: Decimal | None = None,
     is_active: bool = True,
+    by: Member | None = None,
 ) -> Plan:
     """Create `venue`'s plan (or change `plan`) with exactly `allowances`, in one transaction:
     a plan without a kind of space, a negative allowance, desk-days for a room, an allowance for
@@ -74,8 +76,10 @@ def save_plan(
 
     A changed plan's row is locked first, the lock grant_membership takes, so a grant never
     sees half a change."""
+    before = None
     if plan is not None and plan.pk is not None:
         plan = Plan.objects.select_for_update().get(pk=plan.pk, venue=venue)
+        before = _plan_state(plan)
     else:
         plan = Plan(venue=venue)
     kinds = list(dict.fromkeys(space_kinds))
@@ -122,19 +126,44 @@ def save_plan(
                 f"{_kind_label(row.kind)}: {error.message}", field="allowances"
             ) from error
         row.save()
+    _plan_recorded(plan, before=before, by=by)
     return plan
 
 
+def _plan_state(plan: Plan) -> dict:
+    state = audit.model_state(plan)
+    state["allowances"] = sorted(str(row) for row in Allowance.objects.filter(plan=plan))
+    return state
+
+
+def _plan_recorded(plan: Plan, *, before: dict | None, by: Member | None) -> None:
+    changes = audit.differences(before or {}, _plan_state(plan))
+    if before is not None and not changes:
+        return
+    audit.record(
+        action="plan.created" if before is None else "plan.changed",
+        subject=plan,
+        by=by,
+        venue_id=plan.venue_id,
+        summary=(_("Plan added: %(plan)s") if before is None else _("Plan changed: %(plan)s"))
+        % {"plan": plan.name},
+        changes=changes,
+    )
+
+
 @transaction.atomic
-def retire_plan(*, plan: Plan) -> bool:
+def retire_plan(*, plan: Plan, by: Member | None = None) -> bool:
     """Stop offering `plan`. A plan nobody ever held is deleted (True); one with memberships is
     kept, not offered (False): they and their bookings still point at it."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not Membership.objects.filter(plan=plan).exists():
+        audit.removed(plan, by=by, venue_id=plan.venue_id)
         plan.delete()
         return True
+    before = _plan_state(plan)
     plan.is_active = False
     plan.save(update_fields=["is_active"])
+    _plan_recorded(plan, before=before, by=by)
     return False
 
 
@@ -146,7 +175,7 @@ class KindTier:
 
 @transaction.atomic
 def save_kind_tiers(
-    *, venue: Venue, tiers: Mapping[str, KindTier]
+    *, venue: Venue, tiers: Mapping[str, KindTier], by: Member | None = None
 ) -> dict[str, OrganisationKindTier]:
     """Set the tier `venue` gives each kind of organisation in `tiers` (a charity rate of 50 %,
     community groups free). A kind at the full rate keeps no row. Every kind is checked before
@@ -155,6 +184,7 @@ def save_kind_tiers(
     existing = {
         row.organisation_kind: row for row in OrganisationKindTier.objects.filter(venue=venue)
     }
+    was = {kind: audit.model_state(row) for kind, row in existing.items()}
     checked: dict[str, OrganisationKindTier] = {}
     for kind, wanted in tiers.items():
         if kind not in Organisation.Kind.values:
@@ -174,8 +204,10 @@ def save_kind_tiers(
     for kind, row in checked.items():
         if row.tier == Tier.FULL:
             if row.pk is not None:
+                audit.removed(row, by=by, venue_id=venue.pk)
                 row.delete()
             continue
         row.save()
+        audit.saved(row, before=was.get(kind), by=by, venue_id=venue.pk)
         saved[kind] = row
     return saved

@@ -10,7 +10,7 @@ from django.db.models import Model, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from members import permissions
+from members import audit, permissions
 from members.models import Member, Organisation
 from spaces.models import Space
 
@@ -94,6 +94,7 @@ def grant_membership(
     organisation: Organisation | None = None,
     ends_on: date | None = None,
     per_person_cap: Decimal | None = None,
+    by: Member | None = None,
 ) -> Membership:
     """Give `plan` to one member or one organisation from `starts_on` (to `ends_on`, inclusive).
 
@@ -128,11 +129,14 @@ def grant_membership(
     )
     full_clean(membership)
     membership.save()
+    audit.saved(membership, before=None, by=by, venue_id=plan.venue_id)
     return membership
 
 
 @transaction.atomic
-def end_membership(*, membership: Membership, ends_on: date) -> Membership:
+def end_membership(
+    *, membership: Membership, ends_on: date, by: Member | None = None
+) -> Membership:
     """End `membership` on `ends_on` (its last day). Refused while active bookings after that
     day use it: they are cancelled or moved first."""
     membership = (
@@ -153,9 +157,11 @@ def end_membership(*, membership: Membership, ends_on: date) -> Membership:
             % {"count": later},
             field="ends_on",
         )
+    before = audit.model_state(membership)
     membership.ends_on = ends_on
     full_clean(membership)
     membership.save()
+    audit.saved(membership, before=before, by=by, venue_id=membership.plan.venue_id)
     return membership
 
 

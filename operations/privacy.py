@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking
 from bookings.services import BookingError, cancel_booking
 from feeds.models import FeedToken
-from members import permissions
+from members import audit, permissions
 from members.models import Member
 from memberships.models import Membership
 
@@ -135,6 +135,9 @@ def close_account(*, member: Member, now: datetime | None = None) -> int:
             raise PrivacyError(str(exc)) from exc
         cancelled += 1
     member.bookings.update(**_free_text_cleared(now))
+    audit.scrub_free_text(
+        subject_type="booking", subject_ids=member.bookings.values_list("pk", flat=True)
+    )
     FeedToken.objects.filter(owner=member).delete()
     # The API's rows are reached through the member (operations sits beside api, not above it).
     member.api_tokens.all().delete()
@@ -146,10 +149,47 @@ def close_account(*, member: Member, now: datetime | None = None) -> int:
     running = Membership.objects.filter(member=member).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=today)
     )
+    ending = list(running.select_related("plan"))
     running.filter(starts_on__lte=today).update(ends_on=today)
     running.filter(starts_on__gt=today).update(ends_on=F("starts_on"))
+    for membership in ending:  # the trail sees these updates too: no signal would
+        ends_on = today if membership.starts_on <= today else membership.starts_on
+        audit.record(
+            action="membership.changed",
+            subject=membership,
+            by=member,
+            venue_id=membership.plan.venue_id,
+            summary=_("Membership ended: the member closed their account"),
+            changes={"ends_on": [audit.plain(membership.ends_on), audit.plain(ends_on)]},
+            at=now,
+        )
+    _roles_ended(member, now=now)
     member.close()
     return cancelled
+
+
+def _roles_ended(member: Member, *, now: datetime) -> None:
+    """The trail's entries for the roles Member.close() takes away (organisations, venues)."""
+    for place in member.memberships.select_related("organisation"):
+        audit.record(
+            action="organisation.role",
+            subject=place.organisation,
+            by=member,
+            summary=_("%(person)s left %(organisation)s (account closed)")
+            % {"person": member, "organisation": place.organisation},
+            changes={f"role of {member}": [place.role, None]},
+            at=now,
+        )
+    for venue in permissions.named_venues(member):
+        audit.record(
+            action="venue.manager_removed",
+            subject=venue,
+            by=member,
+            venue_id=venue.pk,
+            summary=_("%(person)s stopped managing (account closed)") % {"person": member},
+            changes={"managers": [str(member), None]},
+            at=now,
+        )
 
 
 def anonymise_old_bookings(*, now: datetime | None = None, days: int | None = None) -> int:
@@ -161,4 +201,7 @@ def anonymise_old_bookings(*, now: datetime | None = None, days: int | None = No
     old = Booking.objects.filter(ends_at__lt=cutoff).exclude(
         title=ANONYMOUS_TITLE, purpose="", cancellation_reason="", decision_reason=""
     )
-    return old.update(**_free_text_cleared(now))
+    with transaction.atomic():
+        # The trail of a booking keeps what it said as it changed: cleared with the booking.
+        audit.scrub_free_text(subject_type="booking", subject_ids=old.values_list("pk", flat=True))
+        return old.update(**_free_text_cleared(now))

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from members.audit_admin import AuditedAdmin
+
 from .models import (
     CalendarImport,
     Closure,
@@ -49,7 +51,7 @@ class SpaceInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(AuditedAdmin):
     list_display = ["name", "postcode", "time_zone", "publish_busy_times", "opened_for_sharing_on"]
     list_filter = ["time_zone", "publish_busy_times", "publish_impact"]
     search_fields = ["name", "address", "postcode"]
@@ -149,7 +151,7 @@ class SpaceAdminBase(admin.ModelAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(AuditedAdmin):
     list_display = ["reason", "venue", "space", "starts_at", "ends_at"]
     list_filter = ["venue", "space"]
     search_fields = ["reason", "venue__name"]

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import mail, permissions
+from members import audit, mail, permissions
 from members.models import Member
 from members.organisations import member_with_email, verified_addresses
 
@@ -73,6 +73,7 @@ def invite_manager(*, venue: Venue, email: str, by: Member, now: datetime | None
                 % {"email": email}
             )
         venue.managers.add(member)
+        _manager_recorded(venue, member, by=by, added=True, now=now)
         _send(
             to=member.email,
             template="manager_added",
@@ -113,6 +114,7 @@ def remove_manager(*, venue: Venue, member: Member, by: Member) -> None:
     if refusal:
         raise PeopleError(refusal)
     venue.managers.remove(member)
+    _manager_recorded(venue, member, by=by, added=False)
 
 
 @transaction.atomic
@@ -131,9 +133,27 @@ def accept_manager_invitations(*, member: Member, now: datetime | None = None) -
     )
     for invitation in invitations:
         invitation.venue.managers.add(member)
+        # The one who invited grants the role; the invitee's accepting makes it happen now.
+        _manager_recorded(invitation.venue, member, by=invitation.invited_by, added=True, now=now)
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_at"])
     return [invitation.venue for invitation in invitations]
+
+
+def _manager_recorded(
+    venue: Venue, member: Member, *, by: Member | None, added: bool, now: datetime | None = None
+) -> None:
+    """The audit trail's entry for `member` starting or stopping managing `venue`."""
+    summary = _("%(person)s became a manager") if added else _("%(person)s stopped managing")
+    audit.record(
+        action="venue.manager_added" if added else "venue.manager_removed",
+        subject=venue,
+        by=by,
+        venue_id=venue.pk,
+        summary=summary % {"person": member},
+        changes={"managers": [None, str(member)] if added else [str(member), None]},
+        at=now,
+    )
 
 
 def _send(*, to: str, template: str, context: dict) -> None:

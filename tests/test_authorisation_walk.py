@@ -380,6 +380,7 @@ WALK.update(
         "bookings:venue_week": (of_venue, MANAGERS),
         "bookings:venue_bookings": (of_venue, MANAGERS),
         "bookings:venue_closures": (of_venue, MANAGERS),
+        "bookings:venue_history": (of_venue, MANAGERS),
         "bookings:book_on_behalf": (of_venue, MANAGERS),
         "bookings:book_series_on_behalf": (of_venue, MANAGERS),
         "bookings:venue_edit": (of_venue, MANAGERS),

@@ -51,7 +51,7 @@ HOSTILE = [
 QUERY_KEYS = [
     "date", "start", "end", "page", "sort", "venue", "space", "month", "status",
     "organisation", "from", "to", "kind", "period", "free_from", "free_to", "_export", "print",
-    "next", "q", "per_page", "when", "weekday",
+    "next", "q", "per_page", "when", "weekday", "starts_on", "ends_on",
 ]  # fmt: skip
 ROLES_THAT_USE = ("manager", "booker", "org_admin", "staff")
 

@@ -21,6 +21,7 @@ from spaces.timezones import NonexistentLocalTime, resolve_local
 from ..availability import alternatives
 from ..forms import BookingForm, CancelForm, ChangeBookingForm, DeclineForm
 from ..grid import parse_wall_time
+from ..history import booking_history
 from ..models import Booking, WaitlistEntry
 from ..notes import change_booking_notes
 from ..price_words import fund_drawn_in_words, price_in_words, what_pays
@@ -249,6 +250,7 @@ def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "cancel_series_form": CancelSeriesForm() if booking.series_id else None,
             "price": price_in_words(booking),
             "fund_drawn": fund_drawn_in_words(booking),
+            "history": booking_history(request.user, booking),
         },
     )
 

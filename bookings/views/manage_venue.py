@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members import audit
 from members.http import AuthenticatedHttpRequest
 from spaces.models import OpeningException, OpeningHours, Space
 from spaces.views import managed_venue
@@ -48,7 +49,9 @@ def venue_hours(request: AuthenticatedHttpRequest, venue_slug: str) -> HttpRespo
                 for row in formset.save(commit=False):
                     row.venue = venue
                     row.save()
+                audit.formset_saved(formset, by=request.user, venue_id=venue.pk)
                 for row in formset.deleted_objects:
+                    audit.removed(row, by=request.user, venue_id=venue.pk)
                     row.delete()
             messages.success(request, _("Saved the opening hours."))
             return redirect("bookings:venue_hours", venue_slug=venue.slug)
@@ -93,7 +96,9 @@ def add_opening_exception(request: AuthenticatedHttpRequest, venue_slug: str) ->
     form = OpeningExceptionForm(request.POST, venue=venue)
     if not form.is_valid():
         return _hours_page(request, venue, exception_form=form, status=400)
-    form.save()
+    with transaction.atomic():
+        form.save()
+        audit.saved(form.instance, before=None, by=request.user, venue_id=venue.pk)
     messages.success(request, _("Saved the hours of %(day)s.") % {"day": form.instance.date})
     return redirect("bookings:venue_hours", venue_slug=venue.slug)
 
@@ -104,7 +109,10 @@ def delete_opening_exception(
     request: AuthenticatedHttpRequest, venue_slug: str, pk: int
 ) -> HttpResponse:
     venue = managed_venue(request, venue_slug)
-    get_object_or_404(OpeningException, venue=venue, pk=pk).delete()
+    exception = get_object_or_404(OpeningException, venue=venue, pk=pk)
+    with transaction.atomic():
+        audit.removed(exception, by=request.user, venue_id=venue.pk)
+        exception.delete()
     messages.success(request, _("That date follows the weekly hours again."))
     return redirect("bookings:venue_hours", venue_slug=venue.slug)
 
@@ -133,7 +141,7 @@ def space_edit(
     if request.method == "POST":
         if form.is_valid():
             try:
-                saved = save_space(space=form.instance)
+                saved = save_space(space=form.instance, by=request.user)
             except BookingError as error:
                 form.add_error(error.field, error.message)
             else:

@@ -42,7 +42,7 @@ def confirm_term(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         keep = request.POST.get("answer") == "keep"
         try:
-            booked = answer_term(series=series, keep=keep, now=timezone.now())
+            booked = answer_term(series=series, keep=keep, now=timezone.now(), by=request.user)
         except BookingError as error:
             messages.error(request, error.message)
             status = 409
@@ -77,7 +77,12 @@ def manage_term(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                set_reconfirm(series=series, weeks=form.cleaned_data["weeks"], now=timezone.now())
+                set_reconfirm(
+                    series=series,
+                    weeks=form.cleaned_data["weeks"],
+                    now=timezone.now(),
+                    by=request.user,
+                )
             except BookingError as error:
                 form.add_error("weeks", error.message)
             else:

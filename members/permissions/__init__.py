@@ -30,6 +30,13 @@ from .api import (
     api_tokens_filter,
     api_write_refusal,
 )
+from .audit import (
+    booking_history_shown,
+    did_it_themselves,
+    may_see_booking_history,
+    may_see_venue_history,
+    sees_whole_booking_history,
+)
 from .bookings import (
     approvable_among_managed,
     bookings_managed_filter,
@@ -83,11 +90,17 @@ from .venues import (
     may_manage_people,
     may_see_impact_page,
     may_see_usage_data,
+    named_venues,
     venues_managed_filter,
 )
 from .webhooks import webhook_refusal
 
 __all__ = [
+    "booking_history_shown",
+    "did_it_themselves",
+    "may_see_booking_history",
+    "may_see_venue_history",
+    "sees_whole_booking_history",
     "NOTHING",
     "Person",
     "_belongs_to",
@@ -130,6 +143,7 @@ __all__ = [
     "may_use_feed",
     "may_use_membership",
     "move_refusal",
+    "named_venues",
     "organisation_admins",
     "organisation_change_refusal",
     "organisations_seen_filter",

@@ -50,6 +50,12 @@ def is_named_manager(member: Person, venue: Venue) -> bool:
     )
 
 
+def named_venues(member: Member):
+    """The venues `member` is named a manager of (not every venue, as staff may run): the roles
+    an account holds, e.g. for the audit trail when it closes."""
+    return member.managed_venues.all()
+
+
 def may_manage_people(member: Person, venue: Venue) -> bool:
     """May `member` invite and remove `venue`'s managers? Its managers and staff, as for the
     rest of the venue."""

@@ -282,6 +282,33 @@ def a_hall_screen(scene: Scene) -> str:
     return f"/display/{link.token}/"
 
 
+def a_booking_with_a_history(scene: Scene) -> str:
+    """The food bank's hall request, approved with a reason, then renamed by the manager."""
+    from bookings.services import approve_booking, change_booking_details
+
+    booking = make_booking(
+        scene.hall, scene.charity_member, scene.at(scene.tuesday, 10) + timedelta(weeks=1),
+        hours=2, title="Food bank AGM", organisation=scene.charity,
+    )  # fmt: skip
+    approve_booking(booking=booking, by=scene.manager, reason="See you there")
+    change_booking_details(
+        booking=booking, by=scene.manager, title="Food bank annual meeting", attendees=40
+    )
+    return booking.get_absolute_url()
+
+
+def a_venue_history(scene: Scene) -> str:
+    from bookings.closures import add_closure
+
+    a_booking_with_a_history(scene)
+    day = scene.at(scene.tuesday, 9) + timedelta(weeks=2)
+    add_closure(
+        venue=scene.venue, by=scene.manager, starts_at=day, ends_at=day + timedelta(hours=8),
+        reason="Boiler repair", cancel_hit=False,
+    )  # fmt: skip
+    return manage(scene, "history/")
+
+
 def a_closure_over_a_booking(scene: Scene) -> str:
     a_busy_tomorrow(scene)
     return manage(scene, "closures/")
@@ -686,6 +713,11 @@ MAIN_PAGES = [
         screenshots=("desktop", "phone"),
     ),
     MainPage("manage-spaces", "manager", lambda scene: manage(scene, "spaces/")),
+    MainPage("manage-history", "manager", a_venue_history, screenshots=("desktop", "phone")),
+    MainPage(
+        "booking-history", "manager", a_booking_with_a_history, screenshots=("desktop", "phone")
+    ),
+    MainPage("my-booking-history", "member", a_booking_with_a_history, screenshots=("desktop",)),
     MainPage("door-check-in", "member", a_booking_to_check_in),
     MainPage("door-nothing-to-check-in", "member", lambda scene: "/venues/st-lukes/snug/check-in/"),
     MainPage("door-sign", "manager", lambda scene: manage(scene, "spaces/garden-room/door-sign/")),

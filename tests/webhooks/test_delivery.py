@@ -462,3 +462,33 @@ def test_a_slow_sweep_signs_and_claims_each_delivery_with_the_time_it_is_sent(
         tried = send_due(now=start + RETRY_DELAYS[0])
     assert [one.delivered_at for one in tried] == [later, later]
     assert all(one.signed for one in receiver.received)  # within five minutes of the receiver
+
+
+def test_deciding_a_whole_series_sends_one_decided_event_per_date(
+    endpoint, receiver, venue, member, manager, django_capture_on_commit_callbacks
+):
+    from bookings.series import decide_series
+    from tests.factories import SpaceFactory
+
+    hall = SpaceFactory(venue=venue, name="Main hall", slug="main-hall", requires_approval=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _series(hall, member, count=3)
+    dates = list(Booking.objects.filter(space=hall).order_by("starts_at"))
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_series(
+            series=dates[0].series,
+            by=manager,
+            approve=[dates[0].pk, dates[2].pk],
+            reason="Half term",
+            now=NOW,
+        )
+    decided = [
+        (one.body["booking"]["id"], one.body["detail"]["decision"])
+        for one in receiver.delivered()
+        if one.body["kind"] == "booking.decided"
+    ]
+    assert sorted(decided) == [
+        (dates[0].pk, "approved"),
+        (dates[1].pk, "declined"),
+        (dates[2].pk, "approved"),
+    ]

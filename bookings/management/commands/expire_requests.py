@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from bookings.expiry import expire_requests
+from members.audit import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Expire the pending requests not decided by their deadline: decline them, free their "
         "time and tell each booker (run from cron, e.g. every 15 minutes; safe on several "

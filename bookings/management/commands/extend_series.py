@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from bookings.series_extend import extend_series
+from members.audit import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Book the dates of open-ended series that have come within the horizon (run from cron, "
         "e.g. daily; safe on several machines at once, and running it twice books nothing more)."

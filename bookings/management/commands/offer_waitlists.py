@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from bookings.waitlists import offer_waitlists
+from members.audit import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Expire waiting-list offers not claimed in time (and entries whose time has passed), and "
         "offer freed time to whoever waits next (run from cron, e.g. every 5 minutes; safe on "

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from bookings.checkin import release_no_shows
+from members.audit import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Release the bookings not checked in within their space's grace period: mark them "
         "no-shows, free the rest of their time and tell each booker (run from cron, e.g. every "

@@ -1,13 +1,13 @@
 """`python manage.py load_demo`: the demo neighbourhood, once; later runs only print the logins."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from demo.build import load_demo
 from demo.people import LOGINS
+from members.audit import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Load two demo venues in Ladywood with their people, prices, plans, memberships, a community "
         "fund and six months of priced bookings, and print the demo logins. Safe to run again: once "

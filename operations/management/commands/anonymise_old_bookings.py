@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from members.audit import AuditedCommand
 from operations.privacy import anonymise_old_bookings
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Clear the free text (titles, purposes, reasons) of bookings that ended more than "
         "RETENTION_DAYS ago. Idempotent: run it daily."
