@@ -3,9 +3,12 @@ with numeric ratios into the Markdown file, keeping the text around it."""
 
 import re
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from bookings.models import Booking
+from tests.factories import VenueFactory
 from tests.operations.test_bench import TINY
 
 RATIO = re.compile(r"\*\*(\d+\.\d)× (faster|slower|the floor)\*\*|\*\*1/(\d+\.\d) of its rate\*\*")
@@ -46,3 +49,10 @@ def test_the_bench_command_measures_every_case_and_writes_a_table_of_ratios(
     assert "Where the contenders' time goes" in text
     assert not Booking.objects.filter(title__startswith="Bench:").exists()  # cleaned up
     assert "Measuring" in capsys.readouterr().out
+
+
+def test_the_bench_command_refuses_a_database_with_venues_of_its_own(db, tmp_path):
+    VenueFactory(name="St Luke's", slug="st-lukes")
+    with pytest.raises(CommandError, match="database of its own"):
+        call_command("bench", bookings=10, repeat=1, output="-")
+    assert not Booking.objects.exists()

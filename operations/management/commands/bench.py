@@ -19,7 +19,8 @@ from operations.bench.layout import Scale
 from operations.bench.measure import Case, Result, measure
 from operations.bench.profiling import profile
 from operations.bench.report import document, load, write
-from operations.bench.seed import Seeded, already_seeded, seed
+from operations.bench.seed import VENUE_PREFIX, Seeded, already_seeded, seed
+from spaces.models import Venue
 
 CASES = ("week", "page", "feed_cold", "feed_changed", "feed_304", "stats", "create")
 
@@ -97,6 +98,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Written to {options['output']}.")
 
     def _city(self, scale: Scale, *, reuse: bool) -> Seeded:
+        if Venue.objects.exclude(slug__startswith=VENUE_PREFIX).exists():
+            raise CommandError(
+                "This database holds venues that are not the benchmark's: give the benchmark a "
+                "database of its own (make bench uses commonshare_bench)."
+            )
         found = already_seeded()
         if found is not None:
             if not reuse:
