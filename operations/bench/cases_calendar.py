@@ -100,7 +100,7 @@ def empty_feed_caches() -> None:
 def _scheduler_feed(city: City):
     factory = RequestFactory()
     feed = CalendarICalendar()
-    calendar_id = str(city.space.calendar_id)
+    calendar_id = str(city.pool.calendar_id)
     # schedule.urls would route ical/calendar/<id>/ here; called directly, its urls left out.
     return lambda: feed(factory.get(f"/ical/calendar/{calendar_id}/"), calendar_id)
 
@@ -114,7 +114,7 @@ def feed_cold(city: City) -> Case:
     url = f"/feeds/{city.token.token}.ics"
     window = builders.feed_window(timezone.now())
     in_window = Booking.objects.filter(
-        space=city.space, starts_at__lt=window.end, ends_at__gt=window.start
+        space=city.pool, starts_at__lt=window.end, ends_at__gt=window.start
     ).count()
 
     def contender_events(response: object) -> str:
@@ -125,7 +125,7 @@ def feed_cold(city: City) -> Case:
 
     return Case(
         key="feed_cold",
-        title="A space's feed, every cache empty",
+        title="A desk pool's feed, every cache empty",
         contender=Runner(
             "space feed",
             lambda: token_feed(factory.get(url), city.token.token),
@@ -144,7 +144,7 @@ def feed_after_change(city: City) -> Case:
     window = builders.feed_window(timezone.now())
     changeable = list(
         Booking.objects.filter(
-            space=city.space, starts_at__gte=timezone.now(), starts_at__lt=window.end
+            space=city.pool, starts_at__gte=timezone.now(), starts_at__lt=window.end
         )
         .order_by("starts_at")
         .values_list("pk", flat=True)[:50]

@@ -1,5 +1,6 @@
-"""The seeded city as the cases see it: which venue and space they measure, and the people and
-feed token they use. Picked the same way on every run (the busiest room of the first venue)."""
+"""The seeded city as the cases see it: which venue and spaces they measure, and the people and
+feed token they use. Picked the same way on every run (the first venue's busiest room and its
+desk pool)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,10 +20,11 @@ from .seed import VENUE_PREFIX
 @dataclass
 class City:
     venue: Venue
-    space: Space  # the busiest room of the venue
+    space: Space  # the busiest room of the venue: the week, the page, booking over HTTP
+    pool: Space  # its desk pool, the biggest feed of a space: the feed cases
     manager: Member  # manages the venue; owns the space's feed token
     booker: Member  # books over HTTP (no organisation, no plan: the full rate)
-    token: FeedToken
+    token: FeedToken  # the manager's feed of the desk pool
     now: datetime
     monday: date  # this week's Monday in the venue's zone
     year: int  # the last whole calendar year, for the stats
@@ -55,13 +57,15 @@ def find_city() -> City:
     booker, _created = Member.objects.get_or_create(
         email="city-booker@example.org", defaults={"display_name": "City booker"}
     )
+    pool = Space.objects.filter(venue=venue, seats__gt=1).select_related("venue").first() or space
     token, _created = FeedToken.objects.get_or_create(
-        owner=manager, scope=FeedToken.Scope.SPACE, space=space, revoked_at=None
+        owner=manager, scope=FeedToken.Scope.SPACE, space=pool, revoked_at=None
     )
     now = timezone.now()
     return City(
         venue=venue,
         space=space,
+        pool=pool,
         manager=manager,
         booker=booker,
         token=token,

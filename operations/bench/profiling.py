@@ -3,6 +3,7 @@ own, for whoever makes the case faster next."""
 
 import cProfile
 import pstats
+import re
 from pathlib import Path
 
 from .measure import Case
@@ -25,6 +26,7 @@ def _where(filename: str, name: str) -> str:
         filename = filename.split("site-packages/", 1)[1]
     elif filename.startswith(ROOT):
         filename = filename[len(ROOT) + 1 :]
+    name = re.sub(r" at 0x[0-9a-f]+", "", name)  # built-ins' addresses differ from run to run
     return f"{filename}:{name}" if filename != "~" else name
 
 

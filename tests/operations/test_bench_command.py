@@ -35,7 +35,7 @@ def test_the_bench_command_measures_every_case_and_writes_a_table_of_ratios(
     assert titles == [
         "One space's week of availability",
         "A space's week page (signed in)",
-        "A space's feed, every cache empty",
+        "A desk pool's feed, every cache empty",
         "The same feed right after one booking changed",
         "A feed answered 304 (If-None-Match)",
         f"A venue's year of stats ({frozen_now.year - 1}, 3 spaces)",
