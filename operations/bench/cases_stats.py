@@ -3,8 +3,9 @@ aggregate, all three giving the booked (seat-)hours, which must agree; and wheth
 JIT fired on the stats' slowest query."""
 
 import json
-from collections import defaultdict
-from datetime import date, timedelta
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -62,9 +63,34 @@ def _sql_booked_hours(venue: Venue, period: Period) -> float:
         return float(cursor.fetchone()[0])
 
 
-def _loop_stats(venue: Venue, period: Period) -> tuple[float, float]:
-    """(booked hours, capacity hours), the way one would first write it: each day's open
-    intervals from the weekly hours, then every confirmed booking clipped to them."""
+@dataclass
+class LoopFigures:
+    """What the loop works out: the headline figures of a stats page, kept plain."""
+
+    booked: float = 0.0
+    capacity: float = 0.0
+    by_month: dict = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0]))
+    heatmap: dict = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0]))
+    hirings: Counter = field(default_factory=Counter)
+    activities: Counter = field(default_factory=Counter)
+    hirers: set = field(default_factory=set)
+
+
+def _hours(start: datetime, end: datetime):
+    """[start, end) cut at the hours: (start of the piece, hours). London's offsets are whole
+    hours, so UTC hours are local hours."""
+    here = start
+    while here < end:
+        there = min(end, here.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
+        yield here, (there - here).total_seconds() / 3600
+        here = there
+
+
+def _loop_stats(venue: Venue, period: Period) -> LoopFigures:
+    """The headline figures of a stats page the way one would first write them: each day's open
+    intervals from the weekly hours, hour by hour into months and a weekday x hour heatmap
+    (capacity in seat-hours), then every confirmed booking clipped to them the same way, and
+    the hirings counted by kind of hirer, activity and hirer."""
     zone = venue.zone
     weekly = defaultdict(list)
     for hours in OpeningHours.objects.filter(venue=venue):
@@ -75,6 +101,8 @@ def _loop_stats(venue: Venue, period: Period) -> tuple[float, float]:
         ).values_list("date", flat=True)
     )
     spaces = list(venue.spaces.filter(is_active=True))
+    seats = sum(space.seats for space in spaces)
+    figures = LoopFigures()
     open_by_day: dict[date, list] = {}
     day = period.first
     while day <= period.last:
@@ -83,28 +111,36 @@ def _loop_stats(venue: Venue, period: Period) -> tuple[float, float]:
                 (wall_time_to_utc(day, opens, zone), wall_time_to_utc(day, closes, zone))
                 for opens, closes in weekly[day.weekday()]
             ]
+            for start, end in open_by_day[day]:
+                for at, hours in _hours(start, end):
+                    local = at.astimezone(zone)
+                    figures.capacity += hours * seats
+                    figures.by_month[(local.year, local.month)][1] += hours * seats
+                    figures.heatmap[(local.weekday(), local.hour)][1] += hours * seats
         day += timedelta(days=1)
-    capacity = sum(
-        (end - start).total_seconds() / 3600 * space.seats
-        for space in spaces
-        for intervals in open_by_day.values()
-        for start, end in intervals
-    )
     window = period.window(zone)
-    booked = 0.0
-    for starts, ends in Booking.objects.filter(
+    rows = Booking.objects.filter(
         space__in=spaces,
         status=Booking.Status.CONFIRMED,
         starts_at__lt=window.end,
         ends_at__gt=window.start,
-    ).values_list("starts_at", "ends_at"):
+    ).values_list("starts_at", "ends_at", "organisation__kind", "activity", "booker_id")
+    for starts, ends, kind, activity, booker_id in rows:
+        figures.hirings[kind or "individual"] += 1
+        figures.activities[activity] += 1
+        figures.hirers.add(booker_id)
         first = starts.astimezone(zone).date()
         for day in (first - timedelta(days=1), first, first + timedelta(days=1)):
             for start, end in open_by_day.get(day, []):
-                overlap = (min(ends, end) - max(starts, start)).total_seconds()
-                if overlap > 0:
-                    booked += overlap / 3600
-    return booked, capacity
+                clipped = max(starts, start), min(ends, end)
+                if clipped[0] >= clipped[1]:
+                    continue
+                for at, hours in _hours(*clipped):
+                    local = at.astimezone(zone)
+                    figures.booked += hours
+                    figures.by_month[(local.year, local.month)][0] += hours
+                    figures.heatmap[(local.weekday(), local.hour)][0] += hours
+    return figures
 
 
 def _jit(sql: str) -> str:
@@ -127,18 +163,28 @@ def venue_year(city: City) -> Case:
     period = Period(date(city.year, 1, 1), date(city.year, 12, 31))
     venue = city.venue
 
-    def contender() -> float:
+    def contender() -> tuple[float, float]:
         fresh = Venue.objects.get(pk=venue.pk)
-        return compute_stats(fresh, period).total.booked_hours
+        total = compute_stats(fresh, period).total
+        return total.booked_hours, total.capacity_hours
 
-    truth = contender()
+    booked, capacity = contender()
 
     def agrees(answer: object) -> str:
-        hours = answer[0] if isinstance(answer, tuple) else answer
+        """Booked hours (and capacity, when the answer has it) against compute_stats'."""
+        if isinstance(answer, LoopFigures):
+            answer = (answer.booked, answer.capacity)
+        hours, seat_hours = answer if isinstance(answer, tuple) else (answer, None)
         if not isinstance(hours, (int, float)):
             return "no answer"
-        same = abs(hours - truth) < 0.01
-        return f"{hours:,.1f} booked hours" + ("" if same else f" (compute_stats: {truth:,.1f})")
+        note = f"{hours:,.1f} booked hours"
+        if abs(hours - booked) >= 0.01:
+            note += f" (compute_stats: {booked:,.1f})"
+        if isinstance(seat_hours, (int, float)):
+            note += f" of {seat_hours:,.0f}"
+            if abs(seat_hours - capacity) >= 0.01:
+                note += f" (compute_stats: {capacity:,.0f})"
+        return note
 
     def jit_fired() -> str:
         if connection.vendor != "postgresql":
