@@ -66,11 +66,23 @@ def dataset(seeded: Seeded) -> list[str]:
     from bookings.models import Booking
 
     s = seeded.scale
+    size = ""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_total_relation_size('bookings_booking'),"
+                " pg_total_relation_size('schedule_event'), pg_database_size(current_database())"
+            )
+            bookings, events, database = cursor.fetchone()
+        size = (
+            f"; on disk: bookings {bookings / 2**20:,.0f} MiB with indexes, mirror events "
+            f"{events / 2**20:,.0f} MiB, the database {database / 2**20:,.0f} MiB"
+        )
     return [
         f"- Dataset: {s.venues} venues, {s.spaces} spaces, {s.members:,} members, "
         f"{Booking.objects.count():,} bookings ({Event.objects.count():,} mirror events) "
         f"from {seeded.first_day} to {seeded.last_day}; seeded in {seeded.seconds:,.1f} s "
-        f"on {seeded.vendor}",
+        f"on {seeded.vendor}{size}",
     ]
 
 
