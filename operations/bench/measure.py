@@ -7,6 +7,7 @@ hold better than the absolute times. Queries are counted on every run (CaptureQu
 
 import statistics
 import time as clock
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ class Timing:
     seconds: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     savepoints: list[int] = field(default_factory=list)
+    statements: Counter[str] = field(default_factory=Counter)  # of the last run, by first word
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -104,6 +106,7 @@ def _time_once(runner: Runner, timing: Timing) -> None:
     timing.savepoints.append(
         sum(1 for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT"))
     )
+    timing.statements = Counter(q["sql"].split(None, 1)[0] for q in queries.captured_queries)
     if runner.check is not None:
         note = runner.check(answer)
         if note and note not in timing.notes:

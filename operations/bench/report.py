@@ -125,7 +125,10 @@ def _notes(result: Result) -> str:
             notes.append(f"{timing.label}: {'; '.join(timing.notes)}")
     savepoints = result.contender.savepoints
     if any(savepoints):
-        notes.append(f"{statistics.median_low(savepoints)} savepoints per run")
+        kinds = ", ".join(f"{n} {word}" for word, n in result.contender.statements.most_common())
+        notes.append(
+            f"{statistics.median_low(savepoints)} savepoints per run (statements: {kinds})"
+        )
     if result.extra:
         notes.append(result.extra)
     return "; ".join(notes).replace("|", "/")
