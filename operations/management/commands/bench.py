@@ -127,7 +127,7 @@ class Command(BaseCommand):
         end = "\n" if done >= total else ""
         if sys.stdout.isatty():
             self.stdout.write(f"\r{step:>10} [{bar}] {done}/{total}", ending=end)
-        elif done >= total or done == 1:
+        else:  # a log: a line a step
             self.stdout.write(f"{step:>10} [{bar}] {done}/{total}")
         self.stdout.flush()
 
