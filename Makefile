@@ -11,7 +11,7 @@ PORT ?= 8000
 # SITE_URL is set (in the environment or on the command line).
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint typecheck format demo messages clean help no-npm
+.PHONY: run test lint typecheck format demo messages clean help no-npm bench bench-sqlite
 
 help:
 	@echo "make run    - set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
@@ -19,6 +19,8 @@ help:
 	@echo "make lint   - ruff check + format check + missing-migrations check + mypy"
 	@echo "make typecheck - mypy on the apps (settings in pyproject.toml)"
 	@echo "make format - ruff fix and format"
+	@echo "make bench  - seed a city (1 M bookings, PostgreSQL) and measure it: docs/benchmarks.md"
+	@echo "make bench-sqlite - the same at a small scale on SQLite"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Commonshare needs Python 3.13 or newer (found " + sys.version.split()[0] + "). Install it (pyenv install 3.13) or run: make PYTHON=/path/to/python3.13")'
@@ -67,5 +69,20 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The benchmark (docs/benchmarks.md), not part of `make test`: seeds a city-sized dataset in a
+# database of its own (it refuses one holding other venues) and measures issue 17's cases.
+# BENCH_ARGS="--reuse" measures the city seeded before; "--bookings 20000" a smaller one.
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/commonshare_bench)
+BENCH_SQLITE := $(CURDIR)/bench.sqlite3
+
+bench: $(VENV)/.installed
+	DATABASE_URL='$(BENCH_DATABASE_URL)' $(PY) manage.py migrate --noinput
+	DATABASE_URL='$(BENCH_DATABASE_URL)' nice $(PY) manage.py bench $(BENCH_ARGS)
+
+bench-sqlite: $(VENV)/.installed
+	rm -f $(BENCH_SQLITE)
+	DATABASE_URL='sqlite:///$(BENCH_SQLITE)' $(PY) manage.py migrate --noinput
+	DATABASE_URL='sqlite:///$(BENCH_SQLITE)' nice $(PY) manage.py bench --bookings 20000 --spaces 30 --venues 5 --members 500 $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache
+	rm -rf $(VENV) db.sqlite3 bench.sqlite3 .pytest_cache

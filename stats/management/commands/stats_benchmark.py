@@ -118,19 +118,29 @@ class Command(BaseCommand):
                 """
                 INSERT INTO bookings_booking (uid, space_id, booker_id, organisation_id, starts_at, ends_at,
                     blocked_until, exclusive, status, title, purpose, activity, attendees, created_at,
-                    updated_at, sequence, decision_reason, cancellation_reason)
-                SELECT gen_random_uuid(), sp.id, (%(members)s::bigint[])[1 + n %% %(member_count)s],
-                    CASE WHEN n %% 3 = 0 THEN NULL ELSE (%(orgs)s::bigint[])[1 + n %% %(org_count)s] END,
+                    updated_at, sequence, decision_reason, cancellation_reason, price_basis)
+                SELECT gen_random_uuid(), sp.id, (%(members)s::bigint[])[1 + mod(h1, %(member_count)s)],
+                    CASE WHEN mod(h2, 3) = 0 THEN NULL ELSE (%(orgs)s::bigint[])[1 + mod(h2, %(org_count)s)] END,
                     start_at, start_at + interval '2 hours', start_at + interval '2 hours', sp.seats = 1,
-                    CASE WHEN n %% 10 = 0 THEN 'cancelled' WHEN n %% 25 = 0 THEN 'pending' ELSE 'confirmed' END,
-                    'Benchmark', '', (%(activities)s::text[])[1 + n %% %(activity_count)s], 1 + n %% 20,
-                    now(), now(), 0, '', ''
+                    CASE WHEN mod(h3, 100) < 10 THEN 'cancelled' WHEN mod(h3, 100) < 12 THEN 'pending' ELSE 'confirmed' END,
+                    'Benchmark', '', (%(activities)s::text[])[1 + mod(h4, %(activity_count)s)], 1 + mod(h4, 20),
+                    now(), now(), 0, '', '', ''
                 FROM (
+                    -- Who, for whom, what status: a hash of (space, n), never n modulo something,
+                    -- which the space count shares (300 spaces: every booking of every tenth
+                    -- space was cancelled, so those desk pools' seat-hours were never measured).
+                    SELECT *,
+                        abs(hashtextextended(space_id || ':' || n, 1)) AS h1,
+                        abs(hashtextextended(space_id || ':' || n, 2)) AS h2,
+                        abs(hashtextextended(space_id || ':' || n, 3)) AS h3,
+                        abs(hashtextextended(space_id || ':' || n, 4)) AS h4
+                    FROM (
                     SELECT n, (%(spaces)s::bigint[])[1 + n %% %(space_count)s] AS space_id,
                         %(first_day)s::timestamptz
                           + ((n / %(space_count)s) / %(slots)s) * interval '1 day'
                           + interval '8 hours' + ((n / %(space_count)s) %% %(slots)s) * interval '2 hours' AS start_at
                     FROM generate_series(0, %(count)s - 1) AS n
+                    ) AS laid_out
                 ) AS g JOIN spaces_space sp ON sp.id = g.space_id
                 """,
                 {
