@@ -215,7 +215,7 @@ class _Words:
 
 @dataclass(frozen=True)
 class _Week:
-    """What every slot of one week is checked against, read once (`prefetch`: 5 queries)."""
+    """What every slot of one week is checked against, read once (`prefetch`: 4 queries)."""
 
     space: Space
     now: datetime
@@ -237,8 +237,8 @@ def build_week_grid(
     """The week of `space` from `monday` (a Monday in the venue's zone) to Sunday, slot by slot.
 
     A slot of `member`'s own booking reads "Yours" and links to it; anyone else's is only
-    "Booked": the grid never shows another member's title or name. Six queries, whatever the
-    number of bookings: opening hours, their exceptions, closures, unavailability and active
+    "Booked": the grid never shows another member's title or name. Five queries, whatever the
+    number of bookings: opening hours, their exceptions, closures with unavailability and active
     holds once (`prefetch`), and the member's own bookings.
     """
     zone = space.venue.zone
