@@ -57,7 +57,7 @@ class Known:
 
 
 def prefetch(spaces: list[Space], span: Interval) -> Known:
-    """Opening hours, closures, unavailability and active holds of `spaces` around `span`: 5 queries."""
+    """Opening hours, closures, unavailability and active holds of `spaces` around `span`: 4 queries."""
     widest = max((space.buffer_after for space in spaces), default=timedelta(0))
     wide = Interval(span.start - widest, span.end + widest)
     holds: dict[int, list[tuple[datetime, datetime]]] = {space.pk: [] for space in spaces}

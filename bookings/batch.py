@@ -3,7 +3,7 @@ read, fetched once after the space's lock is taken, instead of once per date.
 
 `request_booking(batch=...)` checks each date with the very same rules (`check_rules`,
 `check_free`) reading the hours, exceptions, closures, unavailability and holds from
-`batch.known` (bookings.availability.prefetch, five queries for the whole span); each booking
+`batch.known` (bookings.availability.prefetch, four queries for the whole span); each booking
 written is added to the holds, so later dates see the earlier ones exactly as the holds query
 would. The lock on the space, taken before the prefetch and held to the end of the transaction,
 is what makes the prefetched holds true: nobody else can book the space meanwhile (so the

@@ -46,6 +46,7 @@ class Cell:
     detail: str = ""
     book_url: str = ""
     when: str = ""  # "Tuesday 5 January, 10:00": context for a screen reader's list of links
+    aside: str = ""  # what the link does, with `when`: "book Tuesday 5 January, 10:00"
     booking_url: str = ""  # the member's own booking in this slot
     waitlist_url: str = ""  # a taken slot: the booking form, which offers its waiting list
 
@@ -109,13 +110,14 @@ def _wall_minutes(interval: Interval, zone: ZoneInfo) -> tuple[int, int]:
 
 def _query_url(url: str, starts: datetime, ends: datetime) -> str:
     """The booking form at `url` for [starts, ends) in wall time."""
-    params = {"start": starts.strftime("%Y-%m-%dT%H:%M"), "end": ends.strftime("%Y-%m-%dT%H:%M")}
+    # What urlencode writes (its ':' as %3A), without its cost in every cell of the week.
+    query = f"start={starts:%Y-%m-%dT%H}%3A{starts:%M}&end={ends:%Y-%m-%dT%H}%3A{ends:%M}"
     # The second run of a wall time that happens twice (the autumn night): say which one.
     if starts.fold:
-        params["start_fold"] = "1"
+        query += "&start_fold=1"
     if ends.fold:
-        params["end_fold"] = "1"
-    return f"{url}?{urlencode(params)}"
+        query += "&end_fold=1"
+    return f"{url}?{query}"
 
 
 def _day_slots(start: datetime, end: datetime, step: timedelta) -> list[Interval]:
@@ -170,8 +172,50 @@ def _own_bookings(
 
 
 @dataclass(frozen=True)
+class _Words:
+    """What the week's cells say, translated once for the week rather than once a cell."""
+
+    past: str
+    closed: str
+    unavailable: str
+    too_soon: str
+    needs_notice: str
+    not_yet: str
+    too_far: str
+    booked: str
+    kept_free: str
+    gap_too_short: str
+    shorter_than: str
+    second_time: str
+    desks_free: str  # "%(left)d of %(seats)d desks free", in the plural form of the seats
+    free: str
+
+    @classmethod
+    def of(cls, space: Space) -> "_Words":
+        return cls(
+            past=_("Past"),
+            closed=_("Closed"),
+            unavailable=_("Unavailable"),
+            too_soon=_("Too soon"),
+            needs_notice=_("Needs more notice"),
+            not_yet=_("Not yet bookable"),
+            too_far=_("Too far ahead"),
+            booked=_("Fully booked") if space.is_desk_pool else _("Booked"),
+            kept_free=_("Kept free between bookings"),
+            gap_too_short=_("Gap too short"),
+            shorter_than=_("A booking here would be shorter than %(min)s.")
+            % {"min": duration_in_words(space.min_duration)},
+            second_time=_("The second time this hour happens: the clocks have gone back."),
+            desks_free=ngettext(
+                "%(left)d of %(seats)d desk free", "%(left)d of %(seats)d desks free", space.seats
+            ),
+            free=_("Free"),
+        )
+
+
+@dataclass(frozen=True)
 class _Week:
-    """What every slot of one week is checked against, read once (`prefetch`: 5 queries)."""
+    """What every slot of one week is checked against, read once (`prefetch`: 4 queries)."""
 
     space: Space
     now: datetime
@@ -184,6 +228,7 @@ class _Week:
     bookable: Interval
     own: list[tuple[Interval, str, str]]  # the member's own bookings: interval, title, link
     book_url: str  # the booking form of the space, without its query
+    words: _Words
 
 
 def build_week_grid(
@@ -192,8 +237,8 @@ def build_week_grid(
     """The week of `space` from `monday` (a Monday in the venue's zone) to Sunday, slot by slot.
 
     A slot of `member`'s own booking reads "Yours" and links to it; anyone else's is only
-    "Booked": the grid never shows another member's title or name. Six queries, whatever the
-    number of bookings: opening hours, their exceptions, closures, unavailability and active
+    "Booked": the grid never shows another member's title or name. Five queries, whatever the
+    number of bookings: opening hours, their exceptions, closures with unavailability and active
     holds once (`prefetch`), and the member's own bookings.
     """
     zone = space.venue.zone
@@ -220,6 +265,7 @@ def build_week_grid(
         book_url=reverse(
             "bookings:book", kwargs={"venue_slug": space.venue.slug, "space_slug": space.slug}
         ),
+        words=_Words.of(space),
     )
 
     # Rows span the earliest opening to the latest closing wall time of the week (whole slots).
@@ -227,6 +273,12 @@ def build_week_grid(
     first_minute = min((start for start, _end in spans), default=0)
     last_minute = max((end for _start, end in spans), default=0)
 
+    # Each link's words for a screen reader, translated once for the week, not once a cell.
+    asides = (
+        ("booking_url", _("your booking, %(when)s")),
+        ("book_url", _("book %(when)s")),
+        ("waitlist_url", _("join the waiting list for %(when)s")),
+    )
     days = []
     cells: dict[tuple[time, bool], list[Cell | None]] = {}
     for column, day in enumerate(dates):
@@ -241,6 +293,10 @@ def build_week_grid(
             row = cells.setdefault(key, [None] * 7)
             cell = _own_cell(slot, facts) or _cell(slot, facts, repeated=key[1])
             cell.when = f"{day_name}, {local_start:%H:%M}"
+            for link, words in asides:
+                if getattr(cell, link):
+                    cell.aside = words % {"when": cell.when}
+                    break
             row[column] = cell
         for piece in clip(free, window):
             if piece.duration >= space.min_duration:
@@ -275,55 +331,44 @@ def _own_cell(slot: Interval, facts: _Week) -> Cell | None:
 
 
 def _cell(slot: Interval, facts: _Week, *, repeated: bool) -> Cell:
-    space = facts.space
+    space, words = facts.space, facts.words
     if slot.start < facts.now:
-        return Cell(State.PAST, _("Past"))
+        return Cell(State.PAST, words.past)
     if not facts.opening.covers(slot):
-        return Cell(State.CLOSED, _("Closed"))
+        return Cell(State.CLOSED, words.closed)
     for blocked in facts.closed:
         if blocked.interval.overlaps(slot):
             if (
                 blocked.imported
             ):  # e.g. the church's services: the venue is open, the space is in use
-                return Cell(State.UNAVAILABLE, _("Unavailable"), blocked.reason)
-            return Cell(State.CLOSED, _("Closed"), blocked.reason)
+                return Cell(State.UNAVAILABLE, words.unavailable, blocked.reason)
+            return Cell(State.CLOSED, words.closed, blocked.reason)
     if slot.start < facts.bookable.start:
-        return Cell(State.TOO_SOON, _("Too soon"), _("Needs more notice"))
+        return Cell(State.TOO_SOON, words.too_soon, words.needs_notice)
     if slot.end > facts.bookable.end:
-        return Cell(State.TOO_FAR, _("Not yet bookable"), _("Too far ahead"))
+        return Cell(State.TOO_FAR, words.not_yet, words.too_far)
     zone = space.venue.zone
     shortest = Interval(slot.start, slot.start + max(space.min_duration, space.slot_step))
     if facts.booked.meeting(slot):
         return Cell(
             State.BOOKED,
-            _("Fully booked") if space.is_desk_pool else _("Booked"),
+            words.booked,
             waitlist_url=_query_url(
                 facts.book_url, slot.start.astimezone(zone), shortest.end.astimezone(zone)
             ),
         )
     if not facts.free.covers(slot):
-        return Cell(State.UNAVAILABLE, _("Unavailable"), _("Kept free between bookings"))
+        return Cell(State.UNAVAILABLE, words.unavailable, words.kept_free)
     if not facts.free.covers(shortest):
-        return Cell(
-            State.UNAVAILABLE,
-            _("Gap too short"),
-            _("A booking here would be shorter than %(min)s.")
-            % {"min": duration_in_words(space.min_duration)},
-        )
-    detail = _("The second time this hour happens: the clocks have gone back.") if repeated else ""
+        return Cell(State.UNAVAILABLE, words.gap_too_short, words.shorter_than)
+    detail = words.second_time if repeated else ""
     if space.is_desk_pool:
         most = max((facts.counts[at] for at in facts.taken.meeting(slot)), default=0)
-        left = space.seats - most
         detail += " " if detail else ""
-        detail += ngettext(
-            "%(left)d of %(seats)d desk free", "%(left)d of %(seats)d desks free", space.seats
-        ) % {
-            "left": left,
-            "seats": space.seats,
-        }
+        detail += words.desks_free % {"left": space.seats - most, "seats": space.seats}
     return Cell(
         State.FREE,
-        _("Free"),
+        words.free,
         detail,
         _query_url(facts.book_url, slot.start.astimezone(zone), shortest.end.astimezone(zone)),
     )

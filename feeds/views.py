@@ -50,6 +50,7 @@ from .scopes import (
     busy_feed_for_venue,
     creatable_feeds,
     feed_for_token,
+    live_token,
     may_use_token,
 )
 from .services import (
@@ -140,12 +141,7 @@ def token_feed(request: HttpRequest, token: str) -> HttpResponse:
         # Not a token we could have made (a NUL byte, say, which PostgreSQL refuses): no query.
         return _gone()
     now = timezone.now()
-    found = (
-        FeedToken.objects.live()
-        .select_related("owner", "organisation", "venue", "space__venue")
-        .filter(token=token)
-        .first()
-    )
+    found = live_token(token)
     if found is None or not may_use_token(found):
         return _gone()
     response = serve_feed(request, feed_for_token(found), now=now)

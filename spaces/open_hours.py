@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import BooleanField, Q, Value
 from django.utils.translation import gettext
 
 from .intervals import Interval, clip, merge, subtract
@@ -83,7 +83,7 @@ class KnownOpen:
 
 def prefetch_open(spaces: list[Space], span: Interval) -> KnownOpen:
     """Opening hours and their exceptions, closures and unavailability of `spaces` meeting
-    `span`: 4 queries."""
+    `span`: 3 queries."""
     venue_ids = {space.venue_id for space in spaces}
     hours: dict[int, list[OpeningHours]] = defaultdict(list)
     for row in OpeningHours.objects.filter(venue_id__in=venue_ids):
@@ -101,15 +101,28 @@ def prefetch_open(spaces: list[Space], span: Interval) -> KnownOpen:
     by_venue: dict[int, list[Space]] = defaultdict(list)
     for space in spaces:
         by_venue[space.venue_id].append(space)
-    found = [
-        (c.venue_id, c.space_id, Blocked(Interval(c.starts_at, c.ends_at), c.reason))
-        for c in Closure.objects.filter(meets)
-    ] + [(u.venue_id, u.space_id, _imported(u)) for u in Unavailability.objects.filter(meets)]
-    for venue_id, space_id, block in found:
+    # Closures and imported times in one query (UNION ALL), closures first as before: the grid
+    # shows the first block a slot meets.
+    shape = ("venue_id", "space_id", "starts_at", "ends_at")
+    closures = Closure.objects.filter(meets).order_by().values_list(*shape, "reason", _flag(False))
+    imports = (
+        Unavailability.objects.filter(meets).order_by().values_list(*shape, "summary", _flag(True))
+    )
+    found = sorted(closures.union(imports, all=True), key=lambda row: row[5])
+    for venue_id, space_id, starts, ends, words, imported in found:
+        block = (
+            Blocked(Interval(starts, ends), words or gettext("Unavailable"), imported=True)
+            if imported
+            else Blocked(Interval(starts, ends), words)
+        )
         for space in by_venue[venue_id]:
             if space_id is None or space_id == space.pk:
                 blocked[space.pk].append(block)
     return KnownOpen(span, dict(hours), blocked, dict(exceptions))
+
+
+def _flag(imported: bool) -> Value:
+    return Value(imported, output_field=BooleanField())
 
 
 def _imported(u: Unavailability) -> Blocked:

@@ -56,9 +56,11 @@ from .bookings import (
     waitlist_entries_filter,
 )
 from .feeds import (
+    FEED_OWNER_FIELDS,
     display_link_refusal,
     may_show_title_on_display,
     may_use_feed,
+    with_feed_rights,
 )
 from .organisations import (
     _belongs_to,
@@ -141,6 +143,8 @@ __all__ = [
     "may_see_usage_data",
     "may_show_title_on_display",
     "may_use_feed",
+    "with_feed_rights",
+    "FEED_OWNER_FIELDS",
     "may_use_membership",
     "move_refusal",
     "named_venues",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ..models import Member, OrganisationMembership
@@ -28,8 +28,9 @@ def followable_organisations_filter(member: Person) -> Q:
     return Q(pk__in=_feed_memberships(member).values("organisation"))
 
 
-def _feed_memberships(member: Member) -> QuerySet[OrganisationMembership]:
-    """The memberships that carry the organisation's feed: admin ones."""
+def _feed_memberships(member: Member | OuterRef) -> QuerySet[OrganisationMembership]:
+    """The memberships that carry the organisation's feed: admin ones (`member` may be an
+    outer query's column, for a subquery)."""
     return OrganisationMembership.objects.filter(
         member=member, role=OrganisationMembership.Role.ADMIN
     )

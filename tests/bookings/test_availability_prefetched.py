@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from bookings.availability import free_intervals, prefetch, venue_free_intervals
 from spaces.intervals import Interval
 from spaces.models import CalendarImport, Space, Unavailability
+from spaces.open_hours import closed_times
 from tests.conftest import NOW
 from tests.factories import (
     BookingFactory,
@@ -87,7 +88,7 @@ def test_a_window_outside_what_was_fetched_falls_back_to_its_own_queries(town):
         )
 
 
-def test_prefetching_costs_five_queries_however_many_spaces(venue):
+def test_prefetching_costs_four_queries_however_many_spaces(venue):
     for n in range(12):
         space = SpaceFactory(venue=venue, name=f"Room {n}", slug=f"room-{n}")
         BookingFactory(space=space, starts_at=at(10), ends_at=at(11))
@@ -96,5 +97,24 @@ def test_prefetching_costs_five_queries_however_many_spaces(venue):
         answer = venue_free_intervals(venue, whole_day, now=NOW)
     assert len(answer) == 12
     assert (
-        len(queries) == 6
-    )  # the spaces, then hours, exceptions, closures, unavailability, bookings
+        len(queries) == 5
+    )  # the spaces, then hours, exceptions, closures with unavailability (one UNION), bookings
+
+
+def test_a_closure_and_an_imported_time_on_one_slot_read_in_the_same_order_prefetched(venue):
+    """The grid shows the first block a slot meets: read together, closures still come first."""
+    room = SpaceFactory(venue=venue, name="Room", slug="room")
+    source = CalendarImport.objects.create(venue=venue, space=room, name="Choir")
+    Unavailability.objects.create(
+        source=source, venue=venue, space=room, starts_at=at(9), ends_at=at(11), summary=""
+    )
+    ClosureFactory(venue=venue, starts_at=at(10), ends_at=at(12), reason="Boiler repair")
+    room = Space.objects.select_related("venue").get(pk=room.pk)
+    whole_day = Interval(DAY, DAY + timedelta(days=1))
+    known = prefetch([room], whole_day).open
+    prefetched = closed_times(room, whole_day, known)
+    assert prefetched == closed_times(room, whole_day)
+    assert [(block.reason, block.imported) for block in prefetched] == [
+        ("Boiler repair", False),
+        ("Unavailable", True),  # an imported time with no summary
+    ]
