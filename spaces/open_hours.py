@@ -8,9 +8,10 @@ Whether a space is *taken* is the bookings app's question (`bookings.availabilit
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from typing import NamedTuple
 
-from django.db.models import BooleanField, Q, Value
+from django.db.models import BooleanField, DateField, IntegerField, Q, Value
 from django.utils.translation import gettext
 
 from .intervals import Interval, clip, merge, subtract
@@ -27,31 +28,71 @@ class Blocked:
     imported: bool = False  # from another calendar (Unavailability), not a closure the venue set
 
 
+class _Weekly(NamedTuple):
+    """An `OpeningHours` row as read by `_hours_and_exceptions`: the fields used, no instance."""
+
+    weekday: int
+    opens: time
+    closes: time
+
+
+class _Dated(NamedTuple):
+    """An `OpeningException` row, likewise."""
+
+    date: date
+    opens: time | None
+    closes: time | None
+
+
+def _hours_and_exceptions(
+    venue: Venue, first: date, last: date
+) -> tuple[list[_Weekly], list[_Dated]]:
+    """The venue's weekly hours and its exceptions dated `first` to `last`: one query (UNION ALL),
+    rows rather than instances, unordered (`opening_intervals` merges what it expands)."""
+    weekly = (
+        OpeningHours.objects.filter(venue_id=venue.pk)
+        .order_by()
+        .values_list("weekday", Value(None, output_field=DateField()), "opens", "closes")
+    )
+    dated = (
+        OpeningException.objects.filter(venue_id=venue.pk, date__gte=first, date__lte=last)
+        .order_by()
+        .values_list(Value(None, output_field=IntegerField()), "date", "opens", "closes")
+    )
+    hours: list[_Weekly] = []
+    exceptions: list[_Dated] = []
+    for weekday, day, opens, closes in weekly.union(dated, all=True).order_by():
+        if weekday is None:
+            exceptions.append(_Dated(day, opens, closes))
+        else:
+            hours.append(_Weekly(weekday, opens, closes))
+    return hours, exceptions
+
+
 def opening_intervals(
     venue: Venue,
     window: Interval,
-    hours: Iterable[OpeningHours] | None = None,
-    exceptions: Iterable[OpeningException] = (),
+    hours: Iterable[OpeningHours | _Weekly] | None = None,
+    exceptions: Iterable[OpeningException | _Dated] = (),
 ) -> list[Interval]:
     """The venue's opening hours as instants inside `window` (closures not removed): the weekly
     hours, except on dates with exceptions, whose own intervals (none: closed) replace them.
 
-    Without `hours`, both are read from the database; callers that pass prefetched `hours` pass
-    the venue's `exceptions` with them.
+    Without `hours`, both are read from the database in one query; callers that pass prefetched
+    `hours` pass the venue's `exceptions` with them.
     """
     dates = local_dates(window.start, window.end, venue.zone)
     if hours is None:
-        hours = venue.opening_hours.all()
-        exceptions = venue.opening_exceptions.filter(date__gte=dates[0], date__lte=dates[-1])
-    by_weekday: dict[int, list[OpeningHours]] = defaultdict(list)
+        hours, exceptions = _hours_and_exceptions(venue, dates[0], dates[-1])
+    by_weekday: dict[int, list[OpeningHours | _Weekly]] = defaultdict(list)
     for row in hours:
         by_weekday[row.weekday].append(row)
-    by_date: dict[date, list[OpeningException]] = defaultdict(list)
+    by_date: dict[date, list[OpeningException | _Dated]] = defaultdict(list)
     for exception in exceptions:
         by_date[exception.date].append(exception)
     intervals = []
     for day in dates:
-        rows: Iterable[OpeningHours | OpeningException] = (
+        rows: Iterable[OpeningHours | OpeningException | _Weekly | _Dated] = (
             by_date[day] if day in by_date else by_weekday.get(day.weekday(), [])
         )
         for entry in rows:
@@ -101,55 +142,47 @@ def prefetch_open(spaces: list[Space], span: Interval) -> KnownOpen:
     by_venue: dict[int, list[Space]] = defaultdict(list)
     for space in spaces:
         by_venue[space.venue_id].append(space)
-    # Closures and imported times in one query (UNION ALL), closures first as before: the grid
-    # shows the first block a slot meets.
-    shape = ("venue_id", "space_id", "starts_at", "ends_at")
-    closures = Closure.objects.filter(meets).order_by().values_list(*shape, "reason", _flag(False))
-    imports = (
-        Unavailability.objects.filter(meets).order_by().values_list(*shape, "summary", _flag(True))
-    )
-    found = sorted(closures.union(imports, all=True), key=lambda row: row[5])
-    for venue_id, space_id, starts, ends, words, imported in found:
-        block = (
-            Blocked(Interval(starts, ends), words or gettext("Unavailable"), imported=True)
-            if imported
-            else Blocked(Interval(starts, ends), words)
-        )
+    for venue_id, space_id, block in _blocks(meets):
         for space in by_venue[venue_id]:
             if space_id is None or space_id == space.pk:
                 blocked[space.pk].append(block)
     return KnownOpen(span, dict(hours), blocked, dict(exceptions))
 
 
+def _blocks(where: Q) -> list[tuple[int, int | None, Blocked]]:
+    """(venue id, space id or None for the whole venue, block) of the closures and imported
+    unavailability matching `where`, in one query (UNION ALL), closures first: the grid shows the
+    first block a slot meets."""
+    shape = ("venue_id", "space_id", "starts_at", "ends_at")
+    closures = Closure.objects.filter(where).order_by().values_list(*shape, "reason", _flag(False))
+    imports = (
+        Unavailability.objects.filter(where).order_by().values_list(*shape, "summary", _flag(True))
+    )
+    found = sorted(closures.union(imports, all=True), key=lambda row: row[5])
+    return [
+        (
+            venue_id,
+            space_id,
+            Blocked(Interval(starts, ends), words or gettext("Unavailable"), imported=True)
+            if imported
+            else Blocked(Interval(starts, ends), words),
+        )
+        for venue_id, space_id, starts, ends, words, imported in found
+    ]
+
+
 def _flag(imported: bool) -> Value:
     return Value(imported, output_field=BooleanField())
 
 
-def _imported(u: Unavailability) -> Blocked:
-    return Blocked(
-        Interval(u.starts_at, u.ends_at), u.summary or gettext("Unavailable"), imported=True
-    )
-
-
 def closed_times(space: Space, window: Interval, known: KnownOpen | None = None) -> list[Blocked]:
-    """Closures and imported unavailability of the space or its whole venue that meet `window`."""
+    """Closures and imported unavailability of the space or its whole venue that meet `window`,
+    closures first: one query, none when `known` covers `window`."""
     if known is not None and known.covers(window):
         return [block for block in known.blocked[space.pk] if block.interval.overlaps(window)]
     venue_or_space = Q(venue_id=space.venue_id) & (Q(space__isnull=True) | Q(space_id=space.pk))
     meets = Q(starts_at__lt=window.end, ends_at__gt=window.start)
-    blocked = [
-        Blocked(Interval(c.starts_at, c.ends_at), c.reason)
-        for c in Closure.objects.filter(venue_or_space & meets).only(
-            "starts_at", "ends_at", "reason"
-        )
-    ]
-    blocked += [
-        _imported(u)
-        for u in Unavailability.objects.filter(venue_or_space & meets).only(
-            "starts_at", "ends_at", "summary"
-        )
-    ]
-    return blocked
+    return [block for _venue, _space, block in _blocks(venue_or_space & meets)]
 
 
 def venue_opening(venue: Venue, window: Interval, known: KnownOpen | None) -> list[Interval]:
