@@ -8,10 +8,12 @@ Whether a space is *taken* is the bookings app's question (`bookings.availabilit
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import BooleanField, DateField, IntegerField, Q, Value
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext
 
 from .intervals import Interval, clip, merge, subtract
@@ -114,9 +116,9 @@ class KnownOpen:
     """
 
     span: Interval  # closures, unavailability and exceptions meeting this span were fetched
-    hours: dict[int, list[OpeningHours]]  # by venue id
+    hours: dict[int, list[OpeningHours]] | dict[int, list[_Weekly]]  # by venue id
     blocked: dict[int, list[Blocked]]  # by space id: its own and its venue's
-    exceptions: dict[int, list[OpeningException]]  # by venue id
+    exceptions: dict[int, list[OpeningException]] | dict[int, list[_Dated]]  # by venue id
 
     def covers(self, window: Interval) -> bool:
         return self.span.start <= window.start and window.end <= self.span.end
@@ -171,6 +173,99 @@ def _blocks(where: Q) -> list[tuple[int, int | None, Blocked]]:
     ]
 
 
+def _known_for(space: Space, window: Interval) -> KnownOpen:
+    """What `open_intervals` reads for one space over `window`: its venue's weekly hours and
+    exceptions, and the closures and unavailability of the space or venue meeting `window`.
+
+    One query, UNION ALL of the four tables with each row tagged by its kind, written as SQL: the
+    same tests as `opening_intervals`' and `closed_times`' own queries (the prefetched answers
+    are checked against these), but without the ORM building four filtered querysets per call,
+    which cost three times the query itself on one space's week (docs/design.md, Speed).
+    """
+    dates = local_dates(window.start, window.end, space.venue.zone)
+    tables = {
+        model.__name__: connection.ops.quote_name(model._meta.db_table)
+        for model in (OpeningHours, OpeningException, Closure, Unavailability)
+    }
+    meets = (
+        "venue_id = %s AND (space_id IS NULL OR space_id = %s) AND starts_at < %s AND ends_at > %s"
+    )
+    # The first branch's NULLs are typed: PostgreSQL types each column from the left.
+    typed = ", ".join(
+        f"CAST(NULL AS {model._meta.get_field(name).db_type(connection)})"
+        for model, name in (
+            (OpeningException, "date"),
+            (Closure, "starts_at"),
+            (Closure, "ends_at"),
+            (Closure, "reason"),
+        )
+    )
+    sql = (
+        f"SELECT {_HOURS}, weekday, opens, closes, {typed}"
+        f" FROM {tables['OpeningHours']} WHERE venue_id = %s"
+        f" UNION ALL SELECT {_EXCEPTION}, NULL, opens, closes, date, NULL, NULL, NULL"
+        f" FROM {tables['OpeningException']} WHERE venue_id = %s AND date >= %s AND date <= %s"
+        f" UNION ALL SELECT {_CLOSURE}, NULL, NULL, NULL, NULL, starts_at, ends_at, reason"
+        f" FROM {tables['Closure']} WHERE {meets}"
+        f" UNION ALL SELECT {_IMPORTED}, NULL, NULL, NULL, NULL, starts_at, ends_at, summary"
+        f" FROM {tables['Unavailability']} WHERE {meets}"
+    )
+    venue_id = space.venue_id
+    meeting: list[int | datetime] = [venue_id, space.pk, window.end, window.start]
+    params: list[int | date | datetime] = [venue_id, venue_id, dates[0], dates[-1], *meeting * 2]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    hours: list[_Weekly] = []
+    exceptions: list[_Dated] = []
+    blocks: list[tuple[int, Blocked]] = []
+    for kind, weekday, opens, closes, day, starts, ends, words in found:
+        if kind == _HOURS:
+            hours.append(_Weekly(weekday, _clock(opens), _clock(closes)))
+        elif kind == _EXCEPTION:
+            exceptions.append(_Dated(_date(day), _time(opens), _time(closes)))
+        else:
+            interval = Interval(_instant(starts), _instant(ends))
+            imported = kind == _IMPORTED
+            if imported:
+                words = words or gettext("Unavailable")
+            blocks.append((kind, Blocked(interval, words, imported=imported)))
+    # Closures before imported times, each by start, as the querysets ordered them.
+    blocks.sort(key=lambda pair: (pair[0], pair[1].interval.start))
+    return KnownOpen(
+        window,
+        {space.venue_id: hours},
+        {space.pk: [block for _kind, block in blocks]},
+        {space.venue_id: exceptions},
+    )
+
+
+_HOURS, _EXCEPTION, _CLOSURE, _IMPORTED = range(4)
+
+
+# PostgreSQL returns typed values; SQLite returns a UNION's dates and times as text.
+def _time(value: time | str | None) -> time | None:
+    return parse_time(value) if isinstance(value, str) else value
+
+
+def _clock(value: time | str) -> time:
+    parsed = _time(value)
+    assert parsed is not None
+    return parsed
+
+
+def _date(value: date | str) -> date:
+    parsed = parse_date(value) if isinstance(value, str) else value
+    assert parsed is not None
+    return parsed
+
+
+def _instant(value: datetime | str) -> datetime:
+    parsed = parse_datetime(value) if isinstance(value, str) else value
+    assert parsed is not None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def _flag(imported: bool) -> Value:
     return Value(imported, output_field=BooleanField())
 
@@ -197,7 +292,11 @@ def venue_opening(venue: Venue, window: Interval, known: KnownOpen | None) -> li
 def open_intervals(
     space: Space, window: Interval, known: KnownOpen | None = None
 ) -> list[Interval]:
-    """Opening hours minus closures and unavailability: the space's open hours inside `window`."""
+    """Opening hours minus closures and unavailability: the space's open hours inside `window`.
+
+    Without a `known` that covers `window`, one query reads what both need."""
+    if known is None or not known.covers(window):
+        known = _known_for(space, window)
     return subtract(
         venue_opening(space.venue, window, known),
         [b.interval for b in closed_times(space, window, known)],
