@@ -17,12 +17,13 @@ TUESDAY_TEN = datetime(2027, 1, 5, 10, tzinfo=UTC)
 TUESDAY_ELEVEN = datetime(2027, 1, 5, 11, tzinfo=UTC)
 
 # The savepoint pair of request_booking's own transaction (the test runs inside one), the lock
-# on the space, opening hours, their exceptions, closures, unavailability, the holds around the
-# time, the django-scheduler event, the booking and its audit entry.
-SERVICE_QUERIES = 12
+# on the space, its open hours (weekly hours, exceptions, closures and unavailability in one
+# UNION ALL), the holds around the time, the django-scheduler event, the booking and its audit
+# entry.
+SERVICE_QUERIES = 10
 # The session and the member, the space and the form's memberships and funds; the view's
 # transaction, the service as above, and the set-up notes (locked, unchanged, not written).
-HTTP_QUERIES = 22
+HTTP_QUERIES = 20
 
 
 @pytest.fixture
