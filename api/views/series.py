@@ -27,7 +27,13 @@ from bookings.series import (
     new_series,
     preview_series,
 )
-from bookings.series_edit import Change, ChangeDiffers, ChangeOutcome, change_series
+from bookings.series_edit import (
+    Change,
+    ChangeDiffers,
+    ChangeOutcome,
+    NothingChanges,
+    change_series,
+)
 from members.models import Organisation
 
 from ..access import SignedIn, TokenScope, member_of
@@ -228,7 +234,8 @@ class ChangeSeries(APIView):
     """Change this date and the later ones (`following`) or every date still to come (`all`) of
     its series (`change_series`). Without `expected`: the preview, each date with what would
     happen, nothing written. With the preview's `expected`: the dates that can change are
-    changed; if the dates that cannot changed meanwhile, nothing is (409 with them as now)."""
+    changed; if the dates that cannot changed meanwhile, nothing is (409 with them as now).
+    If not one date can change, a 400 `refused` with each date's reason."""
 
     permission_classes = [SignedIn, TokenScope]
 
@@ -264,6 +271,10 @@ class ChangeSeries(APIView):
                 status_code=status.HTTP_409_CONFLICT,
                 extra=_changed_dates(changed.outcome, applied=False),
             ) from changed
+        except NothingChanges as none:
+            raise ApiError(
+                none.message, code="refused", extra=_changed_dates(none.outcome, applied=False)
+            ) from none
         except BookingError as error:
             raise refused(error) from error
         shown = _changed_dates(outcome, applied=expected is not None)

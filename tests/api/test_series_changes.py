@@ -4,6 +4,7 @@ import datetime as dt
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from bookings.models import Booking, Series
 from bookings.series import book_series, new_series, preview_series
@@ -15,25 +16,30 @@ pytestmark = pytest.mark.django_db
 TUESDAYS = [datetime(2027, 1, 5, 10, tzinfo=UTC) + timedelta(weeks=n) for n in range(4)]
 
 
-@pytest.fixture
-def dates(room, member) -> list[Booking]:
-    """Fay's weekly food bank, four Tuesdays from 5 January 2027, 10:00 to 12:00 (UTC = London)."""
+def weekly(room, member, starts_on: dt.date, now: datetime = NOW) -> list[Booking]:
+    """Four weekly dates of Fay's food bank from `starts_on`, 10:00 to 12:00 London time."""
 
     def make():
         return new_series(
             space=room,
             booker=member,
             title="Food bank",
-            starts_on=dt.date(2027, 1, 5),
+            starts_on=starts_on,
             start_time=time(10),
             duration=timedelta(hours=2),
             frequency=Series.Frequency.WEEKLY,
             count=4,
         )
 
-    expected = preview_series(series=make(), now=NOW).fingerprint()
-    outcome = book_series(series=make(), expected=expected, now=NOW)
+    expected = preview_series(series=make(), now=now).fingerprint()
+    outcome = book_series(series=make(), expected=expected, now=now)
     return [date.booking for date in outcome.free if date.booking]
+
+
+@pytest.fixture
+def dates(room, member) -> list[Booking]:
+    """Four Tuesdays from 5 January 2027 (London is on UTC then)."""
+    return weekly(room, member, dt.date(2027, 1, 5))
 
 
 def _rows():
@@ -205,3 +211,56 @@ def test_series_changes_need_a_login_and_a_token_that_may_write(
     response = read_only.post(url, body, format="json")
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
     assert Booking.objects.active().count() == 4
+
+
+def test_a_venues_manager_changes_a_members_series(frozen_now, as_manager, dates):
+    preview = change(as_manager, dates[0], scope="all", title="Food bank (hall)")
+    done = change(
+        as_manager,
+        dates[0],
+        scope="all",
+        title="Food bank (hall)",
+        expected=preview.json()["expected"],
+    )
+    assert done.status_code == 200, done.json()
+    assert set(Booking.objects.values_list("title", flat=True)) == {"Food bank (hall)"}
+
+
+@pytest.mark.parametrize(
+    "starts_on, offsets",
+    [
+        (dt.date(2027, 3, 16), ["+00:00", "+00:00", "+01:00", "+01:00"]),  # 28 March 2027
+        (dt.date(2027, 10, 19), ["+01:00", "+01:00", "+00:00", "+00:00"]),  # 31 October 2027
+    ],
+)
+def test_a_changed_start_time_stays_on_the_venues_clock_across_a_clock_change(
+    as_member, room, member, starts_on, offsets
+):
+    week_before = datetime.combine(starts_on, time(8), UTC) - timedelta(days=7)
+    booked = weekly(room, member, starts_on, now=week_before)
+    with time_machine.travel(week_before, tick=True):
+        check_across_the_change(as_member, booked, offsets)
+
+
+def check_across_the_change(as_member, booked, offsets):
+    preview = change(as_member, booked[0], scope="all", start_time="14:30")
+    assert preview.status_code == 200, preview.json()
+    shown = [d["starts_at"] for d in preview.json()["dates"]]
+    assert [when[-6:] for when in shown] == offsets
+    assert all("T14:30:00" in when for when in shown)
+    done = change(
+        as_member, booked[0], scope="all", start_time="14:30", expected=preview.json()["expected"]
+    )
+    assert done.status_code == 200, done.json()
+    assert {b.local_starts_at.time() for b in Booking.objects.all()} == {time(14, 30)}
+
+
+def test_when_no_date_can_change_the_400_says_why_for_each(frozen_now, as_member, dates):
+    before = _rows()
+    response = change(as_member, dates[0], scope="all", start_time="16:30")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "refused" and "None of these dates" in body["message"]
+    assert len(body["dates"]) == 4
+    assert all("opening hours" in d["reason"] and not d["changes"] for d in body["dates"])
+    assert _rows() == before and Series.objects.count() == 1
