@@ -35,6 +35,16 @@ urlpatterns = [
     path("api/v1/bookings/<int:pk>/", bookings.BookingDetail.as_view(), name="booking"),
     path("api/v1/bookings/<int:pk>/move/", bookings.MoveBooking.as_view(), name="move"),
     path("api/v1/bookings/<int:pk>/cancel/", bookings.CancelBooking.as_view(), name="cancel"),
+    path(
+        "api/v1/bookings/<int:pk>/cancel-series/",
+        series.CancelSeries.as_view(),
+        name="cancel_series",
+    ),
+    path(
+        "api/v1/bookings/<int:pk>/change-series/",
+        series.ChangeSeries.as_view(),
+        name="change_series",
+    ),
     path("api/v1/bookings/<int:pk>/approve/", manage.ApproveBooking.as_view(), name="approve"),
     path("api/v1/bookings/<int:pk>/decline/", manage.DeclineBooking.as_view(), name="decline"),
     path("api/v1/series/", bookings.MySeries.as_view(), name="series"),

@@ -88,6 +88,14 @@ class ChangeDiffers(BookingError):
         self.outcome = outcome
 
 
+class NothingChanges(BookingError):
+    """Not one date can change: nothing was written; `outcome` says why for each."""
+
+    def __init__(self, outcome: ChangeOutcome) -> None:
+        super().__init__(_("None of these dates can change, so nothing was changed."))
+        self.outcome = outcome
+
+
 class _Rollback(Exception):
     def __init__(self, outcome: ChangeOutcome) -> None:
         self.outcome = outcome
@@ -276,13 +284,13 @@ def change_series(
     come ("all") to `change`. Without `expected`, a preview: every date with what would happen,
     nothing written. With `expected` (the preview's fingerprint), the dates that can change are
     changed and the others listed, if those are still the ones the member saw; else
-    ChangeDiffers and nothing written."""
+    ChangeDiffers and nothing written. NothingChanges (each date's reason) if none can."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             outcome = _try_change(booking=booking, by=by, scope=scope, change=change, now=now)
             if not any(date.changes for date in outcome.dates):
-                raise BookingError(_("None of these dates can change, so nothing was changed."))
+                raise NothingChanges(outcome)
             if expected is None or outcome.fingerprint() != expected:
                 raise _Rollback(outcome)
     except _Rollback as undone:

@@ -248,7 +248,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ScopeEnum": "api.serializers.account.FEED_TOKEN_SCOPES",
+        "CancelScopeEnum": "api.serializers.series.CANCEL_SCOPES",
+        "ChangeScopeEnum": "api.serializers.series.CHANGE_SCOPES",
+    },
 }
 
 LOGIN_REDIRECT_URL = "bookings:mine"

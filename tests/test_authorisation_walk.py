@@ -314,6 +314,8 @@ WALK.update(
         "api:booking": (of_booking, API_BOOKING_SEEN),
         "api:move": (of_booking, API_POST_ONLY),
         "api:cancel": (of_booking, API_POST_ONLY),
+        "api:cancel_series": (of_booking, API_POST_ONLY),
+        "api:change_series": (of_booking, API_POST_ONLY),
         "api:approve": (of_booking, API_POST_ONLY),
         "api:decline": (of_booking, API_POST_ONLY),
         "api:series": (none, API_SIGNED_IN),

@@ -42,6 +42,10 @@ class MembershipDetailSerializer(MembershipSerializer):
         read_only_fields = fields
 
 
+# Named "ScopeEnum" in SPECTACULAR_SETTINGS, as before a series' scopes came to share the name.
+FEED_TOKEN_SCOPES = FeedToken.Scope
+
+
 class FeedTokenSerializer(serializers.ModelSerializer):
     target = serializers.CharField(source="target_label", read_only=True)
     live = serializers.BooleanField(source="is_live", read_only=True)

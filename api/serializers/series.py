@@ -65,3 +65,63 @@ class SeriesDateSerializer(serializers.Serializer):
 class SeriesPreviewSerializer(serializers.Serializer):
     dates = SeriesDateSerializer(many=True)
     expected = serializers.CharField(help_text="Send it back to book exactly these free dates")
+
+
+# Named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]: two `scope` fields, two choice sets.
+CANCEL_SCOPES = ["one", "following", "all"]
+CHANGE_SCOPES = ["following", "all"]
+
+
+class SeriesCancelSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(
+        choices=CANCEL_SCOPES,
+        help_text="This date only, it and the later ones, or every date still to come",
+    )
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SeriesChangeSerializer(serializers.Serializer):
+    """The new shape of the dates; what is left out stays as this date has it."""
+
+    scope = serializers.ChoiceField(
+        choices=CHANGE_SCOPES,
+        help_text="This date and the later ones, or every date still to come "
+        "(one date alone: use move)",
+    )
+    start_time = serializers.TimeField(
+        required=False, help_text="Local start time at the venue, e.g. 18:00"
+    )
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
+    space = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, help_text="Another space of the venue"
+    )
+    title = serializers.CharField(max_length=200, required=False)
+    purpose = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    activity = serializers.ChoiceField(
+        choices=Booking.Activity.choices, required=False, allow_blank=True
+    )
+    attendees = serializers.IntegerField(min_value=1, max_value=10000, required=False)
+    expected = serializers.CharField(
+        max_length=20000,
+        required=False,
+        allow_blank=True,
+        help_text="Left out: the preview, nothing written. The preview's `expected`: apply",
+    )
+
+
+class SeriesChangedDateSerializer(serializers.Serializer):
+    booking = serializers.IntegerField()
+    starts_at = OffsetTimeField(allow_null=True, help_text="The new start (null: no such time)")
+    ends_at = OffsetTimeField(allow_null=True)
+    changes = serializers.BooleanField(help_text="True: this date changes (or changed)")
+    reason = serializers.CharField(help_text="Why it cannot change; blank when it can")
+    kept = serializers.CharField(help_text="Why it is left as it is (changed on its own, started)")
+
+
+class SeriesChangeOutcomeSerializer(serializers.Serializer):
+    series = serializers.IntegerField(
+        allow_null=True, help_text="The series the dates now belong to; null in a preview"
+    )
+    applied = serializers.BooleanField(help_text="False: a preview, nothing written")
+    dates = SeriesChangedDateSerializer(many=True)
+    expected = serializers.CharField(help_text="Send it back to apply exactly this change")
