@@ -57,7 +57,18 @@ def machine(load_before: str) -> list[str]:
         f"- Load average (1/5/15 min): {load_before} before, {load()} after",
         f"- {database}; Python {platform.python_version()}, Django {_version('django')}, "
         f"django-scheduler {_version('django-scheduler')}, icalendar {_version('icalendar')}",
+        f"- Shared cache: {_cache_backend()}",
     ]
+
+
+def _cache_backend() -> str:
+    """Which cache the cached answers used: it decides what a cache hit costs."""
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return {"RedisCache": "Redis", "DatabaseCache": "the database cache table"}.get(
+        backend, backend
+    )
 
 
 def dataset(seeded: Seeded) -> list[str]:
