@@ -4,15 +4,20 @@ The key's row is written first, in the transaction that creates the booking, und
 constraint (member, key): two requests racing with one key queue on that row, and the second,
 once the first commits, replays its answer instead of booking again. A refusal rolls the key
 back with everything else, so the client may retry the same key once the reason has gone.
+
+A key is kept for KEY_LIFETIME (24 hours, as Stripe keeps its keys); `prune_idempotency_keys`
+then forgets it, and a request with it afterwards is a new request.
 """
 
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 
@@ -23,6 +28,7 @@ from .errors import ApiError
 from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
+KEY_LIFETIME = timedelta(hours=24)
 
 
 def request_hash(data: Any) -> str:
@@ -89,3 +95,12 @@ def create_once(
             raise
         return (*_replay(found, digest, show), True)
     return status.HTTP_201_CREATED, show(booking), False
+
+
+def prune_idempotency_keys(*, now: datetime | None = None) -> int:
+    """Forget the keys made more than KEY_LIFETIME before `now`; returns how many went.
+    Idempotent, and safe on several machines at once: each old row is deleted once."""
+    now = now or timezone.now()
+    # One DELETE: nothing points at a key, and no signal listens to its deletion.
+    pruned, _by_model = IdempotencyKey.objects.filter(created_at__lt=now - KEY_LIFETIME).delete()
+    return pruned

@@ -33,6 +33,7 @@ from ..serializers.bookings import (
     ReasonSerializer,
     SeriesSerializer,
 )
+from .changes import change_with_reason
 from .common import ERRORS, WRITE_ERRORS, query
 
 BOOKING_COLUMNS = ("space__venue", "organisation", "booker")
@@ -224,16 +225,9 @@ class CancelBooking(APIView):
         responses={200: BookingSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        booking = visible_booking(request, pk)
-        shape = ReasonSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        try:
-            cancel_booking(
-                booking=booking, by=member_of(request), reason=shape.validated_data["reason"]
-            )
-        except BookingError as error:
-            raise refused(error) from error
-        return Response(BookingSerializer(visible_booking(request, pk)).data)
+        return change_with_reason(
+            request, pk, find=visible_booking, shape=ReasonSerializer, service=cancel_booking
+        )
 
 
 class MySeries(generics.ListAPIView):

@@ -10,12 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.models import Booking
-from bookings.rules import BookingError
 from bookings.services import approve_booking, decline_booking
 from spaces.models import Venue
 
-from ..access import SignedIn, TokenScope, member_of
-from ..errors import refused
+from ..access import SignedIn, TokenScope
 from ..serializers.bookings import (
     BookingFilterSerializer,
     BookingSerializer,
@@ -23,6 +21,7 @@ from ..serializers.bookings import (
     ReasonSerializer,
 )
 from .bookings import BOOKING_COLUMNS, filtered
+from .changes import change_with_reason
 from .common import ERRORS
 
 
@@ -67,16 +66,9 @@ class ApproveBooking(APIView):
         responses={200: BookingSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        booking = managed_booking(request, pk)
-        shape = ReasonSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        try:
-            approve_booking(
-                booking=booking, by=member_of(request), reason=shape.validated_data["reason"]
-            )
-        except BookingError as error:
-            raise refused(error) from error
-        return Response(BookingSerializer(managed_booking(request, pk)).data)
+        return change_with_reason(
+            request, pk, find=managed_booking, shape=ReasonSerializer, service=approve_booking
+        )
 
 
 class DeclineBooking(APIView):
@@ -90,13 +82,6 @@ class DeclineBooking(APIView):
         responses={200: BookingSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        booking = managed_booking(request, pk)
-        shape = DeclineSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        try:
-            decline_booking(
-                booking=booking, by=member_of(request), reason=shape.validated_data["reason"]
-            )
-        except BookingError as error:
-            raise refused(error) from error
-        return Response(BookingSerializer(managed_booking(request, pk)).data)
+        return change_with_reason(
+            request, pk, find=managed_booking, shape=DeclineSerializer, service=decline_booking
+        )
