@@ -7,10 +7,10 @@ import pytest
 from tests.factories import BookingFactory, ClosureFactory, MemberFactory
 from tests.web.conftest import utc
 
-# Session, member, space; then opening hours, their exceptions, closures with unavailability
-# (one UNION ALL) and active holds (read once for the whole week), the member's own bookings,
-# and the menu's "does this member manage a venue?".
-SPACE_WEEK_QUERIES = 9
+# Session, member, space; then opening hours, their exceptions, closures and unavailability (one
+# UNION ALL), the active holds with the member's own bookings among them (read once for the whole
+# week), and the menu's "does this member manage a venue?".
+SPACE_WEEK_QUERIES = 6
 # Session, member, the venue and its managers check, the spaces, the week's bookings with their
 # bookers and organisations, and the menu's question.
 VENUE_WEEK_QUERIES = 6
