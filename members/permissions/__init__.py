@@ -94,7 +94,9 @@ from .venues import (
     may_see_impact_page,
     may_see_usage_data,
     named_venues,
+    shows_manager_links,
     venues_managed_filter,
+    with_manages_any_venue,
 )
 from .webhooks import webhook_refusal
 
@@ -129,6 +131,8 @@ __all__ = [
     "manager_removal_refusal",
     "managers_of",
     "manages_any_venue",
+    "shows_manager_links",
+    "with_manages_any_venue",
     "may_approve",
     "may_book_for",
     "may_cancel",

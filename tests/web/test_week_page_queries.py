@@ -7,16 +7,16 @@ import pytest
 from tests.factories import BookingFactory, ClosureFactory, MemberFactory
 from tests.web.conftest import utc
 
-# Session, member, space; then opening hours, their exceptions, closures and unavailability (one
-# UNION ALL), the active holds with the member's own bookings among them (read once for the whole
-# week), and the menu's "does this member manage a venue?".
-SPACE_WEEK_QUERIES = 6
+# Session, member (with the menu's "does this member manage a venue?", members.backends), space;
+# then opening hours, their exceptions, closures and unavailability (one UNION ALL), and the
+# active holds with the member's own bookings among them (read once for the whole week).
+SPACE_WEEK_QUERIES = 5
 # A visitor has no session to read, no member and no menu question: the space, the open hours and
 # the holds.
 VISITOR_SPACE_WEEK_QUERIES = 3
-# Session, member, the venue and its managers check, the spaces, the week's bookings with their
-# bookers and organisations, and the menu's question.
-VENUE_WEEK_QUERIES = 6
+# Session, member with the menu's question, the venue and its managers check, the spaces, the
+# week's bookings with their bookers and organisations.
+VENUE_WEEK_QUERIES = 5
 
 
 def _fill_week(space, member, count: int) -> None:
