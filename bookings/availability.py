@@ -10,10 +10,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
+from django.db.models import Case, CharField, F, Value, When
+
+from members import permissions
 from spaces.intervals import Interval, merge, saturated, subtract
 from spaces.models import Space, Venue
-from spaces.open_hours import KnownOpen, open_intervals, prefetch_open
+from spaces.open_hours import KnownOpen, open_intervals, prefetch_open, prefetch_open_one
 from spaces.timezones import wall_time_to_utc
 
 from .models import Booking
@@ -68,6 +72,48 @@ def prefetch(spaces: list[Space], span: Interval) -> Known:
     ):
         holds[space_id].append((start, end))
     return Known(prefetch_open(spaces, span), wide, holds)
+
+
+class OwnBooking(NamedTuple):
+    """One of a member's own active bookings, as the week grid shows it."""
+
+    pk: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def prefetch_space(
+    space: Space, span: Interval, *, member: permissions.Person = None
+) -> tuple[Known, list[OwnBooking]]:
+    """`prefetch([space], span)` for one space in two queries rather than four
+    (`prefetch_open_one`, then the holds), with `member`'s own active bookings of the space
+    meeting `span`, by start, read by the same holds query: each of them holds time in `span`.
+    Only the member's own bookings' titles are read."""
+    wide = Interval(span.start - space.buffer_after, span.end + space.buffer_after)
+    rows = Booking.objects.active().filter(
+        space_id=space.pk, starts_at__lt=wide.end, blocked_until__gt=wide.start
+    )
+    signed_in = member is not None and member.is_authenticated
+    own_title = (
+        Case(When(booker_id=member.pk, then=F("title")), default=Value(""))
+        if signed_in and member is not None
+        else Value("", output_field=CharField())
+    )
+    holds: list[tuple[datetime, datetime]] = []
+    own: list[OwnBooking] = []
+    for pk, booker_id, starts_at, ends_at, blocked_until, title in rows.annotate(
+        own_title=own_title
+    ).values_list("pk", "booker_id", "starts_at", "ends_at", "blocked_until", "own_title"):
+        holds.append((starts_at, blocked_until))
+        if (
+            permissions.is_booker_id(member, booker_id)
+            and starts_at < span.end
+            and ends_at > span.start
+        ):
+            own.append(OwnBooking(pk, title, starts_at, ends_at))
+    own.sort(key=lambda booking: booking.starts_at)
+    return Known(prefetch_open_one(space, span), wide, {space.pk: holds}), own
 
 
 def full_intervals(

@@ -23,8 +23,7 @@ from spaces.open_hours import Blocked, closed_times, venue_opening
 from spaces.rules import duration_in_words
 from spaces.timezones import wall_time_to_utc
 
-from .availability import bookable_window, free_intervals, prefetch, seats_taken
-from .models import Booking
+from .availability import bookable_window, free_intervals, prefetch_space, seats_taken
 
 
 class State:
@@ -75,6 +74,7 @@ class Day:
     date: date
     hours: float
     free_times: list[FreeTime] = field(default_factory=list)
+    name: str = ""  # "Tuesday 5 January", in the page's language
 
 
 @dataclass
@@ -108,10 +108,18 @@ def _wall_minutes(interval: Interval, zone: ZoneInfo) -> tuple[int, int]:
     return start.hour * 60 + start.minute, end_minute
 
 
+# Each wall clock time of a day as "HH:MM" and as the booking form's query writes it (urlencode's
+# ':' as %3A), looked up rather than formatted: the week has some 180 slots and 120 links.
+_CLOCK = [f"{minute // 60:02d}:{minute % 60:02d}" for minute in range(24 * 60)]
+_QUERY_CLOCK = [text.replace(":", "%3A") for text in _CLOCK]
+
+
 def _query_url(url: str, starts: datetime, ends: datetime) -> str:
     """The booking form at `url` for [starts, ends) in wall time."""
-    # What urlencode writes (its ':' as %3A), without its cost in every cell of the week.
-    query = f"start={starts:%Y-%m-%dT%H}%3A{starts:%M}&end={ends:%Y-%m-%dT%H}%3A{ends:%M}"
+    query = (
+        f"start={starts.date().isoformat()}T{_QUERY_CLOCK[starts.hour * 60 + starts.minute]}"
+        f"&end={ends.date().isoformat()}T{_QUERY_CLOCK[ends.hour * 60 + ends.minute]}"
+    )
     # The second run of a wall time that happens twice (the autumn night): say which one.
     if starts.fold:
         query += "&start_fold=1"
@@ -151,26 +159,6 @@ class _Sorted:
         return range(first, bisect_left(self.starts, slot.end))
 
 
-def _own_bookings(
-    space: Space, week: Interval, member: Member | None
-) -> list[tuple[Interval, str, str]]:
-    """The member's own active bookings of `space` meeting `week`, as (interval, title, link):
-    one query; none for a visitor."""
-    if member is None or not member.is_authenticated:
-        return []
-    mine = (
-        Booking.objects.active()
-        .for_member(member)
-        .filter(space_id=space.pk, starts_at__lt=week.end, ends_at__gt=week.start)
-        .only("pk", "title", "starts_at", "ends_at")
-        .order_by("starts_at")
-    )
-    return [
-        (Interval(booking.starts_at, booking.ends_at), booking.title, booking.get_absolute_url())
-        for booking in mine
-    ]
-
-
 @dataclass(frozen=True)
 class _Words:
     """What the week's cells say, translated once for the week rather than once a cell."""
@@ -189,6 +177,7 @@ class _Words:
     second_time: str
     desks_free: str  # "%(left)d of %(seats)d desks free", in the plural form of the seats
     free: str
+    yours: str
 
     @classmethod
     def of(cls, space: Space) -> "_Words":
@@ -210,12 +199,13 @@ class _Words:
                 "%(left)d of %(seats)d desk free", "%(left)d of %(seats)d desks free", space.seats
             ),
             free=_("Free"),
+            yours=_("Yours"),
         )
 
 
 @dataclass(frozen=True)
 class _Week:
-    """What every slot of one week is checked against, read once (`prefetch`: 4 queries)."""
+    """What every slot of one week is checked against, read once (`prefetch_space`: 2 queries)."""
 
     space: Space
     now: datetime
@@ -229,6 +219,7 @@ class _Week:
     own: list[tuple[Interval, str, str]]  # the member's own bookings: interval, title, link
     book_url: str  # the booking form of the space, without its query
     words: _Words
+    shortest: timedelta  # the shortest booking a slot can start: a slot, or the minimum duration
 
 
 def build_week_grid(
@@ -237,9 +228,9 @@ def build_week_grid(
     """The week of `space` from `monday` (a Monday in the venue's zone) to Sunday, slot by slot.
 
     A slot of `member`'s own booking reads "Yours" and links to it; anyone else's is only
-    "Booked": the grid never shows another member's title or name. Five queries, whatever the
-    number of bookings: opening hours, their exceptions, closures with unavailability and active
-    holds once (`prefetch`), and the member's own bookings.
+    "Booked": the grid never shows another member's title or name. Two queries, whatever the
+    number of bookings: opening hours, their exceptions, closures and unavailability in one, then
+    the active holds with the member's own bookings among them (`prefetch_space`).
     """
     zone = space.venue.zone
     dates = [monday + timedelta(days=n) for n in range(8)]
@@ -247,7 +238,7 @@ def build_week_grid(
     dates.pop()
     week = Interval(midnights[0], midnights[-1])
 
-    known = prefetch([space], week)
+    known, own = prefetch_space(space, week, member=member)
     opening = venue_opening(space.venue, week, known.open)
     free = free_intervals(space, week, now=now, known=known)
     taken = seats_taken(space, week, known=known)
@@ -261,11 +252,19 @@ def build_week_grid(
         counts=[count for _piece, count in taken],
         booked=_Sorted(merge(piece for piece, count in taken if count >= space.seats)),
         bookable=bookable_window(space, now=now),
-        own=_own_bookings(space, week, member),
+        own=[
+            (
+                Interval(booking.starts_at, booking.ends_at),
+                booking.title,
+                reverse("bookings:detail", kwargs={"pk": booking.pk}),
+            )
+            for booking in own
+        ],
         book_url=reverse(
             "bookings:book", kwargs={"venue_slug": space.venue.slug, "space_slug": space.slug}
         ),
         words=_Words.of(space),
+        shortest=max(space.min_duration, space.slot_step),
     )
 
     # Rows span the earliest opening to the latest closing wall time of the week (whole slots).
@@ -274,29 +273,32 @@ def build_week_grid(
     last_minute = max((end for _start, end in spans), default=0)
 
     # Each link's words for a screen reader, translated once for the week, not once a cell.
-    asides = (
-        ("booking_url", _("your booking, %(when)s")),
-        ("book_url", _("book %(when)s")),
-        ("waitlist_url", _("join the waiting list for %(when)s")),
-    )
+    yours_aside = _("your booking, %(when)s")
+    book_aside = _("book %(when)s")
+    waitlist_aside = _("join the waiting list for %(when)s")
     days = []
     cells: dict[tuple[time, bool], list[Cell | None]] = {}
     for column, day in enumerate(dates):
         window = Interval(midnights[column], midnights[column + 1])
-        days.append(Day(date=day, hours=window.duration.total_seconds() / 3600))
         day_name = date_format(day, "l j F")
+        days.append(Day(date=day, hours=window.duration.total_seconds() / 3600, name=day_name))
         for slot in _day_slots(window.start, window.end, space.slot_step):
             local_start = slot.start.astimezone(zone)
-            if not (first_minute <= local_start.hour * 60 + local_start.minute < last_minute):
+            minute = local_start.hour * 60 + local_start.minute
+            if not (first_minute <= minute < last_minute):
                 continue
-            key = (local_start.time().replace(tzinfo=None), bool(local_start.fold))
-            row = cells.setdefault(key, [None] * 7)
-            cell = _own_cell(slot, facts) or _cell(slot, facts, repeated=key[1])
-            cell.when = f"{day_name}, {local_start:%H:%M}"
-            for link, words in asides:
-                if getattr(cell, link):
-                    cell.aside = words % {"when": cell.when}
-                    break
+            key = (local_start.time(), bool(local_start.fold))
+            row = cells.get(key)
+            if row is None:
+                row = cells[key] = [None] * 7
+            cell = _own_cell(slot, facts) or _cell(slot, local_start, facts, repeated=key[1])
+            cell.when = when = f"{day_name}, {_CLOCK[minute]}"
+            if cell.booking_url:
+                cell.aside = yours_aside % {"when": when}
+            elif cell.book_url:
+                cell.aside = book_aside % {"when": when}
+            elif cell.waitlist_url:
+                cell.aside = waitlist_aside % {"when": when}
             row[column] = cell
         for piece in clip(free, window):
             if piece.duration >= space.min_duration:
@@ -326,11 +328,11 @@ def _own_cell(slot: Interval, facts: _Week) -> Cell | None:
         return None
     for interval, title, url in facts.own:
         if interval.overlaps(slot):
-            return Cell(State.YOURS, _("Yours"), title, booking_url=url)
+            return Cell(State.YOURS, facts.words.yours, title, booking_url=url)
     return None
 
 
-def _cell(slot: Interval, facts: _Week, *, repeated: bool) -> Cell:
+def _cell(slot: Interval, local_start: datetime, facts: _Week, *, repeated: bool) -> Cell:
     space, words = facts.space, facts.words
     if slot.start < facts.now:
         return Cell(State.PAST, words.past)
@@ -347,14 +349,13 @@ def _cell(slot: Interval, facts: _Week, *, repeated: bool) -> Cell:
         return Cell(State.TOO_SOON, words.too_soon, words.needs_notice)
     if slot.end > facts.bookable.end:
         return Cell(State.TOO_FAR, words.not_yet, words.too_far)
-    zone = space.venue.zone
-    shortest = Interval(slot.start, slot.start + max(space.min_duration, space.slot_step))
+    shortest = Interval(slot.start, slot.start + facts.shortest)
     if facts.booked.meeting(slot):
         return Cell(
             State.BOOKED,
             words.booked,
             waitlist_url=_query_url(
-                facts.book_url, slot.start.astimezone(zone), shortest.end.astimezone(zone)
+                facts.book_url, local_start, shortest.end.astimezone(space.venue.zone)
             ),
         )
     if not facts.free.covers(slot):
@@ -370,7 +371,7 @@ def _cell(slot: Interval, facts: _Week, *, repeated: bool) -> Cell:
         State.FREE,
         words.free,
         detail,
-        _query_url(facts.book_url, slot.start.astimezone(zone), shortest.end.astimezone(zone)),
+        _query_url(facts.book_url, local_start, shortest.end.astimezone(space.venue.zone)),
     )
 
 

@@ -161,9 +161,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "members.Member"
 
+# Django's and allauth's, reading the member with the menu's "manages a venue?" in one query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "members.backends.MemberBackend",
+    "members.backends.AllauthMemberBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

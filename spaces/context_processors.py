@@ -7,7 +7,8 @@ _CACHE = "_is_venue_manager"
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Whether to show the manager's links in the header (one cheap query, only when logged in)."""
+    """Whether to show the manager's links in the header: read with the signed-in member
+    (members.backends), else one cheap query; none for a visitor."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"is_venue_manager": False}
@@ -15,6 +16,6 @@ def navigation(request: HttpRequest) -> dict:
     # and each render would otherwise run this query again.
     cached: bool | None = getattr(request, _CACHE, None)
     if cached is None:
-        cached = permissions.manages_any_venue(user)
+        cached = permissions.shows_manager_links(user)
         setattr(request, _CACHE, cached)
     return {"is_venue_manager": cached}

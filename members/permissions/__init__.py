@@ -45,6 +45,7 @@ from .bookings import (
     check_in_refusal,
     decide_refusal,
     is_booker,
+    is_booker_id,
     is_waitlist_member,
     may_approve,
     may_cancel,
@@ -93,7 +94,9 @@ from .venues import (
     may_see_impact_page,
     may_see_usage_data,
     named_venues,
+    shows_manager_links,
     venues_managed_filter,
+    with_manages_any_venue,
 )
 from .webhooks import webhook_refusal
 
@@ -122,11 +125,14 @@ __all__ = [
     "followable_organisations_filter",
     "fund_refusal",
     "is_booker",
+    "is_booker_id",
     "is_named_manager",
     "is_waitlist_member",
     "manager_removal_refusal",
     "managers_of",
     "manages_any_venue",
+    "shows_manager_links",
+    "with_manages_any_venue",
     "may_approve",
     "may_book_for",
     "may_cancel",

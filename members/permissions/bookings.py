@@ -37,6 +37,11 @@ def is_booker(member: Person, booking: Booking) -> bool:
     return _signed_in(member) and booking.booker_id == member.pk
 
 
+def is_booker_id(member: Person, booker_id: int | None) -> bool:
+    """`is_booker` for a booking read as a row (its `booker_id`), not an instance."""
+    return _signed_in(member) and booker_id is not None and booker_id == member.pk
+
+
 def series_organised_filter(member: Person) -> Q:
     """Series whose term `member` confirms: their own only (managers set the terms)."""
     return Q(booker=member) if _signed_in(member) else NOTHING

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ..models import Member
@@ -83,6 +83,30 @@ def manages_any_venue(member: Person) -> bool:
     if not _signed_in(member):
         return False
     return member.is_superuser or member.managed_venues.exists()
+
+
+# Set on a member by `with_manages_any_venue`; the name is this module's alone.
+_NAMED_MANAGER = "_names_a_managed_venue"
+
+
+def with_manages_any_venue(members: QuerySet[Member]) -> QuerySet[Member]:
+    """`members`, each with whether it manages a venue read in the same query (an `EXISTS`
+    subquery), for `shows_manager_links`: the signed-in member is read once a request
+    (members.backends), so the answer is as fresh as the member row itself."""
+    named = Member.managed_venues.through._default_manager.filter(member_id=OuterRef("pk"))
+    return members.annotate(**{_NAMED_MANAGER: Exists(named)})
+
+
+def shows_manager_links(member: Person) -> bool:
+    """Whether the header shows the manager's links: `manages_any_venue`, answered from what
+    `with_manages_any_venue` read with the member when it did (no query), else asked. Only the
+    menu uses it: the pages themselves ask `manages_any_venue` at the time."""
+    if not _signed_in(member):
+        return False
+    named: bool | None = getattr(member, _NAMED_MANAGER, None)
+    if named is None:
+        return manages_any_venue(member)
+    return member.is_superuser or named
 
 
 def may_see_impact_page(member: Person, venue: Venue) -> bool:

@@ -7,13 +7,16 @@ import pytest
 from tests.factories import BookingFactory, ClosureFactory, MemberFactory
 from tests.web.conftest import utc
 
-# Session, member, space; then opening hours, their exceptions, closures with unavailability
-# (one UNION ALL) and active holds (read once for the whole week), the member's own bookings,
-# and the menu's "does this member manage a venue?".
-SPACE_WEEK_QUERIES = 9
-# Session, member, the venue and its managers check, the spaces, the week's bookings with their
-# bookers and organisations, and the menu's question.
-VENUE_WEEK_QUERIES = 6
+# Session, member (with the menu's "does this member manage a venue?", members.backends), space;
+# then opening hours, their exceptions, closures and unavailability (one UNION ALL), and the
+# active holds with the member's own bookings among them (read once for the whole week).
+SPACE_WEEK_QUERIES = 5
+# A visitor has no session to read, no member and no menu question: the space, the open hours and
+# the holds.
+VISITOR_SPACE_WEEK_QUERIES = 3
+# Session, member with the menu's question, the venue and its managers check, the spaces, the
+# week's bookings with their bookers and organisations.
+VENUE_WEEK_QUERIES = 5
 
 
 def _fill_week(space, member, count: int) -> None:
@@ -45,6 +48,40 @@ def test_a_space_week_takes_the_same_queries_with_one_booking_or_fifty(
     assert response.status_code == 200
     states = {cell.state for row in response.context["grid"].rows for cell in row.cells}
     assert {"booked", "closed", "free"} <= states
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_a_visitor_sees_a_space_week_in_three_queries(
+    client, frozen_now, member, room, count, django_assert_num_queries
+):
+    _fill_week(room, member, count)
+    with django_assert_num_queries(VISITOR_SPACE_WEEK_QUERIES):
+        response = client.get(f"/venues/{room.venue.slug}/{room.slug}/")
+    assert response.status_code == 200
+    states = {cell.state for row in response.context["grid"].rows for cell in row.cells}
+    assert {"booked", "closed", "free"} <= states and "yours" not in states
+
+
+def test_a_members_own_bookings_in_the_week_take_no_query_of_their_own(
+    member_client, member, room, django_assert_num_queries
+):
+    _fill_week(room, member, 6)
+    with django_assert_num_queries(SPACE_WEEK_QUERIES):
+        response = member_client.get(f"/venues/{room.venue.slug}/{room.slug}/")
+    yours = [
+        cell for row in response.context["grid"].rows for cell in row.cells if cell.state == "yours"
+    ]
+    assert len(yours) == 3 and all(cell.booking_url.startswith("/bookings/") for cell in yours)
+
+
+def test_a_manager_sees_a_space_week_in_the_same_queries(
+    manager_client, member, room, django_assert_num_queries
+):
+    _fill_week(room, member, 50)
+    with django_assert_num_queries(SPACE_WEEK_QUERIES):
+        response = manager_client.get(f"/venues/{room.venue.slug}/{room.slug}/")
+    assert response.status_code == 200
+    assert response.context["is_venue_manager"] is True
 
 
 @pytest.mark.parametrize("count", [1, 50])
