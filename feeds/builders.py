@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, F, Max, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import get_language
@@ -153,24 +154,22 @@ def feed_rows(feed: Feed, window: Interval) -> QuerySet[Booking, tuple]:
     )
 
 
-class _EventCache:
-    """A bounded in-process LRU of serialised events. Keys are everything an event shows (the
-    row, the feed's kind, the language and site), so an entry is never stale, only unused:
-    a changed booking, space, venue, booker or organisation name is a new key."""
+class _LRU[K, V]:
+    """A bounded in-process LRU, safe across threads."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> bytes | None:
+    def get(self, key: K) -> V | None:
         with self._lock:
             chunk = self._items.get(key)
             if chunk is not None:
                 self._items.move_to_end(key)
             return chunk
 
-    def put(self, key: tuple, chunk: bytes) -> None:
+    def put(self, key: K, chunk: V) -> None:
         with self._lock:
             self._items[key] = chunk
             self._items.move_to_end(key)
@@ -182,8 +181,67 @@ class _EventCache:
             self._items.clear()
 
 
-# About 1.5 KB an event with its key: 20,000 events is ~30 MB per process.
-_event_cache = _EventCache(int(getattr(settings, "FEED_EVENT_CACHE_SIZE", 20_000)))
+# Serialised events. Keys are everything an event shows (the row, the feed's kind, the language
+# and site), so an entry is never stale, only unused: a changed booking, space, venue, booker or
+# organisation name is a new key. About 1.5 KB an event with its key: 20,000 events is ~30 MB
+# per process.
+_event_cache: _LRU[tuple, bytes] = _LRU(int(getattr(settings, "FEED_EVENT_CACHE_SIZE", 20_000)))
+
+
+# --- The validators of a feed, kept with the print they were worked out under ----------------
+
+SUMMARY_SECONDS = 25 * 60 * 60  # a window lasts a day; its summaries are not needed after it
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A feed's validators and the print (feeds.poll) read just before they were worked out."""
+
+    validators: Validators
+    print: tuple[str, ...]
+
+
+# In front of the shared cache, so that a poll answered 304 costs no cache round trip. An entry
+# is only used while the print read from the database on this very poll equals its own.
+_summaries: _LRU[str, Summary] = _LRU(int(getattr(settings, "FEED_SUMMARY_CACHE_SIZE", 10_000)))
+
+
+def summary_key(feed_key: str, window: Interval) -> str:
+    """Everything the validators depend on besides the database: the feed, its window's day,
+    the output's version, the language and the site."""
+    site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
+    day = window.start.date().isoformat()
+    return f"feeds:summary:{FORMAT_VERSION}:{feed_key}:{day}:{get_language() or ''}:{site}"
+
+
+def feed_summary(feed_key: str, window: Interval, print_: tuple[str, ...]) -> Validators | None:
+    """The validators kept for this feed under this very print, or None: then work them out
+    (feed_validators) and keep them (keep_feed_summary)."""
+    key = summary_key(feed_key, window)
+    summary = _summaries.get(key)
+    if summary is None or summary.print != print_:
+        summary = caches["default"].get(key)
+        if not isinstance(summary, Summary) or summary.print != print_:
+            return None
+        _summaries.put(key, summary)
+    return summary.validators
+
+
+def keep_feed_summary(
+    feed_key: str, window: Interval, print_: tuple[str, ...], validators: Validators
+) -> None:
+    """Keep `validators`, worked out after `print_` was read (and, by the caller, read again
+    unchanged after them), for every app server."""
+    key = summary_key(feed_key, window)
+    summary = Summary(validators=validators, print=print_)
+    _summaries.put(key, summary)
+    caches["default"].set(key, summary, SUMMARY_SECONDS)
+
+
+def forget_feed_summaries() -> None:
+    """Empty this process's copies (tests; the shared cache is emptied as a cache is)."""
+    _summaries.clear()
+
 
 _END = b"END:VCALENDAR\r\n"
 

@@ -98,13 +98,27 @@ def may_create_feed(
     return may_use_token(token)
 
 
+def feed_key(token: FeedToken) -> str:
+    """The key of the feed a token opens (Feed.key), from its ids alone."""
+    match token.scope:
+        case FeedToken.Scope.MEMBER:
+            return f"member-{token.owner_id}"
+        case FeedToken.Scope.ORGANISATION:
+            return f"organisation-{token.organisation_id}"
+        case FeedToken.Scope.VENUE:
+            return f"venue-{token.venue_id}"
+        case FeedToken.Scope.SPACE:
+            return f"space-{token.space_id}"
+    raise ValueError(f"Feed token {token.pk} has an unknown scope: {token.scope!r}")
+
+
 def feed_for_token(token: FeedToken) -> Feed:
     """The feed a token opens. Call may_use_token first."""
     bookings = Booking.objects.all()
     match token.scope:
         case FeedToken.Scope.MEMBER:
             return Feed(
-                key=f"member-{token.owner_id}",
+                key=feed_key(token),
                 name=_("My bookings (Commonshare)"),
                 bookings=bookings.for_member(token.owner),
                 detail=True,
@@ -113,7 +127,7 @@ def feed_for_token(token: FeedToken) -> Feed:
             )
         case FeedToken.Scope.ORGANISATION if token.organisation_id is not None:
             return Feed(
-                key=f"organisation-{token.organisation_id}",
+                key=feed_key(token),
                 name=_("%(organisation)s bookings (Commonshare)")
                 % {"organisation": token.target_label},
                 bookings=bookings.filter(organisation_id=token.organisation_id),
@@ -123,7 +137,7 @@ def feed_for_token(token: FeedToken) -> Feed:
             )
         case FeedToken.Scope.VENUE if token.venue_id is not None:
             return Feed(
-                key=f"venue-{token.venue_id}",
+                key=feed_key(token),
                 name=_("%(venue)s bookings (Commonshare)") % {"venue": token.target_label},
                 bookings=bookings.filter(space__venue_id=token.venue_id),
                 detail=True,
@@ -133,7 +147,7 @@ def feed_for_token(token: FeedToken) -> Feed:
             )
         case FeedToken.Scope.SPACE if token.space_id is not None:
             return Feed(
-                key=f"space-{token.space_id}",
+                key=feed_key(token),
                 name=_("%(space)s bookings (Commonshare)") % {"space": token.target_label},
                 bookings=bookings.filter(space_id=token.space_id),
                 detail=True,

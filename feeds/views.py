@@ -39,17 +39,21 @@ from .builders import (
     Validators,
     booking_validators,
     build_feed,
+    feed_summary,
     feed_validators,
     feed_window,
+    keep_feed_summary,
 )
 from .imports import MAX_BYTES, ImportResult, import_calendar, import_upload
 from .models import TOKEN_SHAPE, FeedToken
+from .poll import poll
 from .scopes import (
     Feed,
     busy_feed_for_space,
     busy_feed_for_venue,
     creatable_feeds,
     feed_for_token,
+    feed_key,
     live_token,
     may_use_token,
 )
@@ -120,12 +124,15 @@ def _conditional_calendar(
     return response
 
 
-def serve_feed(request: HttpRequest, feed: Feed, *, now: datetime) -> HttpResponse:
-    """A feed with ETag and Last-Modified, or 304 when the client's copy is current (one query)."""
+def serve_feed(
+    request: HttpRequest, feed: Feed, *, now: datetime, validators: Validators | None = None
+) -> HttpResponse:
+    """A feed with ETag and Last-Modified, or 304 when the client's copy is current (one query
+    for the validators unless they are given)."""
     window = feed_window(now)
     response = _conditional_calendar(
         request,
-        feed_validators(feed, window),
+        validators or feed_validators(feed, window),
         lambda: build_feed(feed, window),
         public=feed.public,
     )
@@ -137,14 +144,37 @@ def serve_feed(request: HttpRequest, feed: Feed, *, now: datetime) -> HttpRespon
 
 @require_safe
 def token_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A token's feed. A poll is one query (feeds.poll: the token, its owner's right, the print);
+    with the print unchanged since the validators were worked out and the client's copy
+    current, that is all. Otherwise the token and its feed are read in full."""
     if not TOKEN_SHAPE.fullmatch(token):
         # Not a token we could have made (a NUL byte, say, which PostgreSQL refuses): no query.
         return _gone()
     now = timezone.now()
+    window = feed_window(now)
+    polled = poll(token, window)
+    if polled is None or not may_use_token(polled.token):
+        return _gone()
+    key = feed_key(polled.token)
+    kept = feed_summary(key, window, polled.print)
+    if kept is not None and _not_modified(request, kept):
+        response = _conditional_calendar(request, kept, lambda: b"", public=False)
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+        note_token_used(polled.token, now=now)
+        return response
     found = live_token(token)
     if found is None or not may_use_token(found):
         return _gone()
-    response = serve_feed(request, feed_for_token(found), now=now)
+    feed = feed_for_token(found)
+    if kept is None:
+        kept = feed_validators(feed, window)
+        # Kept under the print read before them only if nothing moved while they were worked
+        # out: else a print seen again later (a booking made, then deleted) could meet newer ones.
+        again = poll(token, window)
+        if again is not None and again.print == polled.print:
+            keep_feed_summary(key, window, polled.print, kept)
+    response = serve_feed(request, feed, now=now, validators=kept)
     note_token_used(found, now=now)
     return response
 

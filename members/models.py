@@ -41,7 +41,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # The booker's name is in managers' calendar feeds: their ETag follows this.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MemberManager()
 
@@ -130,7 +130,7 @@ class Organisation(models.Model):
         Member, through="OrganisationMembership", related_name="organisations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)  # its name is in feeds: their ETag follows it
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # its name is in feeds: their ETag follows it
 
     class Meta:
         verbose_name = _("organisation")
