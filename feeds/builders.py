@@ -65,7 +65,14 @@ class Validators:
 
 
 def feed_validators(feed: Feed, window: Interval) -> Validators:
-    """ETag and Last-Modified from one aggregate query, without building the feed.
+    return seen_validators(feed, window)[0]
+
+
+def seen_validators(feed: Feed, window: Interval) -> tuple[Validators, tuple[int, Any]]:
+    """feed_validators, and the count and newest updated_at of every booking of the window that
+    the aggregate saw (feeds.poll's print begins with the same two).
+
+    ETag and Last-Modified from one aggregate query, without building the feed.
 
     The ETag follows the content: any change to a shown booking, or to its space, venue,
     organisation or (where the feed names bookers) booker, bumps an updated_at; a booking leaving the feed changes the count; the day (window), the language
@@ -98,6 +105,8 @@ def feed_validators(feed: Feed, window: Interval) -> Validators:
             latest_shown=Max(changed, filter=feed.shown),
             count=Count("pk", filter=feed.shown),
             latest=Max(changed),
+            every=Count("pk"),
+            newest=Max("updated_at"),
         )
     )
     latest_shown = _latest(summary["latest_shown"], shared) or window.start
@@ -114,7 +123,10 @@ def feed_validators(feed: Feed, window: Interval) -> Validators:
     etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     # The window moves at midnight UTC, which changes the content even if no booking changed.
     today = window.start + timedelta(days=days_back())
-    return Validators(etag=f'"{etag}"', last_modified=max(latest, today).replace(microsecond=0))
+    validators = Validators(
+        etag=f'"{etag}"', last_modified=max(latest, today).replace(microsecond=0)
+    )
+    return validators, (summary["every"], summary["newest"])
 
 
 def _latest(of_bookings: datetime | None, shared: list[datetime]) -> datetime | None:
@@ -190,6 +202,10 @@ _event_cache: _LRU[tuple, bytes] = _LRU(int(getattr(settings, "FEED_EVENT_CACHE_
 
 # --- The validators of a feed, kept with the print they were worked out under ----------------
 
+# feeds.poll's print: the count and newest updated_at of the window's bookings of the feed's
+# scope, then the newest updated_at of members, organisations, spaces and venues.
+type Print = tuple[int | datetime | None, ...]
+
 SUMMARY_SECONDS = 25 * 60 * 60  # a window lasts a day; its summaries are not needed after it
 
 
@@ -198,7 +214,7 @@ class Summary:
     """A feed's validators and the print (feeds.poll) read just before they were worked out."""
 
     validators: Validators
-    print: tuple[str, ...]
+    print: Print
 
 
 # In front of the shared cache, so that a poll answered 304 costs no cache round trip. An entry
@@ -214,7 +230,7 @@ def summary_key(feed_key: str, window: Interval) -> str:
     return f"feeds:summary:{FORMAT_VERSION}:{feed_key}:{day}:{get_language() or ''}:{site}"
 
 
-def feed_summary(feed_key: str, window: Interval, print_: tuple[str, ...]) -> Validators | None:
+def feed_summary(feed_key: str, window: Interval, print_: Print) -> Validators | None:
     """The validators kept for this feed under this very print, or None: then work them out
     (feed_validators) and keep them (keep_feed_summary)."""
     key = summary_key(feed_key, window)
@@ -228,10 +244,10 @@ def feed_summary(feed_key: str, window: Interval, print_: tuple[str, ...]) -> Va
 
 
 def keep_feed_summary(
-    feed_key: str, window: Interval, print_: tuple[str, ...], validators: Validators
+    feed_key: str, window: Interval, print_: Print, validators: Validators
 ) -> None:
-    """Keep `validators`, worked out after `print_` was read (and, by the caller, read again
-    unchanged after them), for every app server."""
+    """Keep `validators`, worked out after `print_` was read, for every app server. The caller
+    checks that they saw the same bookings as the print (seen_validators)."""
     key = summary_key(feed_key, window)
     summary = Summary(validators=validators, print=print_)
     _summaries.put(key, summary)

@@ -30,25 +30,37 @@ from spaces.models import Space, Venue
 from .builders import LONGEST_BOOKING
 from .models import FeedToken
 
-_TOKEN_COLUMNS = (
-    *("id", "owner_id", "scope", "organisation_id", "venue_id", "space_id", "last_used_at"),
-    *("owner__is_active", "owner__is_superuser", "space__venue_id", "owner_follows"),
-    "owner_manages",
-)
-_NAMES = (
-    *("id", "owner_id", "scope", "organisation_id", "venue_id", "space_id", "last_used_at"),
-    *("is_active", "is_superuser", "space_venue_id", "follows", "manages"),
-)
+# The token's row as a poll and its feed read it (name: the ORM's path), with its owner's
+# right (with_feed_rights) and what the feed's name and validators take from its target.
+_TOKEN_COLUMNS = {
+    **{name: name for name in ("id", "owner_id", "scope", "organisation_id", "venue_id")},
+    **{name: name for name in ("space_id", "last_used_at", "owner_follows", "owner_manages")},
+    "is_active": "owner__is_active",
+    "is_superuser": "owner__is_superuser",
+    "display_name": "owner__display_name",
+    "email": "owner__email",
+    "organisation_name": "organisation__name",
+    "venue_name": "venue__name",
+    "venue_updated_at": "venue__updated_at",
+    "space_name": "space__name",
+    "space_updated_at": "space__updated_at",
+    "space_venue_id": "space__venue_id",
+    "space_venue_name": "space__venue__name",
+    "space_venue_updated_at": "space__venue__updated_at",
+}
+_NAMES = tuple(_TOKEN_COLUMNS)
 _STAND_IN = "\x00feeds.poll token\x00"
 
 
 @dataclass(frozen=True)
 class Poll:
-    """The live token (built from the row: enough for may_use_token and note_token_used, not
-    its names) and the feed's print."""
+    """The live token, built from the row with what may_use_token, feed_for_token and
+    note_token_used read, and the feed's print."""
 
     token: FeedToken
-    print: tuple[str, ...]
+    # (count of the window's bookings, their newest updated_at, the newest of members,
+    # organisations, spaces, venues)
+    print: tuple[int | datetime | None, ...]
 
 
 def _bookings_sql() -> str:
@@ -74,7 +86,9 @@ def _bookings_sql() -> str:
 def _compile() -> tuple[str, list, int, list[tuple[int, str]]]:
     """The statement, its parameters with stand-ins, and where the request's values go."""
     tokens = permissions.with_feed_rights(FeedToken.objects.live()).filter(token=_STAND_IN)
-    token_sql, token_params = tokens.order_by().values_list(*_TOKEN_COLUMNS).query.sql_with_params()
+    token_sql, token_params = (
+        tokens.order_by().values_list(*_TOKEN_COLUMNS.values()).query.sql_with_params()
+    )
     slots = [i for i, value in enumerate(token_params) if value == _STAND_IN]
     assert len(slots) == 1, "the token query should take the token once"
     newest = ", ".join(
@@ -133,7 +147,8 @@ def poll(token: str, window: Interval) -> Poll | None:
     if row is None:
         return None
     found = dict(zip(_NAMES, row[: len(_NAMES)], strict=True))
-    return Poll(token=_token(found), print=tuple(str(value) for value in row[len(_NAMES) :]))
+    count, *newest = row[len(_NAMES) :]
+    return Poll(token=_token(found), print=(int(count), *(_aware(value) for value in newest)))
 
 
 def _token(row: dict) -> FeedToken:
@@ -148,15 +163,33 @@ def _token(row: dict) -> FeedToken:
         revoked_at=None,
     )
     token.owner = Member(
-        id=row["owner_id"], is_active=bool(row["is_active"]), is_superuser=bool(row["is_superuser"])
+        id=row["owner_id"],
+        is_active=bool(row["is_active"]),
+        is_superuser=bool(row["is_superuser"]),
+        display_name=row["display_name"],
+        email=row["email"],
     )
+    if row["organisation_id"] is not None:
+        token.organisation = Organisation(id=row["organisation_id"], name=row["organisation_name"])
     if row["venue_id"] is not None:
-        token.venue = Venue(id=row["venue_id"])
+        token.venue = Venue(
+            id=row["venue_id"], name=row["venue_name"], updated_at=_aware(row["venue_updated_at"])
+        )
     if row["space_id"] is not None:
-        token.space = Space(id=row["space_id"], venue=Venue(id=row["space_venue_id"]))
+        venue = Venue(
+            id=row["space_venue_id"],
+            name=row["space_venue_name"],
+            updated_at=_aware(row["space_venue_updated_at"]),
+        )
+        token.space = Space(
+            id=row["space_id"],
+            venue=venue,
+            name=row["space_name"],
+            updated_at=_aware(row["space_updated_at"]),
+        )
     # What may_use_feed reads instead of asking (permissions.with_feed_rights).
-    token.owner_follows = bool(row["follows"])  # type: ignore[attr-defined]
-    token.owner_manages = bool(row["manages"])  # type: ignore[attr-defined]
+    token.owner_follows = bool(row["owner_follows"])  # type: ignore[attr-defined]
+    token.owner_manages = bool(row["owner_manages"])  # type: ignore[attr-defined]
     return token
 
 

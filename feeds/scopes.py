@@ -39,31 +39,6 @@ class Feed:
     venue: Venue | None = None
 
 
-# What a poll reads of a token's rows: its own, what its owner's right needs, the feed's name and the
-# updated_at of the space and venue (feed_validators). Fewer columns, less to build per poll.
-_POLL_FIELDS = (
-    *("id", "owner_id", "scope", "organisation_id", "venue_id", "space_id", "token"),
-    *("created_at", "revoked_at", "last_used_at"),
-    *permissions.FEED_OWNER_FIELDS,
-    *("owner__display_name", "owner__email"),
-    *("organisation__name", "venue__name", "venue__updated_at"),
-    *("space__name", "space__updated_at", "space__venue__name", "space__venue__updated_at"),
-)
-
-
-def live_token(token: str) -> FeedToken | None:
-    """The live token with this secret, with everything its feed and may_use_token need, in
-    one query (no ordering: the token is unique)."""
-    return (
-        permissions.with_feed_rights(FeedToken.objects.live())
-        .select_related("owner", "organisation", "venue", "space__venue")
-        .only(*_POLL_FIELDS)
-        .filter(token=token)
-        .order_by()
-        .first()
-    )
-
-
 def may_use_token(token: FeedToken) -> bool:
     """Whether the token's owner may, right now, see everything its feed shows (members.permissions)."""
     return permissions.may_use_feed(token)

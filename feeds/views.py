@@ -43,6 +43,7 @@ from .builders import (
     feed_validators,
     feed_window,
     keep_feed_summary,
+    seen_validators,
 )
 from .imports import MAX_BYTES, ImportResult, import_calendar, import_upload
 from .models import TOKEN_SHAPE, FeedToken
@@ -54,7 +55,6 @@ from .scopes import (
     creatable_feeds,
     feed_for_token,
     feed_key,
-    live_token,
     may_use_token,
 )
 from .services import (
@@ -163,19 +163,17 @@ def token_feed(request: HttpRequest, token: str) -> HttpResponse:
         response["Referrer-Policy"] = "no-referrer"
         note_token_used(polled.token, now=now)
         return response
-    found = live_token(token)
-    if found is None or not may_use_token(found):
-        return _gone()
-    feed = feed_for_token(found)
+    feed = feed_for_token(polled.token)
     if kept is None:
-        kept = feed_validators(feed, window)
-        # Kept under the print read before them only if nothing moved while they were worked
-        # out: else a print seen again later (a booking made, then deleted) could meet newer ones.
-        again = poll(token, window)
-        if again is not None and again.print == polled.print:
+        kept, seen = seen_validators(feed, window)
+        # Kept under the print read before them only if they saw the same bookings: else a
+        # print seen again later (a booking made, then deleted) would meet newer validators.
+        # The rest of the print cannot come back once passed: each is the newest updated_at of
+        # a table whose rows a feed shows cannot be deleted (PROTECT from their bookings).
+        if seen == (polled.print[0], polled.print[1]):
             keep_feed_summary(key, window, polled.print, kept)
     response = serve_feed(request, feed, now=now, validators=kept)
-    note_token_used(found, now=now)
+    note_token_used(polled.token, now=now)
     return response
 
 
