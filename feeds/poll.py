@@ -230,24 +230,31 @@ def _token(row: dict) -> FeedToken:
         token.organisation = Organisation(id=row["organisation_id"], name=row["organisation_name"])
     if row["venue_id"] is not None:
         token.venue = Venue(
-            id=row["venue_id"], name=row["venue_name"], updated_at=_aware(row["venue_updated_at"])
+            id=row["venue_id"], name=row["venue_name"], updated_at=_when(row["venue_updated_at"])
         )
     if row["space_id"] is not None:
         venue = Venue(
             id=row["space_venue_id"],
             name=row["space_venue_name"],
-            updated_at=_aware(row["space_venue_updated_at"]),
+            updated_at=_when(row["space_venue_updated_at"]),
         )
         token.space = Space(
             id=row["space_id"],
             venue=venue,
             name=row["space_name"],
-            updated_at=_aware(row["space_updated_at"]),
+            updated_at=_when(row["space_updated_at"]),
         )
     # What may_use_feed reads instead of asking (permissions.with_feed_rights).
     token.owner_follows = bool(row["owner_follows"])  # type: ignore[attr-defined]
     token.owner_manages = bool(row["owner_manages"])  # type: ignore[attr-defined]
     return token
+
+
+def _when(value: object) -> datetime:
+    """A NOT NULL timestamp of a row the token points to."""
+    moment = _aware(value)
+    assert moment is not None, "updated_at is never NULL"
+    return moment
 
 
 def _aware(value: object) -> datetime | None:
