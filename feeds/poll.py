@@ -38,8 +38,8 @@ from .models import FeedToken
 _TOKEN_COLUMNS = {
     **{name: name for name in ("id", "owner_id", "scope", "organisation_id", "venue_id")},
     **{name: name for name in ("space_id", "last_used_at", "owner_follows", "owner_manages")},
-    "is_active": "owner__is_active",
-    "is_superuser": "owner__is_superuser",
+    # The owner's flags may_use_feed reads (members.permissions says which).
+    **{field.removeprefix("owner__"): field for field in permissions.FEED_OWNER_FIELDS},
     "display_name": "owner__display_name",
     "email": "owner__email",
     "organisation_name": "organisation__name",
@@ -52,6 +52,7 @@ _TOKEN_COLUMNS = {
     "space_venue_updated_at": "space__venue__updated_at",
 }
 _NAMES = tuple(_TOKEN_COLUMNS)
+_OWNER_FLAGS = [field.removeprefix("owner__") for field in permissions.FEED_OWNER_FIELDS]
 _STAND_IN = "\x00feeds.poll token\x00"
 
 
@@ -221,8 +222,7 @@ def _token(row: dict) -> FeedToken:
     )
     token.owner = Member(
         id=row["owner_id"],
-        is_active=bool(row["is_active"]),
-        is_superuser=bool(row["is_superuser"]),
+        **{name: bool(row[name]) for name in _OWNER_FLAGS},
         display_name=row["display_name"],
         email=row["email"],
     )
