@@ -244,14 +244,16 @@ def feed_summary(feed_key: str, window: Interval, print_: Print) -> Validators |
 
 
 def keep_feed_summary(
-    feed_key: str, window: Interval, print_: Print, validators: Validators
+    feed_key: str, window: Interval, print_: Print, validators: Validators, *, shared: bool = True
 ) -> None:
-    """Keep `validators`, worked out after `print_` was read, for every app server. The caller
-    checks that they saw the same bookings as the print (seen_validators)."""
+    """Keep `validators`, worked out after `print_` was read, in this process and (`shared`)
+    for every app server. The caller checks that they saw the same bookings as the print
+    (seen_validators)."""
     key = summary_key(feed_key, window)
     summary = Summary(validators=validators, print=print_)
     _summaries.put(key, summary)
-    caches["default"].set(key, summary, SUMMARY_SECONDS)
+    if shared:
+        caches["default"].set(key, summary, SUMMARY_SECONDS)
 
 
 def forget_feed_summaries() -> None:

@@ -170,8 +170,12 @@ def token_feed(request: HttpRequest, token: str) -> HttpResponse:
         # print seen again later (a booking made, then deleted) would meet newer validators.
         # The rest of the print cannot come back once passed: each is the newest updated_at of
         # a table whose rows a feed shows cannot be deleted (PROTECT from their bookings).
+        # Shared with the other app servers only when they answer a 304 here: the client's copy
+        # is current, so its next polls (on any server) will be 304s too. After a 200 the next
+        # poll of that client may be a 304 that keeps them; a 200 then costs no cache write.
         if seen == (polled.print[0], polled.print[1]):
-            keep_feed_summary(key, window, polled.print, kept)
+            shared = _not_modified(request, kept)
+            keep_feed_summary(key, window, polled.print, kept, shared=shared)
     response = serve_feed(request, feed, now=now, validators=kept)
     note_token_used(polled.token, now=now)
     return response
