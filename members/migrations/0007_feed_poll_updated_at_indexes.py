@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0006_add_audit_entry'),
+        ("members", "0006_add_audit_entry"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='member',
-            name='updated_at',
+            model_name="member",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True, db_index=True),
         ),
         migrations.AlterField(
-            model_name='organisation',
-            name='updated_at',
+            model_name="organisation",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True, db_index=True),
         ),
     ]

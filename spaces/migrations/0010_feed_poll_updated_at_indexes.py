@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('spaces', '0009_venue_display_public_titles'),
+        ("spaces", "0009_venue_display_public_titles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='space',
-            name='updated_at',
+            model_name="space",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True, db_index=True),
         ),
         migrations.AlterField(
-            model_name='venue',
-            name='updated_at',
+            model_name="venue",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True, db_index=True),
         ),
     ]
