@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, F, Max, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import get_language
@@ -64,7 +65,14 @@ class Validators:
 
 
 def feed_validators(feed: Feed, window: Interval) -> Validators:
-    """ETag and Last-Modified from one aggregate query, without building the feed.
+    return seen_validators(feed, window)[0]
+
+
+def seen_validators(feed: Feed, window: Interval) -> tuple[Validators, tuple[int, Any]]:
+    """feed_validators, and the count and newest updated_at of every booking of the window that
+    the aggregate saw (feeds.poll's print begins with the same two).
+
+    ETag and Last-Modified from one aggregate query, without building the feed.
 
     The ETag follows the content: any change to a shown booking, or to its space, venue,
     organisation or (where the feed names bookers) booker, bumps an updated_at; a booking leaving the feed changes the count; the day (window), the language
@@ -97,6 +105,8 @@ def feed_validators(feed: Feed, window: Interval) -> Validators:
             latest_shown=Max(changed, filter=feed.shown),
             count=Count("pk", filter=feed.shown),
             latest=Max(changed),
+            every=Count("pk"),
+            newest=Max("updated_at"),
         )
     )
     latest_shown = _latest(summary["latest_shown"], shared) or window.start
@@ -113,7 +123,10 @@ def feed_validators(feed: Feed, window: Interval) -> Validators:
     etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     # The window moves at midnight UTC, which changes the content even if no booking changed.
     today = window.start + timedelta(days=days_back())
-    return Validators(etag=f'"{etag}"', last_modified=max(latest, today).replace(microsecond=0))
+    validators = Validators(
+        etag=f'"{etag}"', last_modified=max(latest, today).replace(microsecond=0)
+    )
+    return validators, (summary["every"], summary["newest"])
 
 
 def _latest(of_bookings: datetime | None, shared: list[datetime]) -> datetime | None:
@@ -153,24 +166,22 @@ def feed_rows(feed: Feed, window: Interval) -> QuerySet[Booking, tuple]:
     )
 
 
-class _EventCache:
-    """A bounded in-process LRU of serialised events. Keys are everything an event shows (the
-    row, the feed's kind, the language and site), so an entry is never stale, only unused:
-    a changed booking, space, venue, booker or organisation name is a new key."""
+class _LRU[K, V]:
+    """A bounded in-process LRU, safe across threads."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> bytes | None:
+    def get(self, key: K) -> V | None:
         with self._lock:
             chunk = self._items.get(key)
             if chunk is not None:
                 self._items.move_to_end(key)
             return chunk
 
-    def put(self, key: tuple, chunk: bytes) -> None:
+    def put(self, key: K, chunk: V) -> None:
         with self._lock:
             self._items[key] = chunk
             self._items.move_to_end(key)
@@ -182,8 +193,73 @@ class _EventCache:
             self._items.clear()
 
 
-# About 1.5 KB an event with its key: 20,000 events is ~30 MB per process.
-_event_cache = _EventCache(int(getattr(settings, "FEED_EVENT_CACHE_SIZE", 20_000)))
+# Serialised events. Keys are everything an event shows (the row, the feed's kind, the language
+# and site), so an entry is never stale, only unused: a changed booking, space, venue, booker or
+# organisation name is a new key. About 1.5 KB an event with its key: 20,000 events is ~30 MB
+# per process.
+_event_cache: _LRU[tuple, bytes] = _LRU(int(getattr(settings, "FEED_EVENT_CACHE_SIZE", 20_000)))
+
+
+# --- The validators of a feed, kept with the print they were worked out under ----------------
+
+# feeds.poll's print: the count and newest updated_at of the window's bookings of the feed's
+# scope, then the newest updated_at of members, organisations, spaces and venues.
+type Print = tuple[int | datetime | None, ...]
+
+SUMMARY_SECONDS = 25 * 60 * 60  # a window lasts a day; its summaries are not needed after it
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A feed's validators and the print (feeds.poll) read just before they were worked out."""
+
+    validators: Validators
+    print: Print
+
+
+# In front of the shared cache, so that a poll answered 304 costs no cache round trip. An entry
+# is only used while the print read from the database on this very poll equals its own.
+_summaries: _LRU[str, Summary] = _LRU(int(getattr(settings, "FEED_SUMMARY_CACHE_SIZE", 10_000)))
+
+
+def summary_key(feed_key: str, window: Interval) -> str:
+    """Everything the validators depend on besides the database: the feed, its window's day,
+    the output's version, the language and the site."""
+    site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
+    day = window.start.date().isoformat()
+    return f"feeds:summary:{FORMAT_VERSION}:{feed_key}:{day}:{get_language() or ''}:{site}"
+
+
+def feed_summary(feed_key: str, window: Interval, print_: Print) -> Validators | None:
+    """The validators kept for this feed under this very print, or None: then work them out
+    (feed_validators) and keep them (keep_feed_summary)."""
+    key = summary_key(feed_key, window)
+    summary = _summaries.get(key)
+    if summary is None or summary.print != print_:
+        summary = caches["default"].get(key)
+        if not isinstance(summary, Summary) or summary.print != print_:
+            return None
+        _summaries.put(key, summary)
+    return summary.validators
+
+
+def keep_feed_summary(
+    feed_key: str, window: Interval, print_: Print, validators: Validators, *, shared: bool = True
+) -> None:
+    """Keep `validators`, worked out after `print_` was read, in this process and (`shared`)
+    for every app server. The caller checks that they saw the same bookings as the print
+    (seen_validators)."""
+    key = summary_key(feed_key, window)
+    summary = Summary(validators=validators, print=print_)
+    _summaries.put(key, summary)
+    if shared:
+        caches["default"].set(key, summary, SUMMARY_SECONDS)
+
+
+def forget_feed_summaries() -> None:
+    """Empty this process's copies (tests; the shared cache is emptied as a cache is)."""
+    _summaries.clear()
+
 
 _END = b"END:VCALENDAR\r\n"
 

@@ -39,31 +39,6 @@ class Feed:
     venue: Venue | None = None
 
 
-# What a poll reads of a token's rows: its own, what its owner's right needs, the feed's name and the
-# updated_at of the space and venue (feed_validators). Fewer columns, less to build per poll.
-_POLL_FIELDS = (
-    *("id", "owner_id", "scope", "organisation_id", "venue_id", "space_id", "token"),
-    *("created_at", "revoked_at", "last_used_at"),
-    *permissions.FEED_OWNER_FIELDS,
-    *("owner__display_name", "owner__email"),
-    *("organisation__name", "venue__name", "venue__updated_at"),
-    *("space__name", "space__updated_at", "space__venue__name", "space__venue__updated_at"),
-)
-
-
-def live_token(token: str) -> FeedToken | None:
-    """The live token with this secret, with everything its feed and may_use_token need, in
-    one query (no ordering: the token is unique)."""
-    return (
-        permissions.with_feed_rights(FeedToken.objects.live())
-        .select_related("owner", "organisation", "venue", "space__venue")
-        .only(*_POLL_FIELDS)
-        .filter(token=token)
-        .order_by()
-        .first()
-    )
-
-
 def may_use_token(token: FeedToken) -> bool:
     """Whether the token's owner may, right now, see everything its feed shows (members.permissions)."""
     return permissions.may_use_feed(token)
@@ -98,13 +73,27 @@ def may_create_feed(
     return may_use_token(token)
 
 
+def feed_key(token: FeedToken) -> str:
+    """The key of the feed a token opens (Feed.key), from its ids alone."""
+    match token.scope:
+        case FeedToken.Scope.MEMBER:
+            return f"member-{token.owner_id}"
+        case FeedToken.Scope.ORGANISATION:
+            return f"organisation-{token.organisation_id}"
+        case FeedToken.Scope.VENUE:
+            return f"venue-{token.venue_id}"
+        case FeedToken.Scope.SPACE:
+            return f"space-{token.space_id}"
+    raise ValueError(f"Feed token {token.pk} has an unknown scope: {token.scope!r}")
+
+
 def feed_for_token(token: FeedToken) -> Feed:
     """The feed a token opens. Call may_use_token first."""
     bookings = Booking.objects.all()
     match token.scope:
         case FeedToken.Scope.MEMBER:
             return Feed(
-                key=f"member-{token.owner_id}",
+                key=feed_key(token),
                 name=_("My bookings (Commonshare)"),
                 bookings=bookings.for_member(token.owner),
                 detail=True,
@@ -113,7 +102,7 @@ def feed_for_token(token: FeedToken) -> Feed:
             )
         case FeedToken.Scope.ORGANISATION if token.organisation_id is not None:
             return Feed(
-                key=f"organisation-{token.organisation_id}",
+                key=feed_key(token),
                 name=_("%(organisation)s bookings (Commonshare)")
                 % {"organisation": token.target_label},
                 bookings=bookings.filter(organisation_id=token.organisation_id),
@@ -123,7 +112,7 @@ def feed_for_token(token: FeedToken) -> Feed:
             )
         case FeedToken.Scope.VENUE if token.venue_id is not None:
             return Feed(
-                key=f"venue-{token.venue_id}",
+                key=feed_key(token),
                 name=_("%(venue)s bookings (Commonshare)") % {"venue": token.target_label},
                 bookings=bookings.filter(space__venue_id=token.venue_id),
                 detail=True,
@@ -133,7 +122,7 @@ def feed_for_token(token: FeedToken) -> Feed:
             )
         case FeedToken.Scope.SPACE if token.space_id is not None:
             return Feed(
-                key=f"space-{token.space_id}",
+                key=feed_key(token),
                 name=_("%(space)s bookings (Commonshare)") % {"space": token.target_label},
                 bookings=bookings.filter(space_id=token.space_id),
                 detail=True,

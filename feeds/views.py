@@ -39,18 +39,22 @@ from .builders import (
     Validators,
     booking_validators,
     build_feed,
+    feed_summary,
     feed_validators,
     feed_window,
+    keep_feed_summary,
+    seen_validators,
 )
 from .imports import MAX_BYTES, ImportResult, import_calendar, import_upload
 from .models import TOKEN_SHAPE, FeedToken
+from .poll import poll
 from .scopes import (
     Feed,
     busy_feed_for_space,
     busy_feed_for_venue,
     creatable_feeds,
     feed_for_token,
-    live_token,
+    feed_key,
     may_use_token,
 )
 from .services import (
@@ -120,12 +124,15 @@ def _conditional_calendar(
     return response
 
 
-def serve_feed(request: HttpRequest, feed: Feed, *, now: datetime) -> HttpResponse:
-    """A feed with ETag and Last-Modified, or 304 when the client's copy is current (one query)."""
+def serve_feed(
+    request: HttpRequest, feed: Feed, *, now: datetime, validators: Validators | None = None
+) -> HttpResponse:
+    """A feed with ETag and Last-Modified, or 304 when the client's copy is current (one query
+    for the validators unless they are given)."""
     window = feed_window(now)
     response = _conditional_calendar(
         request,
-        feed_validators(feed, window),
+        validators or feed_validators(feed, window),
         lambda: build_feed(feed, window),
         public=feed.public,
     )
@@ -137,15 +144,40 @@ def serve_feed(request: HttpRequest, feed: Feed, *, now: datetime) -> HttpRespon
 
 @require_safe
 def token_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A token's feed. A poll is one query (feeds.poll: the token, its owner's right, the print);
+    with the print unchanged since the validators were worked out and the client's copy
+    current, that is all. Otherwise the token and its feed are read in full."""
     if not TOKEN_SHAPE.fullmatch(token):
         # Not a token we could have made (a NUL byte, say, which PostgreSQL refuses): no query.
         return _gone()
     now = timezone.now()
-    found = live_token(token)
-    if found is None or not may_use_token(found):
+    window = feed_window(now)
+    polled = poll(token, window)
+    if polled is None or not may_use_token(polled.token):
         return _gone()
-    response = serve_feed(request, feed_for_token(found), now=now)
-    note_token_used(found, now=now)
+    key = feed_key(polled.token)
+    kept = feed_summary(key, window, polled.print)
+    if kept is not None and _not_modified(request, kept):
+        response = _conditional_calendar(request, kept, lambda: b"", public=False)
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+        note_token_used(polled.token, now=now)
+        return response
+    feed = feed_for_token(polled.token)
+    if kept is None:
+        kept, seen = seen_validators(feed, window)
+        # Kept under the print read before them only if they saw the same bookings: else a
+        # print seen again later (a booking made, then deleted) would meet newer validators.
+        # The rest of the print cannot come back once passed: each is the newest updated_at of
+        # a table whose rows a feed shows cannot be deleted (PROTECT from their bookings).
+        # Shared with the other app servers only when they answer a 304 here: the client's copy
+        # is current, so its next polls (on any server) will be 304s too. After a 200 the next
+        # poll of that client may be a 304 that keeps them; a 200 then costs no cache write.
+        if seen == (polled.print[0], polled.print[1]):
+            shared = _not_modified(request, kept)
+            keep_feed_summary(key, window, polled.print, kept, shared=shared)
+    response = serve_feed(request, feed, now=now, validators=kept)
+    note_token_used(polled.token, now=now)
     return response
 
 

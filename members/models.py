@@ -40,8 +40,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
-    # The booker's name is in managers' calendar feeds: their ETag follows this.
-    updated_at = models.DateTimeField(auto_now=True)
+    # The booker's name is in managers' calendar feeds: their ETag follows this (indexed for
+    # feeds.poll's newest updated_at).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MemberManager()
 
@@ -130,7 +131,8 @@ class Organisation(models.Model):
         Member, through="OrganisationMembership", related_name="organisations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)  # its name is in feeds: their ETag follows it
+    # Its name is in feeds: their ETag follows it; indexed for feeds.poll's newest updated_at.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("organisation")

@@ -85,7 +85,7 @@ class Venue(models.Model):
     # Prices: every amount at the venue is in this ISO 4217 currency.
     currency = models.CharField(_("currency"), max_length=3, default="GBP")
     # Feeds show venue and space names and addresses: their ETags follow these.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = VenueQuerySet.as_manager()
 
@@ -323,7 +323,7 @@ class Space(models.Model):
         editable=False,
         related_name="space",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("space")

@@ -22,6 +22,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _forget_feed_summaries():
+    """Each process keeps feeds' validators in front of the shared cache (feeds.builders); the
+    shared cache is the test database's table, rolled back, so this copy must go too."""
+    from feeds.builders import forget_feed_summaries
+
+    forget_feed_summaries()
+    yield
+    forget_feed_summaries()
+
+
 @pytest.fixture
 def now():
     return NOW

@@ -91,6 +91,7 @@ def week_page(city: City, client: Client) -> Case:
 def empty_feed_caches() -> None:
     """Every cache a feed reads: the in-process event cache and the shared cache."""
     builders._event_cache.clear()  # by name: if it moves, this fails rather than measure warm
+    builders.forget_feed_summaries()
     for cache in caches.all(initialized_only=True):
         cache.clear()
 
