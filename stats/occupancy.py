@@ -220,7 +220,8 @@ def _add_open_hours(stats: Stats, segments: list[Segment]) -> list[tuple[Use, Us
         for each in stats.spaces
     }
     cells_of_segments: list[tuple[Use, Use]] = []
-    daily = stats.daily
+    daily: dict[tuple[date, int], Use] = {}
+    stats.daily = daily
     for space_id, day, weekday, hour, peak, _start, _end, hours in segments:
         day_use = daily.get((day, space_id))
         if day_use is None:
