@@ -25,6 +25,7 @@ import zlib
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Model
 from django.utils.translation import get_language
 
 from bookings.models import Booking
@@ -57,7 +58,7 @@ def _instants(column: str) -> str:
     return f"SUM(julianday({column}))"
 
 
-def _table(model: type) -> str:
+def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 

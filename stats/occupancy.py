@@ -234,9 +234,10 @@ def _add_open_hours(stats: Stats, segments: list[Segment]) -> list[tuple[Use, Us
             if space_id != last_space:
                 heatmap, seats = heatmap_of_space[space_id], seats_of_space[space_id]
             last_day, last_space = day, space_id
-            day_use = daily.get((day, space_id))
-            if day_use is None:
-                day_use = daily[(day, space_id)] = Use()
+            found = daily.get((day, space_id))
+            if found is None:
+                found = daily[(day, space_id)] = Use()
+            day_use = found
         heat_use = heatmap.get((weekday, hour))
         if heat_use is None:
             heat_use = heatmap[(weekday, hour)] = Use()
