@@ -107,6 +107,7 @@ def stats_key(venue: Venue, period: Period, *, space: Space | None, with_before:
     what = (
         VERSION,
         venue.pk,
+        str(venue.updated_at),  # a renamed venue too: its spaces carry it
         venue.time_zone,
         str(venue.peak_starts),
         str(venue.peak_ends),
@@ -138,8 +139,10 @@ def cached_stats(
             if each is not None:
                 each.daily = PackedDaily(each.daily)
         cache.set(key, zlib.compress(pickle.dumps(stats, pickle.HIGHEST_PROTOCOL), 1), TIMEOUT)
-    # The caller's venue, as loaded (its name and the fields the key holds).
-    stats.venue = venue
-    if stats.before is not None:
-        stats.before.venue = venue
+    # The caller's venue, as loaded, on the figures and on their spaces.
+    for each in (stats, stats.before):
+        if each is not None:
+            each.venue = venue
+            for one in each.spaces:
+                one.venue = venue
     return stats

@@ -117,6 +117,7 @@ def test_nothing_changed_the_figures_come_from_the_cache_in_two_queries(
 
     assert figures(again) == first == figures(compute_stats(venue, WEEK))
     assert again.venue is venue
+    assert all(space.venue is venue for space in again.spaces)
     assert first["total"]["booked_hours"] == pytest.approx(2 + 1 + 4)
 
 
@@ -343,6 +344,17 @@ def test_the_venues_zone_or_peak_changed(scene, field, value):
         venue.save()
 
     follows(venue, change)
+
+
+def test_a_renamed_venue_is_named_anew_on_its_spaces(scene):
+    venue = scene["venue"]
+    cached_stats(venue, WEEK)
+    venue.name = "St Luke's Community Hall"
+    venue.save()
+
+    again = cached_stats(Venue.objects.get(pk=venue.pk), WEEK)
+
+    assert {space.venue.name for space in again.spaces} == {"St Luke's Community Hall"}
 
 
 def test_the_venues_opening_day_changed(scene):
