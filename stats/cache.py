@@ -22,9 +22,11 @@ from the covering index (`booking_space_cover`), so it grows with that history, 
 import hashlib
 import pickle
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils.translation import get_language
 
@@ -124,6 +126,20 @@ def stats_key(venue: Venue, period: Period, *, space: Space | None, with_before:
     return f"stats:{venue.pk}:{digest}"
 
 
+@contextmanager
+def _one_snapshot() -> Iterator[bool]:
+    """On PostgreSQL, outside a transaction: one REPEATABLE READ transaction, so that the key and
+    the figures computed are of the same state (a booking made between them and removed later
+    would otherwise leave the old key holding figures with it). Yields whether it opened one."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield False
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield True
+
+
 def cached_stats(
     venue: Venue, period: Period, *, space: Space | None = None, with_before: bool = False
 ) -> Stats:
@@ -134,7 +150,10 @@ def cached_stats(
     if packed is not None:
         stats = pickle.loads(zlib.decompress(packed))
     else:
-        stats = compute_stats(venue, period, space=space, with_before=with_before)
+        with _one_snapshot() as snapshot:
+            if snapshot:  # the key of exactly what compute_stats reads
+                key = stats_key(venue, period, space=space, with_before=with_before)
+            stats = compute_stats(venue, period, space=space, with_before=with_before)
         for each in (stats, stats.before):
             if each is not None:
                 each.daily = PackedDaily(each.daily)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
 from bookings.models import Booking
@@ -451,3 +452,29 @@ def test_packed_daily_reads_like_the_dict_it_packs():
     assert dict(packed.items()) == daily
     assert packed.get((date(2027, 1, 6), 3)) is None
     assert len(packed) == 2 and list(packed) == list(daily)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_miss_reads_key_and_figures_in_one_snapshot(
+    venue, room, monkeypatch, django_assert_num_queries
+):
+    """On PostgreSQL a miss computes in one REPEATABLE READ transaction, the key read again in it."""
+    BookingFactory(space=room, starts_at=at(5, 10), ends_at=at(5, 12))
+    levels = []
+    compute = stats_cache.compute_stats
+
+    def computing(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            levels.append(cursor.fetchone()[0])
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(stats_cache, "compute_stats", computing)
+    first = figures(cached_stats(venue, WEEK))
+    with django_assert_num_queries(2):
+        again = figures(cached_stats(venue, WEEK))
+
+    assert levels == ["repeatable read"]
+    assert first == again == figures(compute_stats(venue, WEEK))
+    assert first["total"]["booked_hours"] == pytest.approx(2)
