@@ -10,7 +10,9 @@ a latest `updated_at`, so the key changes with it: nothing has to invalidate the
 writer (bulk updates included, when they set `updated_at` as the services do) has to know it
 exists. The key also holds the venue's own fields that the figures use, the period, the space,
 the language (the labels of kinds of hirer and activities are translated when computed) and
-`VERSION`, raised when the computation changes.
+`VERSION`, raised when the computation changes. On a miss (PostgreSQL, outside a transaction)
+the key is read again and the figures computed in one REPEATABLE READ snapshot, so a key never
+holds figures of another state of the database.
 
 Tables without `updated_at` (opening hours, exceptions, closures, unavailability, funds) are
 summed over the columns the figures read (ids, times, dates, spaces). An organisation edit
