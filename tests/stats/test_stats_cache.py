@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.urls import reverse
 from django.utils import translation
 
 from bookings.models import Booking
@@ -478,3 +479,28 @@ def test_outside_a_transaction_a_miss_reads_key_and_figures_in_one_snapshot(
     assert levels == ["repeatable read"]
     assert first == again == figures(compute_stats(venue, WEEK))
     assert first["total"]["booked_hours"] == pytest.approx(2)
+
+
+def test_the_managers_baseline_is_the_venues_own(scene):
+    """The baseline is read from the venue the caller loaded, not from the cached copy."""
+    venue = scene["venue"]
+    cached_stats(venue, WEEK)
+    venue.baseline_weekly_hours = Decimal("6.5")
+    venue.save()
+
+    assert cached_stats(Venue.objects.get(pk=venue.pk), WEEK).baseline_weekly_hours == Decimal(
+        "6.5"
+    )
+
+
+def test_the_stats_page_shows_a_booking_made_after_it_was_cached(client, manager, scene):
+    client.force_login(manager)
+    url = reverse("stats:venue", kwargs={"venue_slug": scene["venue"].slug})
+    week = {"start": "2027-01-04", "end": "2027-01-10", "kind": "custom"}
+    before = client.get(url, week).context["stats"]
+
+    BookingFactory(space=scene["room"], starts_at=at(8, 10), ends_at=at(8, 12))
+    after = client.get(url, week).context["stats"]
+
+    assert after.hirings == before.hirings + 1
+    assert after.rooms.booked_hours == pytest.approx(before.rooms.booked_hours + 2)
