@@ -1,8 +1,8 @@
 """A venue's stats kept in Django's cache (shared by every app server: Redis, or the database
 cache), under a key made from everything the figures are computed from.
 
-`cached_stats` first asks the database one question, the *validator*: one `UNION ALL` of small
-aggregates over every row `compute_stats` reads, or could read, for the venue: its spaces, its
+`cached_stats` first asks the database one question, the *validator*: one row of small
+aggregates (one-row subqueries, joined) over every row `compute_stats` reads, or could read, for the venue: its spaces, its
 bookings starting before the period ends (the hirers' first bookings reach back that far), the
 organisations, its weekly opening hours and their exceptions, its closures, imported
 unavailability and community funds. A row added, deleted or changed changes a count, a sum or
