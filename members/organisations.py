@@ -105,6 +105,7 @@ def save_details(*, organisation: Organisation, by: Member) -> Organisation:
             "postcode_district",
             "contact_email",
             "contact_phone",
+            "updated_at",  # feeds' validators and the stats cache's key follow it
         ]
     )
     return organisation

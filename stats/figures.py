@@ -5,6 +5,8 @@ The definitions are in docs/occupancy.md; stats/occupancy.py computes them. Noth
 the database.
 """
 
+from array import array
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -189,7 +191,7 @@ class Stats:
     spaces: list[Space]
     total: Use = field(default_factory=Use)
     by_space: dict[int, Use] = field(default_factory=dict)
-    daily: dict[tuple[date, int], Use] = field(default_factory=dict)
+    daily: Mapping[tuple[date, int], Use] = field(default_factory=dict)
     monthly: dict[tuple[date, int], Use] = field(default_factory=dict)
     heatmap: dict[tuple[int, int], Use] = field(default_factory=dict)  # rooms, hours
     desk_heatmap: dict[tuple[int, int], Use] = field(default_factory=dict)  # desk pools, seat-hours
@@ -284,6 +286,50 @@ class Stats:
     @property
     def months(self) -> list[date]:
         return sorted({month for month, _space in self.monthly})
+
+
+class PackedDaily(Mapping[tuple[date, int], Use]):
+    """`Stats.daily` packed for the cache (stats/cache.py): a year of a venue's days is thousands
+    of `Use`, slow to pickle and unpickle one by one; here they are three arrays, and a `Use` is
+    made only for a day asked for. Read-only: a `Use` read from it is a copy."""
+
+    FIELDS = (
+        "open_hours",
+        "capacity_hours",
+        "booked_hours",
+        "peak_capacity_hours",
+        "peak_booked_hours",
+    )
+
+    def __init__(self, daily: Mapping[tuple[date, int], Use]) -> None:
+        self._days = array("l", [day.toordinal() for day, _space in daily])
+        self._spaces = array("l", [space_id for _day, space_id in daily])
+        self._values = array(
+            "d", [getattr(use, name) for use in daily.values() for name in self.FIELDS]
+        )
+        self._index: dict[tuple[date, int], int] | None = None
+
+    def _positions(self) -> dict[tuple[date, int], int]:
+        if self._index is None:
+            self._index = {key: at for at, key in enumerate(self)}
+        return self._index
+
+    def __getitem__(self, key: tuple[date, int]) -> Use:
+        at = 5 * self._positions()[key]
+        return Use(*self._values[at : at + 5])
+
+    def __iter__(self) -> Iterator[tuple[date, int]]:
+        return zip(map(date.fromordinal, self._days), self._spaces, strict=True)
+
+    def __len__(self) -> int:
+        return len(self._days)
+
+    def __getstate__(self) -> tuple[array, array, array]:
+        return self._days, self._spaces, self._values
+
+    def __setstate__(self, state: tuple[array, array, array]) -> None:
+        self._days, self._spaces, self._values = state
+        self._index = None
 
 
 def is_desk_pool(space: Space) -> bool:

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking
 from spaces.intervals import Interval, subtract
 from spaces.models import Space, Venue
-from spaces.open_hours import closed_times, opening_intervals
+from spaces.open_hours import closed_times, prefetch_open, venue_opening
 from spaces.timezones import wall_time_to_utc
 
 from . import prices
@@ -194,17 +194,20 @@ def _open_segments(venue: Venue, spaces: list[Space], window: Interval) -> list[
     The venue's weekly hours are expanded once; spaces with no closure or unavailability of their
     own share one cut of them.
     """
-    venue_open = opening_intervals(venue, window)
+    known = prefetch_open(spaces, window)  # hours, exceptions, closures: 3 queries in all
+    venue_open = venue_opening(venue, window, known)
     segments: list[Segment] = []
     venue_segments: list[Segment] | None = None  # the venue's open time, cut once for all spaces
+    new = tuple.__new__  # a copy for another space, without NamedTuple's slower constructor
     for each in spaces:
-        closed = [blocked.interval for blocked in closed_times(each, window)]
+        closed = [blocked.interval for blocked in closed_times(each, window, known)]
         if closed:
             segments += split_open_time(each, subtract(venue_open, closed), venue)
             continue
         if venue_segments is None:
             venue_segments = split_open_time(each, venue_open, venue)
-        segments += [Segment(each.pk, *segment[1:]) for segment in venue_segments]
+        space_id = (each.pk,)
+        segments += [new(Segment, space_id + segment[1:]) for segment in venue_segments]
     return segments
 
 
@@ -220,16 +223,25 @@ def _add_open_hours(stats: Stats, segments: list[Segment]) -> list[tuple[Use, Us
         for each in stats.spaces
     }
     cells_of_segments: list[tuple[Use, Use]] = []
-    daily = stats.daily
+    append = cells_of_segments.append
+    daily: dict[tuple[date, int], Use] = {}
+    stats.daily = daily
+    # A space's segments of one day come one after another: look its cell up once.
+    last_day, last_space, day_use = None, None, Use()
+    heatmap, seats = stats.heatmap, 1
     for space_id, day, weekday, hour, peak, _start, _end, hours in segments:
-        day_use = daily.get((day, space_id))
-        if day_use is None:
-            day_use = daily[(day, space_id)] = Use()
-        heatmap = heatmap_of_space[space_id]
+        if day is not last_day or space_id != last_space:
+            if space_id != last_space:
+                heatmap, seats = heatmap_of_space[space_id], seats_of_space[space_id]
+            last_day, last_space = day, space_id
+            found = daily.get((day, space_id))
+            if found is None:
+                found = daily[(day, space_id)] = Use()
+            day_use = found
         heat_use = heatmap.get((weekday, hour))
         if heat_use is None:
             heat_use = heatmap[(weekday, hour)] = Use()
-        capacity = hours * seats_of_space[space_id]
+        capacity = hours * seats
         day_use.open_hours += hours
         day_use.capacity_hours += capacity
         heat_use.open_hours += hours
@@ -237,7 +249,7 @@ def _add_open_hours(stats: Stats, segments: list[Segment]) -> list[tuple[Use, Us
         if peak:
             day_use.peak_capacity_hours += capacity
             heat_use.peak_capacity_hours += capacity
-        cells_of_segments.append((day_use, heat_use))
+        append((day_use, heat_use))
     return cells_of_segments
 
 
@@ -250,9 +262,11 @@ def _booked_seconds(
     """
     # Each space's segments are consecutive and in time order (`_open_segments`).
     first: dict[int, int] = {}
+    starts: dict[int, list[float]] = defaultdict(list)
     ends: dict[int, list[float]] = defaultdict(list)
     for idx, segment in enumerate(segments):
         first.setdefault(segment.space_id, idx)
+        starts[segment.space_id].append(segment.start)
         ends[segment.space_id].append(segment.end)
     bookings = (
         Booking.objects.filter(
@@ -274,15 +288,14 @@ def _booked_seconds(
         if space_id not in first:
             continue  # not open at all in the period
         booked_start, booked_end = starts_at.timestamp(), ends_at.timestamp()
-        offset, space_ends = first[space_id], ends[space_id]
+        offset, space_starts, space_ends = first[space_id], starts[space_id], ends[space_id]
         # The first of the space's segments ending after the booking starts, then on while
         # they start before it ends.
-        for at in range(bisect_right(space_ends, booked_start), len(space_ends)):
-            segment = segments[offset + at]
-            if segment.start >= booked_end:
-                break
-            met = min(booked_end, segment.end) - max(booked_start, segment.start)
+        at, count = bisect_right(space_ends, booked_start), len(space_ends)
+        while at < count and space_starts[at] < booked_end:
+            met = min(booked_end, space_ends[at]) - max(booked_start, space_starts[at])
             seconds[(offset + at, kind, activity, priced, funded)] += met
+            at += 1
     return [(*key, secs) for key, secs in sorted(seconds.items())]
 
 
@@ -297,17 +310,28 @@ def _add_booked_hours(
     (seat-hours) apart."""
     kinds, activities = kind_labels(), activity_labels()
     desk_pools = {each.pk for each in stats.desk_pools}
+    months: dict[date, date] = {}
     for idx, kind, activity, _priced, _funded, seconds in booked_rows:
         segment = segments[int(idx)]
         hours = float(seconds) / 3600
         day_use, heat_use = cells_of_segments[int(idx)]
-        day_use.add_booked(hours, segment.peak)
-        heat_use.add_booked(hours, segment.peak)
-        by_kind = stats.by_kind.setdefault(kind, Mix(kind, kinds.get(kind, kind)))
-        by_activity = stats.by_activity.setdefault(
-            activity, Mix(activity, activities.get(activity, activity))
-        )
-        key = (_first_of_month(segment.day), kind)
+        day_use.booked_hours += hours
+        heat_use.booked_hours += hours
+        if segment.peak:
+            day_use.peak_booked_hours += hours
+            heat_use.peak_booked_hours += hours
+        by_kind = stats.by_kind.get(kind)
+        if by_kind is None:
+            by_kind = stats.by_kind[kind] = Mix(kind, kinds.get(kind, kind))
+        by_activity = stats.by_activity.get(activity)
+        if by_activity is None:
+            by_activity = stats.by_activity[activity] = Mix(
+                activity, activities.get(activity, activity)
+            )
+        month = months.get(segment.day)
+        if month is None:
+            month = months[segment.day] = _first_of_month(segment.day)
+        key = (month, kind)
         if segment.space_id in desk_pools:
             by_kind.desk_seat_hours += hours
             by_activity.desk_seat_hours += hours
@@ -394,13 +418,14 @@ def _count_hirers(stats: Stats, window: Interval) -> None:
         .filter(Q(last__gte=window.start))
     )
     districts: dict[str, int] = defaultdict(int)
-    for row in hirer_rows:
+    not_given = _("Not given")
+    for first, district in hirer_rows.values_list("first", "organisation__postcode_district"):
         stats.hirers += 1
-        if row["first"] >= window.start:
+        if first >= window.start:
             stats.new_hirers += 1
         else:
             stats.returning_hirers += 1
-        districts[(row["organisation__postcode_district"] or "").upper() or _("Not given")] += 1
+        districts[(district or "").upper() or not_given] += 1
     stats.hirers_by_district = dict(sorted(districts.items()))
 
 

@@ -22,11 +22,12 @@ from spaces.views import managed_venue
 
 from . import charts
 from .attendance import attendance_table, headline
+from .cache import cached_stats
 from .disclosure import public_figures
 from .figures import kind_labels
 from .forms import ProxyValueForm
 from .models import ProxyValue
-from .occupancy import compute_stats, daily_rows, first_recorded_day
+from .occupancy import daily_rows, first_recorded_day
 from .periods import (
     MAX_OPEN_DATA_DAYS,
     DefaultPeriod,
@@ -135,7 +136,7 @@ def _stats_page(request: HttpRequest, venue: Venue, space: Space | None) -> Http
     context: dict[str, Any] = {"venue": venue, "space": space, "form": form, "choice": choice}
     if form.period is None:
         return render(request, "stats/stats.html", context, status=400)
-    stats = compute_stats(venue, form.period, space=space, with_before=True)
+    stats = cached_stats(venue, form.period, space=space, with_before=True)
     proxies = list(venue.proxy_values.all())
     tables = build_tables(stats, estimates(stats, proxies))
     tables["attendance"] = attendance_table(venue, form.period, space=space)
@@ -220,7 +221,7 @@ def daily_csv(request: HttpRequest, venue_slug: str) -> HttpResponse:
     if form.period is None:
         problems = [str(error) for errors in form.errors.values() for error in errors]
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
-    rows = daily_rows(compute_stats(venue, form.period))
+    rows = daily_rows(cached_stats(venue, form.period))
     return _csv_response(rows, f"{venue.slug}-daily-{form.period.first}-{form.period.last}.csv")
 
 
@@ -245,7 +246,7 @@ def usage_csv(request: HttpRequest, venue_slug: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     venue, period = found
-    rows = daily_rows(compute_stats(venue, period))
+    rows = daily_rows(cached_stats(venue, period))
     return _csv_response(rows, f"{venue.slug}-usage-{period.first}-{period.last}.csv")
 
 
@@ -264,7 +265,7 @@ def usage_json(request: HttpRequest, venue_slug: str) -> HttpResponse:
         "definitions": _(
             "Open hours: opening hours minus closures. Booked hours: confirmed bookings clipped to open hours (seat-hours for desk pools). Occupancy: booked / (seats x open hours)."
         ),
-        "days": daily_rows(compute_stats(venue, period)),
+        "days": daily_rows(cached_stats(venue, period)),
     }
     return JsonResponse(
         payload, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
@@ -281,7 +282,7 @@ def impact(request: HttpRequest, venue_slug: str) -> HttpResponse:
     context: dict = {"venue": venue, "form": form, "choice": choice}
     if form.period is None:
         return render(request, "stats/impact.html", context, status=400)
-    figures = public_figures(compute_stats(venue, form.period, with_before=True))
+    figures = public_figures(cached_stats(venue, form.period, with_before=True))
     context.update(figures=figures, charts=charts.public_charts(figures))
     return render(request, "stats/impact.html", context)
 

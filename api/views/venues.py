@@ -14,7 +14,8 @@ from bookings.availability import free_intervals, free_throughout, venue_free_in
 from members import permissions
 from spaces.intervals import Interval
 from spaces.models import Space, Venue
-from stats.occupancy import compute_stats, daily_rows
+from stats.cache import cached_stats
+from stats.occupancy import daily_rows
 from stats.periods import local_today, parse_open_data_range
 
 from ..errors import ApiError
@@ -173,6 +174,6 @@ class VenueUsage(APIView):
             "time_zone": venue.time_zone,
             "start": period.first,
             "end": period.last,
-            "days": daily_rows(compute_stats(venue, period)),
+            "days": daily_rows(cached_stats(venue, period)),
         }
         return Response(UsageSerializer(body).data)

@@ -1,18 +1,24 @@
-"""A venue's year of stats: compute_stats against a straightforward Python loop and one SQL
-aggregate, all three giving the booked (seat-)hours, which must agree; and whether PostgreSQL's
-JIT fired on the stats' slowest query."""
+"""A venue's year of stats: the stats pages' path (`cached_stats`: the validator query, then the
+shared cache) against a straightforward Python loop and one SQL aggregate, all three giving the
+booked (seat-)hours, which must agree; the cold path (`compute_stats`, every cache empty) timed
+in the notes; and whether PostgreSQL's JIT fired on the stats' slowest query."""
 
 import json
+import statistics
+import time as clock
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Booking
 from spaces.models import OpeningException, OpeningHours, Venue
 from spaces.timezones import wall_time_to_utc
+from stats.cache import cached_stats, stats_key
 from stats.occupancy import compute_stats
 from stats.periods import Period
 
@@ -163,12 +169,19 @@ def venue_year(city: City) -> Case:
     period = Period(date(city.year, 1, 1), date(city.year, 12, 31))
     venue = city.venue
 
-    def contender() -> tuple[float, float]:
+    def cold() -> tuple[float, float]:
         fresh = Venue.objects.get(pk=venue.pk)
         total = compute_stats(fresh, period).total
         return total.booked_hours, total.capacity_hours
 
-    booked, capacity = contender()
+    def contender() -> tuple[float, float]:
+        fresh = Venue.objects.get(pk=venue.pk)
+        total = cached_stats(fresh, period).total
+        return total.booked_hours, total.capacity_hours
+
+    booked, capacity = cold()
+    if contender() != (booked, capacity):  # and the cache now holds the figures
+        raise AssertionError("cached_stats differs from compute_stats")
 
     def agrees(answer: object) -> str:
         """Booked hours (and capacity, when the answer has it) against compute_stats'."""
@@ -186,11 +199,42 @@ def venue_year(city: City) -> Case:
                 note += f" (compute_stats: {capacity:,.0f})"
         return note
 
+    def timed(run: Callable[[], object], prepare: Callable[[], None]) -> tuple[list[float], int]:
+        seconds, queries = [], 0
+        for _round in range(5):
+            prepare()
+            with CaptureQueriesContext(connection) as captured:
+                started = clock.perf_counter()
+                run()
+                seconds.append(clock.perf_counter() - started)
+            queries = len(captured.captured_queries)
+        return seconds, queries
+
+    def forget() -> None:
+        """Only this case's entry leaves the shared cache (other entries are others')."""
+        fresh = Venue.objects.get(pk=venue.pk)
+        cache.delete(stats_key(fresh, period, space=None, with_before=False))
+
+    def cold_times() -> str:
+        """The cold path, timed apart: compute_stats alone, and a whole miss of cached_stats
+        (the validator, the cache, compute_stats in one snapshot, the cache written)."""
+        notes = []
+        for label, run, prepare in (
+            ("compute_stats", cold, lambda: None),
+            ("a miss of cached_stats", contender, forget),
+        ):
+            seconds, queries = timed(run, prepare)
+            notes.append(
+                f"{label} {statistics.median(seconds) * 1000:.0f} ms "
+                f"({min(seconds) * 1000:.0f}–{max(seconds) * 1000:.0f}), {queries} q"
+            )
+        return "cold, median of 5: " + ", ".join(notes)
+
     def jit_fired() -> str:
         if connection.vendor != "postgresql":
-            return "JIT: not PostgreSQL"
+            return f"{cold_times()}; JIT: not PostgreSQL"
         with CaptureQueriesContext(connection) as queries:
-            contender()
+            cold()
         slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
         with connection.cursor() as cursor:
             cursor.execute("SHOW jit")
@@ -198,14 +242,16 @@ def venue_year(city: City) -> Case:
         with connection.cursor() as cursor:
             floor_sql = cursor.mogrify(BOOKED_HOURS, _floor_params(venue, period))
         return (
-            f"jit={setting}; stats' slowest query: {_jit(slowest['sql'])}; "
+            f"{cold_times()}; jit={setting}; stats' slowest query: {_jit(slowest['sql'])}; "
             f"the floor: {_jit(floor_sql if isinstance(floor_sql, str) else floor_sql.decode())}"
         )
 
     return Case(
         key="stats",
         title=f"A venue's year of stats ({city.year}, {venue.spaces.count()} spaces)",
-        contender=Runner("compute_stats", contender, check=agrees),
+        # What a stats page, export or API call runs: the validator query, then the shared cache
+        # (the cold path, a miss, is timed in the notes).
+        contender=Runner("cached_stats", contender, check=agrees),
         peer=Runner("Python loop", lambda: _loop_stats(venue, period), check=agrees),
         # The aggregate needs time zones in SQL (AT TIME ZONE): PostgreSQL only.
         floor=Runner("one SQL aggregate", lambda: _sql_booked_hours(venue, period), check=agrees)

@@ -19,6 +19,7 @@ from members.organisations import (
     change_role,
     invite_member,
     remove_member,
+    save_details,
 )
 from tests.factories import (
     MemberFactory,
@@ -267,6 +268,18 @@ def test_an_admin_changes_the_details_and_the_org_id_is_normalised(client, chari
         "cio",
         "B16",
     )
+
+
+def test_saving_the_details_moves_updated_at(charity, admin):
+    """Feeds' validators and the stats cache's key follow updated_at: an edit must move it."""
+    before = Organisation.objects.get(pk=charity.pk).updated_at
+    charity.kind = Organisation.Kind.BUSINESS
+
+    save_details(organisation=charity, by=admin)
+
+    saved = Organisation.objects.get(pk=charity.pk)
+    assert saved.kind == Organisation.Kind.BUSINESS
+    assert saved.updated_at > before
 
 
 def test_a_bad_or_taken_org_id_is_refused_and_nothing_is_saved(client, charity, admin):
