@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -16,6 +17,9 @@ from spaces.timezones import NonexistentLocalTime, resolve_local
 
 from .models import Booking
 from .notes import SETUP_NOTES_MAX
+
+_described = lazy(described, str)
+_fund_described = lazy(fund_described, str)
 
 # BookingError.field (the model's names) -> this form's fields.
 SERVICE_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
@@ -179,13 +183,15 @@ class BookingForm(forms.Form):
 
     @cached_property
     def _use_choices(self) -> list[tuple[int | str, str]]:
+        # Each choice's words (what is left of an allowance or fund: a query each) are worked
+        # out when shown, not when a submitted choice is checked against the list.
         space, member, today = self.space, self.member, self.today
         return [
             *(
-                (pk, described(membership=m, member=member, kind=space.kind, today=today))
+                (pk, _described(membership=m, member=member, kind=space.kind, today=today))
                 for pk, m in self.memberships.items()
             ),
-            *((key, fund_described(fund=fund)) for key, fund in self.funds.items()),
+            *((key, _fund_described(fund=fund)) for key, fund in self.funds.items()),
             ("", _("Pay as you go / none")),
         ]
 
