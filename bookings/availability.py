@@ -119,14 +119,12 @@ def held_around(
     `Booking.objects.active().overlapping(space, ...)` finds (less `exclude_booking_id`), as SQL
     written once. Every booking checks this under its space's lock, and building the queryset
     cost the ORM several times the indexed query itself (docs/design.md, Speed)."""
-    column = {name: Booking._meta.get_field(name).column for name in ("starts_at", "blocked_until")}
     statuses = list(Booking.ACTIVE_STATUSES)
     adapt = connection.ops.adapt_datetimefield_value  # as the ORM writes instants (SQLite: text)
     sql = (
-        f"SELECT {column['starts_at']}, {column['blocked_until']}"
-        f" FROM {connection.ops.quote_name(Booking._meta.db_table)}"
+        f"SELECT starts_at, blocked_until FROM {connection.ops.quote_name(Booking._meta.db_table)}"
         f" WHERE space_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})"
-        f" AND {column['starts_at']} < %s AND {column['blocked_until']} > %s"
+        " AND starts_at < %s AND blocked_until > %s"
     )
     params: list = [space.pk, *statuses, adapt(reach.end), adapt(reach.start)]
     if exclude_booking_id is not None:
