@@ -9,10 +9,12 @@ works in UTC instants.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Case, CharField, F, Value, When
+from django.utils.dateparse import parse_datetime
 
 from members import permissions
 from spaces.intervals import Interval, merge, saturated, subtract
@@ -148,14 +150,41 @@ def full_intervals(
             if start < reach.end and end > reach.start  # as BookingQuerySet.overlapping
         ]
     else:
-        others = Booking.objects.active().overlapping(space, reach.start, reach.end)
-        if exclude_booking_id is not None:
-            others = others.exclude(pk=exclude_booking_id)
-        holds = others.values_list("starts_at", "blocked_until")
+        holds = held_around(space, reach, exclude_booking_id=exclude_booking_id)
     pieces = [Interval(start, end) for start, end in holds]
     pieces += [hold for hold in also if hold.start < reach.end and hold.end > reach.start]
     full = saturated(pieces, space.seats)
     return merge(Interval(interval.start - buffer, interval.end) for interval in full)
+
+
+def held_around(
+    space: Space, reach: Interval, *, exclude_booking_id: int | None = None
+) -> list[tuple[datetime, datetime]]:
+    """The active holds [starts_at, blocked_until) of `space` meeting `reach`: what
+    `Booking.objects.active().overlapping(space, ...)` finds (less `exclude_booking_id`), as SQL
+    written once. Every booking checks this under its space's lock, and building the queryset
+    cost the ORM several times the indexed query itself (docs/design.md, Speed)."""
+    statuses = list(Booking.ACTIVE_STATUSES)
+    adapt = connection.ops.adapt_datetimefield_value  # as the ORM writes instants (SQLite: text)
+    sql = (
+        f"SELECT starts_at, blocked_until FROM {connection.ops.quote_name(Booking._meta.db_table)}"
+        f" WHERE space_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})"
+        " AND starts_at < %s AND blocked_until > %s"
+    )
+    params: list = [space.pk, *statuses, adapt(reach.end), adapt(reach.start)]
+    if exclude_booking_id is not None:
+        sql += " AND id <> %s"
+        params.append(exclude_booking_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(_aware(starts), _aware(ends)) for starts, ends in cursor.fetchall()]
+
+
+def _aware(value: datetime | str) -> datetime:
+    """An instant as the database gave it: aware (PostgreSQL) or naive UTC (SQLite)."""
+    parsed = parse_datetime(value) if isinstance(value, str) else value
+    assert parsed is not None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def bookable_window(space: Space, *, now: datetime) -> Interval:

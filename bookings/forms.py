@@ -1,8 +1,10 @@
 import datetime as dt
+from functools import cached_property
 from typing import Any
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -15,6 +17,9 @@ from spaces.timezones import NonexistentLocalTime, resolve_local
 
 from .models import Booking
 from .notes import SETUP_NOTES_MAX
+
+_described = lazy(described, str)
+_fund_described = lazy(fund_described, str)
 
 # BookingError.field (the model's names) -> this form's fields.
 SERVICE_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
@@ -133,27 +138,14 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, space: Space, member: Member, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.space = space
-        today = dt.datetime.now(space.venue.zone).date()
-        self.memberships = {
-            membership.pk: membership
-            for membership in current_memberships(member=member, space=space, today=today)
-        }
-        self.funds = {
-            f"fund-{fund.pk}": fund
-            for fund in usable_funds(member=member, venue_id=space.venue_id, today=today)
-        }
+        self.space, self.member = space, member
+        self.today = dt.datetime.now(space.venue.zone).date()
         choice = self.fields["membership"]
         assert isinstance(choice, forms.TypedChoiceField)  # declared above
-        choice.choices = [
-            *(
-                (pk, described(membership=m, member=member, kind=space.kind, today=today))
-                for pk, m in self.memberships.items()
-            ),
-            *((key, fund_described(fund=fund)) for key, fund in self.funds.items()),
-            ("", _("Pay as you go / none")),
-        ]
-        if self.memberships:
+        # Read when first needed (shown, or a membership or fund chosen): a request that pays as
+        # it goes ("") is valid whatever the member holds, so it reads neither.
+        choice.choices = lambda: self._use_choices
+        if not self.is_bound and self.memberships:
             choice.initial = next(iter(self.memberships))
         self.ambiguous: list[dt.datetime] = []  # wall times that happened twice; we took the first
         organisations = member.organisations.order_by("name")
@@ -177,6 +169,32 @@ class BookingForm(forms.Form):
                 "At most %(capacity)d person.", "At most %(capacity)d people.", space.capacity
             ) % {"capacity": space.capacity}
 
+    @cached_property
+    def memberships(self) -> dict[int, Membership]:
+        """The plan memberships the member may choose, by id (memberships.services)."""
+        found = current_memberships(member=self.member, space=self.space, today=self.today)
+        return {membership.pk: membership for membership in found}
+
+    @cached_property
+    def funds(self) -> dict[str, CommunityFund]:
+        """The community funds the member may choose, by choice value ("fund-3")."""
+        found = usable_funds(member=self.member, venue_id=self.space.venue_id, today=self.today)
+        return {f"fund-{fund.pk}": fund for fund in found}
+
+    @cached_property
+    def _use_choices(self) -> list[tuple[int | str, str]]:
+        # Each choice's words (what is left of an allowance or fund: a query each) are worked
+        # out when shown, not when a submitted choice is checked against the list.
+        space, member, today = self.space, self.member, self.today
+        return [
+            *(
+                (pk, _described(membership=m, member=member, kind=space.kind, today=today))
+                for pk, m in self.memberships.items()
+            ),
+            *((key, _fund_described(fund=fund)) for key, fund in self.funds.items()),
+            ("", _("Pay as you go / none")),
+        ]
+
     @property
     def offers_a_choice(self) -> bool:
         """Is there a membership or fund to choose (the "Use" choice is shown)?"""
@@ -185,6 +203,8 @@ class BookingForm(forms.Form):
     def chosen(self) -> tuple[Membership | None, CommunityFund | None]:
         """The membership or fund chosen, from those offered (the service checks it again)."""
         value = self.cleaned_data.get("membership") or ""
+        if not value:
+            return None, None
         if value in self.funds:
             return None, self.funds[value]
         return (self.memberships.get(int(value)) if value.isdigit() else None), None
@@ -309,7 +329,7 @@ class BookingForm(forms.Form):
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("end_time", _("The booking must end after it starts."))
         data["starts_at"], data["ends_at"] = starts_at, ends_at
-        fund = self.funds.get(data.get("membership") or "")
+        fund = self.funds.get(data["membership"]) if data.get("membership") else None
         if fund is not None and data.get("organisation") is None:
             # A fund pays for its group's bookings: choosing it says whom the booking is for.
             data["organisation"] = fund.organisation

@@ -30,10 +30,15 @@ def calendar_for(space: Space) -> Calendar:
     return space.calendar
 
 
+def calendar_id_for(space: Space) -> int:
+    """The id of the space's calendar (calendar_for), without reading the calendar's row."""
+    return space.calendar_id if space.calendar_id is not None else calendar_for(space).pk
+
+
 def add_event(booking: Booking) -> None:
     """A new event for a booking that has none yet (a new booking)."""
     event = Event.objects.create(
-        calendar=calendar_for(booking.space),
+        calendar_id=calendar_id_for(booking.space),
         start=booking.starts_at,
         end=booking.ends_at,
         title=booking.title[:255],

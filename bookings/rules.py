@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from members.models import Member
 from spaces.intervals import Interval
 from spaces.models import Space
-from spaces.open_hours import KnownOpen, closed_times, venue_opening
+from spaces.open_hours import KnownOpen, closed_times, known_for, venue_opening
 
 from .availability import Known, full_intervals, seats_taken
 from .models import Booking
@@ -163,14 +163,10 @@ def check_rules(
             field="starts_at",
         )
     wanted = Interval(starts_at, ends_at)
-    if not any(
-        interval.contains(wanted)
-        for interval in venue_opening(
-            space.venue,
-            Interval(starts_at - timedelta(days=1), ends_at + timedelta(days=1)),
-            known,
-        )
-    ):
+    around = Interval(starts_at - timedelta(days=1), ends_at + timedelta(days=1))
+    if known is None or not known.covers(around):
+        known = known_for(space, around)  # the hours and closures both, in one query
+    if not any(interval.contains(wanted) for interval in venue_opening(space.venue, around, known)):
         raise BookingError(
             _("%(venue)s is not open for all of that time. Pick a time within its opening hours.")
             % {"venue": space.venue.name},

@@ -38,8 +38,15 @@ def _lock_space(space: Space) -> Space:
     # Lock late, lock once: every booking of this space queues here, and only here: of=self
     # leaves the venue's row alone, so bookings of different spaces never wait for each other
     # (shared allowances and funds take their own row locks). On SQLite the IMMEDIATE
-    # transaction mode (settings) already holds the database write lock.
-    return Space.objects.select_for_update(of=("self",)).select_related("venue").get(pk=space.pk)
+    # transaction mode (settings) already holds the database write lock. The caller's venue is
+    # kept (it is not locked either way): only the space's row is read again.
+    locked = Space.objects.select_for_update(of=("self",))
+    if not Space.venue.is_cached(space):
+        return locked.select_related("venue").get(pk=space.pk)
+    row = locked.get(pk=space.pk)
+    if row.venue_id == space.venue_id:
+        row.venue = space.venue
+    return row
 
 
 def check_who(

@@ -213,14 +213,18 @@ def check_booking(
     organisation sharing a pool queue for it even when they book different spaces. The window
     (how far ahead) is the booking service's, through `plan.booking_window`.
     """
+    # One read: the membership's row locked (of=self: not its plan's or organisation's), with
+    # its plan and the plan's allowances, which every allowance_for below then reuses.
     locked = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(permissions.usable_memberships_filter(booker), pk=membership.pk)
+        .select_related("plan__venue", "organisation")
+        .prefetch_related("plan__allowances")
         .first()
     )
     if locked is None:
         raise MembershipError(_("You can only use a membership of your own."), field="membership")
-    membership = Membership.objects.select_related("plan__venue", "organisation").get(pk=locked.pk)
+    membership = locked
     plan = membership.plan
     if plan.venue_id != space.venue_id or not plan.is_active or not plan.covers(space.kind):
         raise MembershipError(

@@ -250,6 +250,12 @@ def _known_for(space: Space, window: Interval) -> KnownOpen:
 _HOURS, _EXCEPTION, _CLOSURE, _IMPORTED = range(4)
 
 
+def known_for(space: Space, window: Interval) -> KnownOpen:
+    """Everything `venue_opening` and `closed_times` read for `space` over `window`, in one
+    query (see `_known_for`): for checking one booking's time (bookings.rules.check_rules)."""
+    return _known_for(space, window)
+
+
 # PostgreSQL returns typed values; SQLite returns a UNION's dates and times as text.
 def _time(value: time | str | None) -> time | None:
     return parse_time(value) if isinstance(value, str) else value

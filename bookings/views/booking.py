@@ -106,6 +106,19 @@ def _booked_message(request: HttpRequest, form: BookingForm, booking: Booking) -
     messages.success(request, f"{text} {note}".strip())
 
 
+def _book(
+    request: AuthenticatedHttpRequest, form: BookingForm, kwargs: dict, shown: Decimal
+) -> Booking:
+    """The booking with its set-up notes, both or neither. Without notes (the usual case) it is
+    request_booking's one transaction alone: no savepoints, no second look at the row."""
+    notes = form.notes_kwargs()
+    if not any(notes.values()):
+        return request_booking(**kwargs, expected_price=shown)
+    with transaction.atomic():
+        booking = request_booking(**kwargs, expected_price=shown)
+        return change_booking_notes(booking=booking, by=request.user, **notes)
+
+
 @login_required
 def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
     """The booking form, then a check step with the price (computed here, with every rule
@@ -126,9 +139,7 @@ def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) ->
     try:
         if "confirm" in request.POST and (shown := _shown_price(request)) is not None:
             try:
-                with transaction.atomic():
-                    booking = request_booking(**kwargs, expected_price=shown)
-                    change_booking_notes(booking=booking, by=request.user, **form.notes_kwargs())
+                booking = _book(request, form, kwargs, shown)
             except PriceChanged as error:
                 changed = error.message
             else:

@@ -80,6 +80,9 @@ def booking_creation(city: City, client: Client) -> Case:
 
     def take(key: str) -> None:
         state[key] = next(slots)
+        # The member's browser follows each redirect, and that page shows (and so clears) the
+        # "Booked" message: without this the client's cookie would carry every earlier run's.
+        client.cookies.pop("messages", None)
 
     def post_form():
         slot = state["form"]

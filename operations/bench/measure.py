@@ -94,6 +94,12 @@ class Result:
         return all(checks) if checks else None
 
 
+def statement_kind(sql: str) -> str:
+    """A statement's first word: "SELECT" for "(SELECT ...) UNION ALL (SELECT ...)" too."""
+    words = sql.lstrip("( \n").split(None, 1)
+    return words[0].upper() if words else ""
+
+
 def _time_once(runner: Runner, timing: Timing) -> None:
     if runner.prepare is not None:
         runner.prepare()
@@ -106,7 +112,7 @@ def _time_once(runner: Runner, timing: Timing) -> None:
     timing.savepoints.append(
         sum(1 for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT"))
     )
-    timing.statements = Counter(q["sql"].split(None, 1)[0] for q in queries.captured_queries)
+    timing.statements = Counter(statement_kind(q["sql"]) for q in queries.captured_queries)
     if runner.check is not None:
         note = runner.check(answer)
         if note and note not in timing.notes:

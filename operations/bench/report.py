@@ -135,7 +135,7 @@ def _notes(result: Result) -> str:
         if timing is not None and timing.notes:
             notes.append(f"{timing.label}: {'; '.join(timing.notes)}")
     savepoints = result.contender.savepoints
-    if any(savepoints):
+    if any(savepoints) or result.case.key == "create":  # what a booking's statements are
         kinds = ", ".join(f"{n} {word}" for word, n in result.contender.statements.most_common())
         notes.append(
             f"{statistics.median_low(savepoints)} savepoints per run (statements: {kinds})"

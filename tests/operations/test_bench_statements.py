@@ -1,0 +1,33 @@
+"""The bench's notes count statements by kind: a union written in parentheses is a SELECT."""
+
+from collections import Counter
+
+import pytest
+
+from operations.bench.measure import Case, Result, Runner, Timing, statement_kind
+from operations.bench.report import _notes
+
+
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        ('SELECT "spaces_space"."id" FROM "spaces_space"', "SELECT"),
+        ('(SELECT "weekday" FROM "a") UNION ALL (SELECT "date" FROM "b")', "SELECT"),
+        ("((SELECT 1) UNION ALL (SELECT 2))", "SELECT"),
+        ('INSERT INTO "bookings_booking" ("uid") VALUES (%s)', "INSERT"),
+        ('SAVEPOINT "s1_x1"', "SAVEPOINT"),
+        ('RELEASE SAVEPOINT "s1_x1"', "RELEASE"),
+        ("\n  select 1", "SELECT"),
+        ("BEGIN", "BEGIN"),
+    ],
+)
+def test_a_statement_is_counted_by_its_first_word_whatever_parentheses_open_it(sql, kind):
+    assert statement_kind(sql) == kind
+
+
+def test_the_booking_cases_notes_list_its_statements_even_without_savepoints():
+    timing = Timing("booking form", seconds=[0.01], queries=[12], savepoints=[0])
+    timing.statements = Counter({"SELECT": 7, "INSERT": 3, "BEGIN": 1, "COMMIT": 1})
+    case = Case(key="create", title="Booking creation", contender=Runner("form", lambda: None))
+    notes = _notes(Result(case=case, contender=timing, peer=None, floor=None))
+    assert notes == "0 savepoints per run (statements: 7 SELECT, 3 INSERT, 1 BEGIN, 1 COMMIT)"
