@@ -71,20 +71,26 @@ def _bookings_sql() -> str:
     b = Booking._meta.db_table
     s = Space._meta.db_table
     window = "bk.starts_at < %(end)s AND bk.ends_at > %(start)s AND bk.starts_at >= %(from)s"
-    # One branch per scope; the others' join finds no row at once (their target is NULL, or
-    # the scope differs: a one-time filter on PostgreSQL). Each walks one covering index.
+    # One branch per scope, each walking one covering index from its target, a one-row scalar
+    # subquery over the token `t` (NULL, so no row at once, in the other scopes' branches).
+    # Not a join to `t`: SQLite's planner then walked the window's bookings of every space,
+    # or scanned the table for a Bloom filter, in the branches of the other scopes (10 ms a
+    # poll on a 20,000-booking city, where this takes under 1).
     return f"""
-    SELECT bk.updated_at FROM {b} bk JOIN t ON t.scope = 'member' AND bk.booker_id = t.owner_id
-     WHERE {window}
+    SELECT bk.updated_at FROM {b} bk
+     WHERE bk.booker_id = (SELECT owner_id FROM t WHERE scope = 'member') AND {window}
     UNION ALL
-    SELECT bk.updated_at FROM {b} bk JOIN t ON t.scope = 'organisation'
-       AND bk.organisation_id = t.organisation_id WHERE {window}
+    SELECT bk.updated_at FROM {b} bk
+     WHERE bk.organisation_id = (SELECT organisation_id FROM t WHERE scope = 'organisation')
+       AND {window}
     UNION ALL
-    SELECT bk.updated_at FROM {b} bk JOIN t ON t.scope = 'space' AND bk.space_id = t.space_id
-     WHERE {window}
+    SELECT bk.updated_at FROM {b} bk
+     WHERE bk.space_id = (SELECT space_id FROM t WHERE scope = 'space') AND {window}
     UNION ALL
-    SELECT bk.updated_at FROM {s} sp JOIN t ON t.scope = 'venue' AND sp.venue_id = t.venue_id
-      JOIN {b} bk ON bk.space_id = sp.id WHERE {window}"""
+    SELECT bk.updated_at FROM {b} bk
+     WHERE bk.space_id IN (SELECT sp.id FROM {s} sp
+                            WHERE sp.venue_id = (SELECT venue_id FROM t WHERE scope = 'venue'))
+       AND {window}"""
 
 
 @dataclass(frozen=True)
