@@ -172,11 +172,6 @@ def _booked_seconds(
     confirmed bookings of the spaces clipped to each segment and summed, in one query and one
     pass: each booking, read as a plain row, walks only the segments of its space that it meets.
     """
-    # Each space's segments are in time order: (index of its first, starts, ends, how many).
-    runs = {
-        space_id: (first, cut.starts, cut.ends, len(cut.ends))
-        for space_id, first, cut in segments.runs
-    }
     bookings = (
         Booking.objects.filter(
             status=Booking.Status.CONFIRMED,
@@ -189,7 +184,9 @@ def _booked_seconds(
             priced=prices.price_class(),
             funded=Case(When(fund__isnull=True, then=Value(0)), default=Value(1)),
         )
-        .order_by()
+        # In time order, so that a space's rows below meet its segments in order and the sums
+        # come out almost sorted (sorting them is then one quick pass).
+        .order_by("starts_at", "id")
     )
     rows: list[tuple]
     if connection.vendor == "postgresql":
@@ -210,22 +207,25 @@ def _booked_seconds(
                 "space_id", "starts_at", "ends_at", "kind", "activity", "priced", "funded"
             )
         ]
+    rows_of_space: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        rows_of_space[row[0]].append(row)
     seconds: dict[tuple[int, str, str, str, int], float] = defaultdict(float)
-    for space_id, booked_start, booked_end, kind, activity, priced, funded in rows:
-        run = runs.get(space_id)
-        if run is None:
-            continue
-        first, space_starts, space_ends, count = run
-        # The first of the space's segments ending after the booking starts, then on while
-        # they start before it ends.
-        at = bisect_right(space_ends, booked_start)
-        while at < count and space_starts[at] < booked_end:
-            segment_end, segment_start = space_ends[at], space_starts[at]
-            met = (booked_end if booked_end < segment_end else segment_end) - (
-                booked_start if booked_start > segment_start else segment_start
-            )
-            seconds[(first + at, kind, activity, priced, funded)] += met
-            at += 1
+    for space_id, first, cut in segments.runs:
+        space_starts, space_ends, count = cut.starts, cut.ends, len(cut.ends)
+        for _space, booked_start, booked_end, kind, activity, priced, funded in rows_of_space.get(
+            space_id, ()
+        ):
+            # The first of the space's segments ending after the booking starts, then on while
+            # they start before it ends.
+            at = bisect_right(space_ends, booked_start)
+            while at < count and space_starts[at] < booked_end:
+                segment_end, segment_start = space_ends[at], space_starts[at]
+                met = (booked_end if booked_end < segment_end else segment_end) - (
+                    booked_start if booked_start > segment_start else segment_start
+                )
+                seconds[(first + at, kind, activity, priced, funded)] += met
+                at += 1
     return [(*key, secs) for key, secs in sorted(seconds.items())]
 
 
