@@ -210,7 +210,11 @@ def _booked_seconds(
     rows_of_space: dict[int, list[tuple]] = defaultdict(list)
     for row in rows:
         rows_of_space[row[0]].append(row)
-    seconds: dict[tuple[int, str, str, str, int], float] = defaultdict(float)
+    # Each booking's piece of each segment it meets; almost every segment meets one booking, so
+    # the pieces are listed, sorted (almost in order already: each space's bookings come in
+    # time order) and only the few of one segment and one kind of booking summed.
+    pieces: list[BookedRow] = []
+    add = pieces.append
     for space_id, first, cut in segments.runs:
         space_starts, space_ends, count = cut.starts, cut.ends, len(cut.ends)
         for _space, booked_start, booked_end, kind, activity, priced, funded in rows_of_space.get(
@@ -224,9 +228,18 @@ def _booked_seconds(
                 met = (booked_end if booked_end < segment_end else segment_end) - (
                     booked_start if booked_start > segment_start else segment_start
                 )
-                seconds[(first + at, kind, activity, priced, funded)] += met
+                add((first + at, kind, activity, priced, funded, met))
                 at += 1
-    return [(*key, secs) for key, secs in sorted(seconds.items())]
+    pieces.sort()
+    summed: list[BookedRow] = []
+    last: BookedRow | None = None
+    for piece in pieces:
+        if last is not None and piece[0] == last[0] and piece[1:5] == last[1:5]:
+            last = summed[-1] = (*piece[:5], last[5] + piece[5])
+        else:
+            summed.append(piece)
+            last = piece
+    return summed
 
 
 def _add_booked_hours(
