@@ -295,15 +295,28 @@ def _add_up_days(stats: Stats) -> None:
     """Sum the daily cells, in date order, into the total, rooms and desk pools, each space and
     each month of each space: run once every open and booked hour is in them."""
     desk_pools = {each.pk for each in stats.desk_pools}
+    total, desks, rooms, by_space, monthly = (
+        stats.total,
+        stats.desks,
+        stats.rooms,
+        stats.by_space,
+        stats.monthly,
+    )
+    months: dict[date, date] = {}
     for (day, space_id), use in sorted(stats.daily.items()):
-        stats.total += use
+        total += use
         if space_id in desk_pools:
-            stats.desks += use
+            desks += use
         else:
-            stats.rooms += use
-        space_use = stats.by_space[space_id]
+            rooms += use
+        space_use = by_space[space_id]
         space_use += use
-        month_use = stats.monthly.setdefault((_first_of_month(day), space_id), Use())
+        month = months.get(day)
+        if month is None:
+            month = months[day] = _first_of_month(day)
+        month_use = monthly.get((month, space_id))
+        if month_use is None:
+            month_use = monthly[(month, space_id)] = Use()
         month_use += use
 
 
@@ -334,7 +347,9 @@ def _count_bookings(stats: Stats, window: Interval) -> None:
                 (stats.by_kind, kind, kinds),
                 (stats.by_activity, activity, activities),
             ):
-                mix = table.setdefault(key, Mix(key, labels.get(key, key)))
+                mix = table.get(key)
+                if mix is None:
+                    mix = table[key] = Mix(key, labels.get(key, key))
                 if space_id in desk_pools:
                     mix.desk_hirings += row["n"]
                 else:
@@ -364,12 +379,14 @@ def _count_hirers(stats: Stats, window: Interval) -> None:
         .values("organisation_id", "solo_booker", "organisation__postcode_district")
         .annotate(first=Min("starts_at"), last=Max("starts_at"))
         .filter(Q(last__gte=window.start))
+        # New or returning told in the query: a number per row, not a datetime made.
+        .annotate(new=Case(When(first__gte=window.start, then=Value(1)), default=Value(0)))
     )
     districts: dict[str, int] = defaultdict(int)
     not_given = _("Not given")
-    for first, district in hirer_rows.values_list("first", "organisation__postcode_district"):
+    for new, district in hirer_rows.values_list("new", "organisation__postcode_district"):
         stats.hirers += 1
-        if first >= window.start:
+        if new:
             stats.new_hirers += 1
         else:
             stats.returning_hirers += 1
