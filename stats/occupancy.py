@@ -4,20 +4,24 @@ docs/occupancy.md, the `Stats` they are held in in stats/figures.py.
 `compute_stats` runs in phases, and why this way:
 1. `_open_segments`: open hours are the venue's opening hours in its zone minus the closures and
    unavailability of each space (`spaces.open_hours`), cut in Python into *segments*: pieces
-   of open time that never cross a local hour, a UTC hour or a peak boundary. They are few
-   (days x open hours x spaces), whatever the number of bookings, and most days share a shape:
-   each shape of open day is cut once and its pieces shifted to the other days.
-2. `_add_open_hours`: each segment's open and capacity hours go to its daily and heatmap cells.
+   of open time that never cross a local hour, a UTC hour or a peak boundary
+   (stats/segments.py). They are few (days x open hours x spaces), whatever the number of
+   bookings; each shape of open day is cut once and its pieces shifted to the other days, and
+   the spaces with no closure of their own share one `Cut` (no copy per space).
+2. `_add_open_hours`: each cut's days and heatmap cells are added up segment after segment, a
+   day once for all the spaces with its seats that share the cut.
 3. `_booked_seconds`: the confirmed bookings meeting the period are read as plain rows (one
-   indexed query) and clipped to the segments in one pass: each booking finds its space's first
-   segment by bisection and walks on only while they overlap. No hour-by-hour expansion in SQL:
+   indexed query; on PostgreSQL their times as epoch seconds, straight from the cursor) and
+   clipped to the segments in one pass: each booking finds its space's first segment by
+   bisection and walks on only while they overlap. No hour-by-hour expansion in SQL:
    `generate_series` over columns made PostgreSQL expect 1,000 rows a booking, and the inflated
    estimate switched on JIT compilation, which cost more than the query.
 4. `_add_booked_hours` puts those seconds into the same cells and the hirer and activity mix;
    `_add_up_days` sums the daily cells into spaces, months and the total.
 5. `_count_bookings` and `_count_hirers`: hirings, statuses and hirers, one aggregate each.
-The number of queries is fixed (a few per space for open hours, four for the figures): it does
-not grow with the number of bookings.
+Every sum is made in the same order as before these shortcuts, so the figures are exactly the
+same (tests/stats/test_fast_equals_oracle.py). The number of queries is fixed (three for open
+hours, three for the figures): it does not grow with the number of bookings.
 """
 
 from bisect import bisect_right
