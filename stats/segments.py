@@ -67,6 +67,7 @@ def split_open_time(space: Space, intervals: list[Interval], venue: Venue) -> li
         return local_days[day_number]
 
     shapes: dict[tuple[float, ...], list[tuple[int, bool, float, float, float]]] = {}
+    new = tuple.__new__
     segments = []
     for interval in intervals:
         start, end = interval.start.timestamp(), interval.end.timestamp()
@@ -85,8 +86,12 @@ def split_open_time(space: Space, intervals: list[Interval], venue: Venue) -> li
                 (s.hour, s.peak, s.start - start, s.end - start, s.hours)
                 for s in _cut(space_id, start, end, zone, local_day)
             ]
+        # tuple.__new__: the same Segment, without NamedTuple's slower constructor.
         segments += [
-            Segment(space_id, day, weekday, hour, peak, start + rel_start, start + rel_end, hours)
+            new(
+                Segment,
+                (space_id, day, weekday, hour, peak, start + rel_start, start + rel_end, hours),
+            )
             for hour, peak, rel_start, rel_end, hours in pieces
         ]
     return segments
