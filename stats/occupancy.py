@@ -4,30 +4,32 @@ docs/occupancy.md, the `Stats` they are held in in stats/figures.py.
 `compute_stats` runs in phases, and why this way:
 1. `_open_segments`: open hours are the venue's opening hours in its zone minus the closures and
    unavailability of each space (`spaces.open_hours`), cut in Python into *segments*: pieces
-   of open time that never cross a local hour, a UTC hour or a peak boundary. They are few
-   (days x open hours x spaces), whatever the number of bookings, and most days share a shape:
-   each shape of open day is cut once and its pieces shifted to the other days.
-2. `_add_open_hours`: each segment's open and capacity hours go to its daily and heatmap cells.
+   of open time that never cross a local hour, a UTC hour or a peak boundary
+   (stats/segments.py). They are few (days x open hours x spaces), whatever the number of
+   bookings; each shape of open day is cut once and its pieces shifted to the other days, and
+   the spaces with no closure of their own share one `Cut` (no copy per space).
+2. `_add_open_hours`: each cut's days and heatmap cells are added up segment after segment, a
+   day once for all the spaces with its seats that share the cut.
 3. `_booked_seconds`: the confirmed bookings meeting the period are read as plain rows (one
-   indexed query) and clipped to the segments in one pass: each booking finds its space's first
-   segment by bisection and walks on only while they overlap. No hour-by-hour expansion in SQL:
+   indexed query; on PostgreSQL their times as epoch seconds, straight from the cursor) and
+   clipped to the segments in one pass: each booking finds its space's first segment by
+   bisection and walks on only while they overlap. No hour-by-hour expansion in SQL:
    `generate_series` over columns made PostgreSQL expect 1,000 rows a booking, and the inflated
    estimate switched on JIT compilation, which cost more than the query.
 4. `_add_booked_hours` puts those seconds into the same cells and the hirer and activity mix;
    `_add_up_days` sums the daily cells into spaces, months and the total.
 5. `_count_bookings` and `_count_hirers`: hirings, statuses and hirers, one aggregate each.
-The number of queries is fixed (a few per space for open hours, four for the figures): it does
-not grow with the number of bookings.
+Every sum is made in the same order as before these shortcuts, so the figures are exactly the
+same (tests/stats/test_fast_equals_oracle.py). The number of queries is fixed (three for open
+hours, three for the figures): it does not grow with the number of bookings.
 """
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from django.db.models import Case, Count, Max, Min, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, Count, FloatField, Func, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -35,120 +37,17 @@ from bookings.models import Booking
 from spaces.intervals import Interval, subtract
 from spaces.models import Space, Venue
 from spaces.open_hours import closed_times, prefetch_open, venue_opening
-from spaces.timezones import wall_time_to_utc
 
 from . import prices
 from .figures import INDIVIDUAL, Mix, Stats, Use, activity_labels, is_desk_pool, kind_labels
 from .periods import Period
+from .segments import EPOCH, Cut, OpenSegments, Segment, split_open_time
 
-EPOCH = date(1970, 1, 1)
+__all__ = ["EPOCH", "Segment", "compute_stats", "daily_rows", "split_open_time"]
+
 # A row of the clipping query: segment index, kind of hirer, activity, way of pricing, whether
 # the booking draws a community fund (0 or 1), booked seconds.
 BookedRow = tuple[int, str, str, str, int, float]
-
-
-class Segment(NamedTuple):
-    """A piece of open time of one space inside one local hour (and one UTC hour), peak or not.
-
-    `start` and `end` are POSIX seconds (UTC): segments are many (a venue's year has tens of
-    thousands), so they are light tuples, and the database reads numbers.
-    """
-
-    space_id: int
-    day: date
-    weekday: int
-    hour: int
-    peak: bool
-    start: float
-    end: float
-    hours: float
-
-
-def _offset_seconds(local: datetime) -> float:
-    """The UTC offset of a datetime in a zone, in seconds."""
-    offset = local.utcoffset()
-    assert offset is not None  # aware: made by astimezone
-    return offset.total_seconds()
-
-
-def split_open_time(space: Space, intervals: list[Interval], venue: Venue) -> list[Segment]:
-    """Cut open intervals at local hours, UTC hours and the venue's daily peak start and end.
-
-    Most intervals are one day's opening, the same shape as many other days'; each shape is cut
-    once (`_cut`) and its pieces shifted to every day of that shape.
-    """
-    zone, space_id = venue.zone, space.pk
-    # Local day number (days since 1970-01-01) -> (date, weekday, peak start, peak end).
-    local_days: dict[int, tuple[date, int, float, float]] = {}
-
-    def local_day(day_number: int) -> tuple[date, int, float, float]:
-        if day_number not in local_days:
-            day = EPOCH + timedelta(days=day_number)
-            local_days[day_number] = (
-                day,
-                day.weekday(),
-                wall_time_to_utc(day, venue.peak_starts, zone).timestamp(),
-                wall_time_to_utc(day, venue.peak_ends, zone).timestamp(),
-            )
-        return local_days[day_number]
-
-    shapes: dict[tuple[float, ...], list[tuple[int, bool, float, float, float]]] = {}
-    segments = []
-    for interval in intervals:
-        start, end = interval.start.timestamp(), interval.end.timestamp()
-        offset = _offset_seconds(interval.start.astimezone(zone))
-        last = (interval.end - timedelta(microseconds=1)).astimezone(zone)
-        day_number = int((start + offset) // 86400)
-        if offset != _offset_seconds(last) or int((end - 1 + offset) // 86400) != day_number:
-            # Across a clock change or a local midnight: cut step by step.
-            segments += _cut(space_id, start, end, zone, local_day)
-            continue
-        day, weekday, peak_starts, peak_ends = local_day(day_number)
-        shape = (start % 86400, end - start, offset, peak_starts - start, peak_ends - start)
-        pieces = shapes.get(shape)
-        if pieces is None:
-            pieces = shapes[shape] = [
-                (s.hour, s.peak, s.start - start, s.end - start, s.hours)
-                for s in _cut(space_id, start, end, zone, local_day)
-            ]
-        segments += [
-            Segment(space_id, day, weekday, hour, peak, start + rel_start, start + rel_end, hours)
-            for hour, peak, rel_start, rel_end, hours in pieces
-        ]
-    return segments
-
-
-def _cut(
-    space_id: int,
-    start: float,
-    end: float,
-    zone: ZoneInfo,
-    local_day: Callable[[int], tuple[date, int, float, float]],
-) -> list[Segment]:
-    """[start, end) cut at local hours, UTC hours and each local day's peak start and end."""
-    segments = []
-    offset = _offset_seconds(datetime.fromtimestamp(start, UTC).astimezone(zone))
-    last = datetime.fromtimestamp(end, UTC) - timedelta(microseconds=1)
-    # Within an interval that does not cross a clock change the local time is plain
-    # arithmetic; across one (a night opening on the DST days) each step asks the zone.
-    steady = offset == _offset_seconds(last.astimezone(zone))
-    while start < end:
-        if not steady:
-            offset = _offset_seconds(datetime.fromtimestamp(start, UTC).astimezone(zone))
-        local_seconds = start + offset
-        day, weekday, peak_starts, peak_ends = local_day(int(local_seconds // 86400))
-        stop = min(end, start - local_seconds % 3600 + 3600, start - start % 3600 + 3600)
-        if start < peak_starts < stop:
-            stop = peak_starts
-        elif start < peak_ends < stop:
-            stop = peak_ends
-        hour = int(local_seconds % 86400 // 3600)
-        peak = peak_starts <= start < peak_ends
-        segments.append(
-            Segment(space_id, day, weekday, hour, peak, start, stop, (stop - start) / 3600)
-        )
-        start = stop
-    return segments
 
 
 def _first_of_month(day: date) -> date:
@@ -177,17 +76,18 @@ def compute_stats(
         return stats
     window = period.window(venue.zone)
     segments = _open_segments(venue, spaces, window)
-    cells_of_segments = _add_open_hours(stats, segments)
+    _add_open_hours(stats, segments)
     booked_rows = _booked_seconds([each.pk for each in spaces], window, segments)
-    _add_booked_hours(stats, segments, cells_of_segments, booked_rows)
-    prices.add_priced_hours(stats, segments, booked_rows)
+    located = segments.locate_all([row[0] for row in booked_rows])
+    _add_booked_hours(stats, located, booked_rows)
+    prices.add_priced_hours(stats, [space_id for space_id, _segment in located], booked_rows)
     _add_up_days(stats)
     _count_bookings(stats, window)
     _count_hirers(stats, window)
     return stats
 
 
-def _open_segments(venue: Venue, spaces: list[Space], window: Interval) -> list[Segment]:
+def _open_segments(venue: Venue, spaces: list[Space], window: Interval) -> OpenSegments:
     """The open time of each space in `window` (as `open_intervals` gives it), cut into segments,
     space after space in the order given.
 
@@ -196,78 +96,86 @@ def _open_segments(venue: Venue, spaces: list[Space], window: Interval) -> list[
     """
     known = prefetch_open(spaces, window)  # hours, exceptions, closures: 3 queries in all
     venue_open = venue_opening(venue, window, known)
-    segments: list[Segment] = []
-    venue_segments: list[Segment] | None = None  # the venue's open time, cut once for all spaces
-    new = tuple.__new__  # a copy for another space, without NamedTuple's slower constructor
+    cuts: list[tuple[int, Cut]] = []
+    venue_cut: Cut | None = None  # the venue's open time, cut once for all spaces
     for each in spaces:
         closed = [blocked.interval for blocked in closed_times(each, window, known)]
         if closed:
-            segments += split_open_time(each, subtract(venue_open, closed), venue)
+            cuts.append((each.pk, Cut(split_open_time(each, subtract(venue_open, closed), venue))))
             continue
-        if venue_segments is None:
-            venue_segments = split_open_time(each, venue_open, venue)
-        space_id = (each.pk,)
-        segments += [new(Segment, space_id + segment[1:]) for segment in venue_segments]
-    return segments
+        if venue_cut is None:
+            venue_cut = Cut(split_open_time(each, venue_open, venue))
+        cuts.append((each.pk, venue_cut))
+    return OpenSegments(cuts)
 
 
-def _add_open_hours(stats: Stats, segments: list[Segment]) -> list[tuple[Use, Use]]:
+def _add_open_hours(stats: Stats, segments: OpenSegments) -> None:
     """Add each segment's open and capacity hours to its (day, space) cell of `stats.daily` and
-    its (weekday, hour) cell of `stats.heatmap` (a room) or `stats.desk_heatmap` (a desk pool);
-    return those two cells of each segment, in order.
+    its (weekday, hour) cell of `stats.heatmap` (a room) or `stats.desk_heatmap` (a desk pool).
+
+    Each cut's days and cells are added up hour after hour in segment order, space after space,
+    so every sum is exactly what a pass over the segments gives; but a day of a cut is added up
+    once for all the spaces with its number of seats that share the cut.
     """
-    # The hottest loop of a stats page: one pass per segment, kept plain.
     seats_of_space = {each.pk: each.seats for each in stats.spaces}
     heatmap_of_space = {
         each.pk: stats.desk_heatmap if is_desk_pool(each) else stats.heatmap
         for each in stats.spaces
     }
-    cells_of_segments: list[tuple[Use, Use]] = []
-    append = cells_of_segments.append
     daily: dict[tuple[date, int], Use] = {}
     stats.daily = daily
-    # A space's segments of one day come one after another: look its cell up once.
-    last_day, last_space, day_use = None, None, Use()
-    heatmap, seats = stats.heatmap, 1
-    for space_id, day, weekday, hour, peak, _start, _end, hours in segments:
-        if day is not last_day or space_id != last_space:
-            if space_id != last_space:
-                heatmap, seats = heatmap_of_space[space_id], seats_of_space[space_id]
-            last_day, last_space = day, space_id
-            found = daily.get((day, space_id))
-            if found is None:
-                found = daily[(day, space_id)] = Use()
-            day_use = found
-        heat_use = heatmap.get((weekday, hour))
-        if heat_use is None:
-            heat_use = heatmap[(weekday, hour)] = Use()
-        capacity = hours * seats
-        day_use.open_hours += hours
-        day_use.capacity_hours += capacity
-        heat_use.open_hours += hours
-        heat_use.capacity_hours += capacity
-        if peak:
-            day_use.peak_capacity_hours += capacity
-            heat_use.peak_capacity_hours += capacity
-        append((day_use, heat_use))
-    return cells_of_segments
+    days_of_cut: dict[tuple[int, int], list[tuple[date, float, float, float]]] = {}
+    for space_id, _first, cut in segments.runs:
+        seats = seats_of_space[space_id]
+        days = days_of_cut.get((id(cut), seats))
+        if days is None:
+            days = days_of_cut[(id(cut), seats)] = []
+            for day, (hours_list, peaks) in cut.days.items():
+                open_hours = capacity_hours = peak_capacity_hours = 0.0
+                for hours, peak in zip(hours_list, peaks, strict=True):
+                    capacity = hours * seats
+                    open_hours += hours
+                    capacity_hours += capacity
+                    if peak:
+                        peak_capacity_hours += capacity
+                days.append((day, open_hours, capacity_hours, peak_capacity_hours))
+        for day, open_hours, capacity_hours, peak_capacity_hours in days:
+            daily[(day, space_id)] = Use(open_hours, capacity_hours, 0.0, peak_capacity_hours)
+        heatmap = heatmap_of_space[space_id]
+        for key, (hours_list, peaks) in cut.cells.items():
+            heat_use = heatmap.get(key)
+            if heat_use is None:
+                heat_use = heatmap[key] = Use()
+            open_hours = heat_use.open_hours
+            capacity_hours = heat_use.capacity_hours
+            peak_capacity_hours = heat_use.peak_capacity_hours
+            for hours, peak in zip(hours_list, peaks, strict=True):
+                capacity = hours * seats
+                open_hours += hours
+                capacity_hours += capacity
+                if peak:
+                    peak_capacity_hours += capacity
+            heat_use.open_hours = open_hours
+            heat_use.capacity_hours = capacity_hours
+            heat_use.peak_capacity_hours = peak_capacity_hours
+
+
+class _Seconds(Func):
+    """The POSIX seconds of a datetime column as a float (PostgreSQL): the clipping reads numbers,
+    not a datetime made per row. The same float as `datetime.timestamp()`: both round the exact
+    microseconds once."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+    output_field = FloatField()
 
 
 def _booked_seconds(
-    space_ids: list[int], window: Interval, segments: list[Segment]
+    space_ids: list[int], window: Interval, segments: OpenSegments
 ) -> list[BookedRow]:
     """Rows (segment index, kind of hirer, activity, way of pricing, draws a fund, seconds): the
     confirmed bookings of the spaces clipped to each segment and summed, in one query and one
     pass: each booking, read as a plain row, walks only the segments of its space that it meets.
     """
-    # Each space's segments are consecutive and in time order (`_open_segments`).
-    first: dict[int, int] = {}
-    starts: dict[int, list[float]] = defaultdict(list)
-    ends: dict[int, list[float]] = defaultdict(list)
-    for idx, segment in enumerate(segments):
-        first.setdefault(segment.space_id, idx)
-        starts[segment.space_id].append(segment.start)
-        ends[segment.space_id].append(segment.end)
     bookings = (
         Booking.objects.filter(
             status=Booking.Status.CONFIRMED,
@@ -280,41 +188,85 @@ def _booked_seconds(
             priced=prices.price_class(),
             funded=Case(When(fund__isnull=True, then=Value(0)), default=Value(1)),
         )
-        .order_by()
-        .values_list("space_id", "starts_at", "ends_at", "kind", "activity", "priced", "funded")
+        # In time order, so that a space's rows below meet its segments in order and the sums
+        # come out almost sorted (sorting them is then one quick pass).
+        .order_by("starts_at", "id")
     )
-    seconds: dict[tuple[int, str, str, str, int], float] = defaultdict(float)
-    for space_id, starts_at, ends_at, kind, activity, priced, funded in bookings:
-        if space_id not in first:
-            continue  # not open at all in the period
-        booked_start, booked_end = starts_at.timestamp(), ends_at.timestamp()
-        offset, space_starts, space_ends = first[space_id], starts[space_id], ends[space_id]
-        # The first of the space's segments ending after the booking starts, then on while
-        # they start before it ends.
-        at, count = bisect_right(space_ends, booked_start), len(space_ends)
-        while at < count and space_starts[at] < booked_end:
-            met = min(booked_end, space_ends[at]) - max(booked_start, space_starts[at])
-            seconds[(offset + at, kind, activity, priced, funded)] += met
-            at += 1
-    return [(*key, secs) for key, secs in sorted(seconds.items())]
+    rows: list[tuple]
+    if connection.vendor == "postgresql":
+        # Plain rows from the cursor: the times as numbers, no ORM converters per row.
+        query = bookings.annotate(
+            booked_start=_Seconds("starts_at"), booked_end=_Seconds("ends_at")
+        ).values_list(
+            "space_id", "booked_start", "booked_end", "kind", "activity", "priced", "funded"
+        )
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    else:
+        rows = [
+            (space_id, starts_at.timestamp(), ends_at.timestamp(), *rest)
+            for space_id, starts_at, ends_at, *rest in bookings.values_list(
+                "space_id", "starts_at", "ends_at", "kind", "activity", "priced", "funded"
+            )
+        ]
+    rows_of_space: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        rows_of_space[row[0]].append(row)
+    # Each booking's piece of each segment it meets; almost every segment meets one booking, so
+    # the pieces are listed, sorted (almost in order already: each space's bookings come in
+    # time order) and only the few of one segment and one kind of booking summed.
+    pieces: list[BookedRow] = []
+    add = pieces.append
+    for space_id, first, cut in segments.runs:
+        space_starts, space_ends, count = cut.starts, cut.ends, len(cut.ends)
+        for _space, booked_start, booked_end, kind, activity, priced, funded in rows_of_space.get(
+            space_id, ()
+        ):
+            # The first of the space's segments ending after the booking starts, then on while
+            # they start before it ends.
+            at = bisect_right(space_ends, booked_start)
+            while at < count and space_starts[at] < booked_end:
+                segment_end, segment_start = space_ends[at], space_starts[at]
+                met = (booked_end if booked_end < segment_end else segment_end) - (
+                    booked_start if booked_start > segment_start else segment_start
+                )
+                add((first + at, kind, activity, priced, funded, met))
+                at += 1
+    pieces.sort()
+    summed: list[BookedRow] = []
+    last: BookedRow | None = None
+    for piece in pieces:
+        if last is not None and piece[0] == last[0] and piece[1:5] == last[1:5]:
+            last = summed[-1] = (*piece[:5], last[5] + piece[5])
+        else:
+            summed.append(piece)
+            last = piece
+    return summed
 
 
 def _add_booked_hours(
-    stats: Stats,
-    segments: list[Segment],
-    cells_of_segments: list[tuple[Use, Use]],
-    booked_rows: list[BookedRow],
+    stats: Stats, located: list[tuple[int, Segment]], booked_rows: list[BookedRow]
 ) -> None:
     """Add each row's booked hours to its segment's daily and heatmap cells, to the hirer mix and
     the activities, and to the hours by month and kind of hirer, rooms (hours) and desk pools
-    (seat-hours) apart."""
+    (seat-hours) apart. `located` is each row's space and segment (`OpenSegments.locate_all`)."""
     kinds, activities = kind_labels(), activity_labels()
     desk_pools = {each.pk for each in stats.desk_pools}
+    heatmap_of_space = {
+        each.pk: stats.desk_heatmap if is_desk_pool(each) else stats.heatmap
+        for each in stats.spaces
+    }
+    daily = stats.daily
     months: dict[date, date] = {}
-    for idx, kind, activity, _priced, _funded, seconds in booked_rows:
-        segment = segments[int(idx)]
+    for (space_id, segment), (_idx, kind, activity, _priced, _funded, seconds) in zip(
+        located, booked_rows, strict=True
+    ):
         hours = float(seconds) / 3600
-        day_use, heat_use = cells_of_segments[int(idx)]
+        day = segment.day
+        day_use = daily[(day, space_id)]
+        heat_use = heatmap_of_space[space_id][(segment.weekday, segment.hour)]
         day_use.booked_hours += hours
         heat_use.booked_hours += hours
         if segment.peak:
@@ -328,11 +280,11 @@ def _add_booked_hours(
             by_activity = stats.by_activity[activity] = Mix(
                 activity, activities.get(activity, activity)
             )
-        month = months.get(segment.day)
+        month = months.get(day)
         if month is None:
-            month = months[segment.day] = _first_of_month(segment.day)
+            month = months[day] = _first_of_month(day)
         key = (month, kind)
-        if segment.space_id in desk_pools:
+        if space_id in desk_pools:
             by_kind.desk_seat_hours += hours
             by_activity.desk_seat_hours += hours
             by_month = stats.desk_kind_by_month
@@ -347,15 +299,28 @@ def _add_up_days(stats: Stats) -> None:
     """Sum the daily cells, in date order, into the total, rooms and desk pools, each space and
     each month of each space: run once every open and booked hour is in them."""
     desk_pools = {each.pk for each in stats.desk_pools}
+    total, desks, rooms, by_space, monthly = (
+        stats.total,
+        stats.desks,
+        stats.rooms,
+        stats.by_space,
+        stats.monthly,
+    )
+    months: dict[date, date] = {}
     for (day, space_id), use in sorted(stats.daily.items()):
-        stats.total += use
+        total += use
         if space_id in desk_pools:
-            stats.desks += use
+            desks += use
         else:
-            stats.rooms += use
-        space_use = stats.by_space[space_id]
+            rooms += use
+        space_use = by_space[space_id]
         space_use += use
-        month_use = stats.monthly.setdefault((_first_of_month(day), space_id), Use())
+        month = months.get(day)
+        if month is None:
+            month = months[day] = _first_of_month(day)
+        month_use = monthly.get((month, space_id))
+        if month_use is None:
+            month_use = monthly[(month, space_id)] = Use()
         month_use += use
 
 
@@ -386,7 +351,9 @@ def _count_bookings(stats: Stats, window: Interval) -> None:
                 (stats.by_kind, kind, kinds),
                 (stats.by_activity, activity, activities),
             ):
-                mix = table.setdefault(key, Mix(key, labels.get(key, key)))
+                mix = table.get(key)
+                if mix is None:
+                    mix = table[key] = Mix(key, labels.get(key, key))
                 if space_id in desk_pools:
                     mix.desk_hirings += row["n"]
                 else:
@@ -416,12 +383,14 @@ def _count_hirers(stats: Stats, window: Interval) -> None:
         .values("organisation_id", "solo_booker", "organisation__postcode_district")
         .annotate(first=Min("starts_at"), last=Max("starts_at"))
         .filter(Q(last__gte=window.start))
+        # New or returning told in the query: a number per row, not a datetime made.
+        .annotate(new=Case(When(first__gte=window.start, then=Value(1)), default=Value(0)))
     )
     districts: dict[str, int] = defaultdict(int)
     not_given = _("Not given")
-    for first, district in hirer_rows.values_list("first", "organisation__postcode_district"):
+    for new, district in hirer_rows.values_list("new", "organisation__postcode_district"):
         stats.hirers += 1
-        if first >= window.start:
+        if new:
             stats.new_hirers += 1
         else:
             stats.returning_hirers += 1

@@ -65,13 +65,16 @@ MONEY = {
 }
 
 
-def add_priced_hours(stats: Stats, segments: Sequence[tuple], booked_rows: Sequence[tuple]) -> None:
-    """Add the booked (seat-)hours of the clipping query's rows to their way of pricing and, if
-    they draw a fund, to the community-fund row; rooms and desk pools apart."""
+def add_priced_hours(stats: Stats, space_ids: Sequence[int], booked_rows: Sequence[tuple]) -> None:
+    """Add the booked (seat-)hours of the clipping's rows to their way of pricing and, if they
+    draw a fund, to the community-fund row; rooms and desk pools apart. `space_ids` are the
+    rows' spaces, in order."""
     desk_pools = {each.pk for each in stats.desk_pools}
     seconds: dict[tuple[bool, str, int], float] = defaultdict(float)
-    for idx, _kind, _activity, priced, funded, secs in booked_rows:
-        seconds[(segments[int(idx)][0] in desk_pools, priced, int(funded))] += float(secs)
+    for space_id, (_idx, _kind, _activity, priced, funded, secs) in zip(
+        space_ids, booked_rows, strict=True
+    ):
+        seconds[(space_id in desk_pools, priced, int(funded))] += float(secs)
     for (desk, priced, funded), secs in seconds.items():
         for key in (priced, FUNDED) if funded else (priced,):
             row = stats.by_price[key]

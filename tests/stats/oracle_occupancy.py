@@ -1,5 +1,8 @@
-"""The stats' clipping and open-time cutting as they were before they were made fast: the oracle
-the faster ones are held to (tests/stats/test_fast_equals_oracle.py). Not used by the app."""
+"""The stats' clipping, open-time cutting and adding up as they were before they were made fast:
+the oracle the faster ones are held to (tests/stats/test_fast_equals_oracle.py). Not used by the
+app. `old_compute_stats` is `compute_stats` with the cutting, clipping and the passes over the
+segments of before: one copy of the segments per space, a pass over every segment for the open
+hours, the clipping summed by the database."""
 
 import json
 from datetime import UTC, date, datetime, timedelta
@@ -8,12 +11,14 @@ from django.db import connection
 
 from bookings.models import Booking
 from members.models import Organisation
-from spaces.intervals import Interval
+from spaces.intervals import Interval, subtract
 from spaces.models import Space, Venue
+from spaces.open_hours import closed_times, prefetch_open, venue_opening
 from spaces.timezones import wall_time_to_utc
-from stats import prices
-from stats.figures import INDIVIDUAL
-from stats.occupancy import EPOCH, Segment, _offset_seconds
+from stats import occupancy, prices
+from stats.figures import INDIVIDUAL, Mix, Stats, Use, activity_labels, is_desk_pool, kind_labels
+from stats.periods import Period
+from stats.segments import EPOCH, Segment, _offset_seconds
 
 
 def old_split_open_time(space: Space, intervals: list[Interval], venue: Venue) -> list[Segment]:
@@ -163,3 +168,136 @@ def old_booked_seconds(
             params,
         )
         return cursor.fetchall()
+
+
+def old_open_segments(venue: Venue, spaces: list[Space], window: Interval) -> list[Segment]:
+    """The open time of each space in `window` (as `open_intervals` gives it), cut into segments,
+    space after space in the order given.
+
+    The venue's weekly hours are expanded once; spaces with no closure or unavailability of their
+    own share one cut of them.
+    """
+    known = prefetch_open(spaces, window)  # hours, exceptions, closures: 3 queries in all
+    venue_open = venue_opening(venue, window, known)
+    segments: list[Segment] = []
+    venue_segments: list[Segment] | None = None  # the venue's open time, cut once for all spaces
+    new = tuple.__new__  # a copy for another space, without NamedTuple's slower constructor
+    for each in spaces:
+        closed = [blocked.interval for blocked in closed_times(each, window, known)]
+        if closed:
+            segments += old_split_open_time(each, subtract(venue_open, closed), venue)
+            continue
+        if venue_segments is None:
+            venue_segments = old_split_open_time(each, venue_open, venue)
+        space_id = (each.pk,)
+        segments += [new(Segment, space_id + segment[1:]) for segment in venue_segments]
+    return segments
+
+
+def old_add_open_hours(stats: Stats, segments: list[Segment]) -> list[tuple[Use, Use]]:
+    """Add each segment's open and capacity hours to its (day, space) cell of `stats.daily` and
+    its (weekday, hour) cell of `stats.heatmap` (a room) or `stats.desk_heatmap` (a desk pool);
+    return those two cells of each segment, in order.
+    """
+    # The hottest loop of a stats page: one pass per segment, kept plain.
+    seats_of_space = {each.pk: each.seats for each in stats.spaces}
+    heatmap_of_space = {
+        each.pk: stats.desk_heatmap if is_desk_pool(each) else stats.heatmap
+        for each in stats.spaces
+    }
+    cells_of_segments: list[tuple[Use, Use]] = []
+    append = cells_of_segments.append
+    daily: dict[tuple[date, int], Use] = {}
+    stats.daily = daily
+    # A space's segments of one day come one after another: look its cell up once.
+    last_day, last_space, day_use = None, None, Use()
+    heatmap, seats = stats.heatmap, 1
+    for space_id, day, weekday, hour, peak, _start, _end, hours in segments:
+        if day is not last_day or space_id != last_space:
+            if space_id != last_space:
+                heatmap, seats = heatmap_of_space[space_id], seats_of_space[space_id]
+            last_day, last_space = day, space_id
+            found = daily.get((day, space_id))
+            if found is None:
+                found = daily[(day, space_id)] = Use()
+            day_use = found
+        heat_use = heatmap.get((weekday, hour))
+        if heat_use is None:
+            heat_use = heatmap[(weekday, hour)] = Use()
+        capacity = hours * seats
+        day_use.open_hours += hours
+        day_use.capacity_hours += capacity
+        heat_use.open_hours += hours
+        heat_use.capacity_hours += capacity
+        if peak:
+            day_use.peak_capacity_hours += capacity
+            heat_use.peak_capacity_hours += capacity
+        append((day_use, heat_use))
+    return cells_of_segments
+
+
+def old_add_booked_hours(
+    stats: Stats,
+    segments: list[Segment],
+    cells_of_segments: list[tuple[Use, Use]],
+    booked_rows: list[tuple],
+) -> None:
+    """Add each row's booked hours to its segment's daily and heatmap cells, to the hirer mix and
+    the activities, and to the hours by month and kind of hirer, rooms (hours) and desk pools
+    (seat-hours) apart."""
+    kinds, activities = kind_labels(), activity_labels()
+    desk_pools = {each.pk for each in stats.desk_pools}
+    months: dict[date, date] = {}
+    for idx, kind, activity, _priced, _funded, seconds in booked_rows:
+        segment = segments[int(idx)]
+        hours = float(seconds) / 3600
+        day_use, heat_use = cells_of_segments[int(idx)]
+        day_use.booked_hours += hours
+        heat_use.booked_hours += hours
+        if segment.peak:
+            day_use.peak_booked_hours += hours
+            heat_use.peak_booked_hours += hours
+        by_kind = stats.by_kind.get(kind)
+        if by_kind is None:
+            by_kind = stats.by_kind[kind] = Mix(kind, kinds.get(kind, kind))
+        by_activity = stats.by_activity.get(activity)
+        if by_activity is None:
+            by_activity = stats.by_activity[activity] = Mix(
+                activity, activities.get(activity, activity)
+            )
+        month = months.get(segment.day)
+        if month is None:
+            month = months[segment.day] = occupancy._first_of_month(segment.day)
+        key = (month, kind)
+        if segment.space_id in desk_pools:
+            by_kind.desk_seat_hours += hours
+            by_activity.desk_seat_hours += hours
+            by_month = stats.desk_kind_by_month
+        else:
+            by_kind.room_hours += hours
+            by_activity.room_hours += hours
+            by_month = stats.kind_by_month
+        by_month[key] = by_month.get(key, 0.0) + hours
+
+
+def old_compute_stats(venue: Venue, period: Period, *, space: Space | None = None) -> Stats:
+    """compute_stats as it was: the same counts of bookings and hirers, the passes of before."""
+    spaces = (
+        [space] if space is not None else list(venue.spaces.filter(is_active=True).order_by("name"))
+    )
+    stats = Stats(venue=venue, period=period, spaces=spaces, whole_venue=space is None)
+    for each in spaces:
+        stats.by_space[each.pk] = Use()
+    window = period.window(venue.zone)
+    segments = old_open_segments(venue, spaces, window)
+    cells_of_segments = old_add_open_hours(stats, segments)
+    ids = [each.pk for each in spaces]
+    booked_rows = sorted(tuple(row) for row in old_booked_seconds(ids, window, segments))
+    old_add_booked_hours(stats, segments, cells_of_segments, booked_rows)
+    occupancy.prices.add_priced_hours(
+        stats, [segments[row[0]].space_id for row in booked_rows], booked_rows
+    )
+    occupancy._add_up_days(stats)
+    occupancy._count_bookings(stats, window)
+    occupancy._count_hirers(stats, window)
+    return stats
