@@ -9,18 +9,17 @@ works in UTC instants.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Case, CharField, F, Value, When
-from django.utils.dateparse import parse_datetime
 
 from members import permissions
 from spaces.intervals import Interval, merge, saturated, subtract
 from spaces.models import Space, Venue
-from spaces.open_hours import KnownOpen, open_intervals, prefetch_open, prefetch_open_one
-from spaces.timezones import wall_time_to_utc
+from spaces.open_hours import KnownOpen, known_for, open_intervals, prefetch_open
+from spaces.timezones import db_instant, wall_time_to_utc
 
 from .models import Booking
 
@@ -89,7 +88,7 @@ def prefetch_space(
     space: Space, span: Interval, *, member: permissions.Person = None
 ) -> tuple[Known, list[OwnBooking]]:
     """`prefetch([space], span)` for one space in two queries rather than four
-    (`prefetch_open_one`, then the holds), with `member`'s own active bookings of the space
+    (`known_for`, then the holds), with `member`'s own active bookings of the space
     meeting `span`, by start, read by the same holds query: each of them holds time in `span`.
     Only the member's own bookings' titles are read."""
     wide = Interval(span.start - space.buffer_after, span.end + space.buffer_after)
@@ -115,7 +114,7 @@ def prefetch_space(
         ):
             own.append(OwnBooking(pk, title, starts_at, ends_at))
     own.sort(key=lambda booking: booking.starts_at)
-    return Known(prefetch_open_one(space, span), wide, {space.pk: holds}), own
+    return Known(known_for(space, span), wide, {space.pk: holds}), own
 
 
 def full_intervals(
@@ -177,14 +176,7 @@ def held_around(
         params.append(exclude_booking_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(_aware(starts), _aware(ends)) for starts, ends in cursor.fetchall()]
-
-
-def _aware(value: datetime | str) -> datetime:
-    """An instant as the database gave it: aware (PostgreSQL) or naive UTC (SQLite)."""
-    parsed = parse_datetime(value) if isinstance(value, str) else value
-    assert parsed is not None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return [(db_instant(starts), db_instant(ends)) for starts, ends in cursor.fetchall()]
 
 
 def bookable_window(space: Space, *, now: datetime) -> Interval:

@@ -16,19 +16,18 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 
 from django.db import connection
 from django.db.models import DateTimeField
-from django.utils.dateparse import parse_datetime
-from django.utils.timezone import is_aware
 
 from bookings.models import Booking
 from members import permissions
 from members.models import Member, Organisation
 from spaces.intervals import Interval
 from spaces.models import Space, Venue
+from spaces.timezones import db_instant
 
 from .builders import LONGEST_BOOKING
 from .models import FeedToken
@@ -267,7 +266,4 @@ def _aware(value: object) -> datetime | None:
     """A raw cursor's timestamp as the ORM reads it (SQLite's is naive, or text)."""
     if value is None:
         return None
-    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
-    if parsed is None:
-        return None
-    return parsed if is_aware(parsed) else parsed.replace(tzinfo=UTC)
+    return db_instant(value if isinstance(value, datetime) else str(value))

@@ -8,17 +8,17 @@ Whether a space is *taken* is the bookings app's question (`bookings.availabilit
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import BooleanField, DateField, IntegerField, Q, Value
-from django.utils.dateparse import parse_date, parse_datetime, parse_time
+from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext
 
 from .intervals import Interval, clip, merge, subtract
 from .models import Closure, OpeningException, OpeningHours, Space, Unavailability, Venue
-from .timezones import local_dates, wall_time_to_utc
+from .timezones import db_instant, local_dates, wall_time_to_utc
 
 
 @dataclass(frozen=True)
@@ -151,13 +151,6 @@ def prefetch_open(spaces: list[Space], span: Interval) -> KnownOpen:
     return KnownOpen(span, dict(hours), blocked, dict(exceptions))
 
 
-def prefetch_open_one(space: Space, span: Interval) -> KnownOpen:
-    """`prefetch_open([space], span)` for a single space in one query instead of three: its
-    venue's weekly hours and exceptions and the closures and unavailability meeting `span`
-    (`_known_for`), for a page that asks about one space's week many times (the week grid)."""
-    return _known_for(space, span)
-
-
 def _blocks(where: Q) -> list[tuple[int, int | None, Blocked]]:
     """(venue id, space id or None for the whole venue, block) of the closures and imported
     unavailability matching `where`, in one query (UNION ALL), closures first: the grid shows the
@@ -180,9 +173,11 @@ def _blocks(where: Q) -> list[tuple[int, int | None, Blocked]]:
     ]
 
 
-def _known_for(space: Space, window: Interval) -> KnownOpen:
+def known_for(space: Space, window: Interval) -> KnownOpen:
     """What `open_intervals` reads for one space over `window`: its venue's weekly hours and
-    exceptions, and the closures and unavailability of the space or venue meeting `window`.
+    exceptions, and the closures and unavailability of the space or venue meeting `window`
+    (`prefetch_open([space], window)` in one query instead of three). The week grid, the
+    booking rules (`bookings.rules.check_rules`) and `open_intervals` read it.
 
     One query, UNION ALL of the four tables with each row tagged by its kind, written as SQL: the
     same tests as `opening_intervals`' and `closed_times`' own queries (the prefetched answers
@@ -232,7 +227,7 @@ def _known_for(space: Space, window: Interval) -> KnownOpen:
         elif kind == _EXCEPTION:
             exceptions.append(_Dated(_date(day), _time(opens), _time(closes)))
         else:
-            interval = Interval(_instant(starts), _instant(ends))
+            interval = Interval(db_instant(starts), db_instant(ends))
             imported = kind == _IMPORTED
             if imported:
                 words = words or gettext("Unavailable")
@@ -250,12 +245,6 @@ def _known_for(space: Space, window: Interval) -> KnownOpen:
 _HOURS, _EXCEPTION, _CLOSURE, _IMPORTED = range(4)
 
 
-def known_for(space: Space, window: Interval) -> KnownOpen:
-    """Everything `venue_opening` and `closed_times` read for `space` over `window`, in one
-    query (see `_known_for`): for checking one booking's time (bookings.rules.check_rules)."""
-    return _known_for(space, window)
-
-
 # PostgreSQL returns typed values; SQLite returns a UNION's dates and times as text.
 def _time(value: time | str | None) -> time | None:
     return parse_time(value) if isinstance(value, str) else value
@@ -271,12 +260,6 @@ def _date(value: date | str) -> date:
     parsed = parse_date(value) if isinstance(value, str) else value
     assert parsed is not None
     return parsed
-
-
-def _instant(value: datetime | str) -> datetime:
-    parsed = parse_datetime(value) if isinstance(value, str) else value
-    assert parsed is not None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _flag(imported: bool) -> Value:
@@ -309,7 +292,7 @@ def open_intervals(
 
     Without a `known` that covers `window`, one query reads what both need."""
     if known is None or not known.covers(window):
-        known = _known_for(space, window)
+        known = known_for(space, window)
     return subtract(
         venue_opening(space.venue, window, known),
         [b.interval for b in closed_times(space, window, known)],

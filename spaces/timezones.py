@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,14 @@ def local_dates(start: datetime, end: datetime, zone: ZoneInfo) -> list[date]:
     first = start.astimezone(zone).date()
     last = (end - timedelta(microseconds=1)).astimezone(zone).date() if end > start else first
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def db_instant(value: datetime | str) -> datetime:
+    """A timestamp as a raw cursor gives it, as the ORM would: aware on PostgreSQL, naive UTC or
+    text on SQLite (raw SQL on the hot paths: opening hours, holds, feed polls)."""
+    parsed = parse_datetime(value) if isinstance(value, str) else value
+    assert parsed is not None, f"not a timestamp: {value!r}"
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def validate_time_zone(value: str) -> None:
