@@ -323,6 +323,10 @@ class Space(models.Model):
         editable=False,
         related_name="space",
     )
+    # Moved by every save: the feeds' validators and the booking service's lock (a copy read
+    # before a change is read again) rely on it. Change a space by saving it (save_space in
+    # bookings.services), never by QuerySet.update(); only the calendar link is set that way,
+    # and the lock reads it as well.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:

@@ -56,8 +56,20 @@ def database_alone(monkeypatch):
     from spaces.models import Space
 
     monkeypatch.setattr(services, "check_free", lambda **kwargs: None)
-    monkeypatch.setattr(
-        services,
-        "_lock_space",
-        lambda space: Space.objects.select_related("venue").get(pk=space.pk),
-    )
+
+    def unlocked(space):
+        return Space.objects.select_related("venue").get(pk=space.pk)
+
+    monkeypatch.setattr(services, "_lock_space", unlocked)
+    monkeypatch.setattr(services, "_lock_space_as_read", unlocked)
+
+
+def change_stored(space, **fields) -> None:
+    """Change the space's row behind the caller's copy, as another request saving it would (its
+    updated_at moves), without the checks of bookings.services.save_space."""
+    from spaces.models import Space
+
+    stored = Space.objects.get(pk=space.pk)
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.save()

@@ -8,6 +8,7 @@ import pytest
 from bookings.models import Booking
 from bookings.services import BookingError, change_seats
 from spaces.models import Space
+from tests.bookings.conftest import change_stored
 from tests.factories import BookingFactory, DeskPoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,6 @@ def test_a_plain_save_of_the_model_changes_no_booking(venue, frozen_now):
     """The rule lives in the service, not in Space.save(): writing the row alone moves nothing."""
     desks = DeskPoolFactory(venue=venue, name="Desks", slug="desks", seats=3)
     future = BookingFactory(space=desks, starts_at=at(5, 10), ends_at=at(5, 11))
-    Space.objects.filter(pk=desks.pk).update(seats=1)
+    change_stored(desks, seats=1)
     future.refresh_from_db()
     assert not future.exclusive

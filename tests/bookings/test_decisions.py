@@ -12,8 +12,8 @@ from schedule.models import Event
 
 from bookings.models import Booking
 from bookings.services import BookingError, approve_booking, cancel_booking, decline_booking
-from spaces.models import CalendarImport, OpeningHours, Space, Unavailability
-from tests.bookings.conftest import assert_readable, at
+from spaces.models import CalendarImport, OpeningHours, Unavailability
+from tests.bookings.conftest import assert_readable, at, change_stored
 from tests.conftest import NOW
 from tests.factories import (
     ClosureFactory,
@@ -193,7 +193,7 @@ def test_shorter_opening_hours_stop_the_approval_of_a_request_outside_them(
 
 
 def test_a_space_no_longer_taking_bookings_stops_the_approval(request_, manager, hall):
-    Space.objects.filter(pk=hall.pk).update(is_active=False)
+    change_stored(hall, is_active=False)
     assert_refused_and_unchanged(request_, manager, says="not taking bookings")
 
 
@@ -205,10 +205,10 @@ def test_a_pool_booking_confirmed_meanwhile_stops_the_approval_once_a_seat_is_go
         venue=venue, name="Quiet desks", seats=2, capacity=2, requires_approval=True
     )
     request = book(pool, at(10), at(12))
-    Space.objects.filter(pk=pool.pk).update(requires_approval=False)
+    change_stored(pool, requires_approval=False)
     confirmed = book(pool, at(11), at(13), booker=other_member)
     assert confirmed.status == Booking.Status.CONFIRMED
-    Space.objects.filter(pk=pool.pk).update(seats=1)
+    change_stored(pool, seats=1)
     assert_refused_and_unchanged(request, manager, says="Quiet desks is already booked then")
 
 
@@ -223,9 +223,9 @@ def test_the_approval_counts_the_buffer_the_request_already_holds(book, venue, m
     """A longer buffer set after the request does not stop it: the request keeps the one it was given."""
     hall = SpaceFactory(venue=venue, requires_approval=True, buffer_after=timedelta(minutes=30))
     request = book(hall, at(10), at(12))
-    Space.objects.filter(pk=hall.pk).update(requires_approval=False)
+    change_stored(hall, requires_approval=False)
     book(hall, at(12, 30), at(13))
-    Space.objects.filter(pk=hall.pk).update(buffer_after=timedelta(hours=1))
+    change_stored(hall, buffer_after=timedelta(hours=1))
     assert approve_booking(booking=request, by=manager, now=NOW).status == "confirmed"
 
 
@@ -233,7 +233,7 @@ def test_the_minimum_notice_and_horizon_do_not_stop_a_late_approval(book, venue,
     """The member met both when asking; the manager may decide up to the start."""
     hall = SpaceFactory(venue=venue, requires_approval=True, min_notice=timedelta(hours=24))
     request = book(hall, at(10), at(12))  # 26 hours ahead of NOW
-    Space.objects.filter(pk=hall.pk).update(horizon=timedelta(hours=1))
+    change_stored(hall, horizon=timedelta(hours=1))
     booking = approve_booking(booking=request, by=manager, now=at(9, 59))
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.decided_at == at(9, 59)

@@ -16,7 +16,7 @@ from bookings import services
 from bookings.models import Booking
 from bookings.services import BookingError
 from spaces.models import Space
-from tests.bookings.conftest import at
+from tests.bookings.conftest import at, change_stored
 from tests.bookings.test_concurrency import THREADS, race
 from tests.conftest import NOW
 from tests.factories import (
@@ -164,7 +164,7 @@ def test_a_row_not_marked_exclusive_cannot_slip_into_a_taken_room(room):
 
 def test_a_booking_kept_from_when_the_space_was_a_room_holds_a_seat(room):
     BookingFactory(space=room, starts_at=at(10), ends_at=at(12))  # exclusive: seats was 1
-    Space.objects.filter(pk=room.pk).update(seats=2, capacity=2)
+    change_stored(room, seats=2, capacity=2)
     assert not refuses(space=room, starts_at=at(10), ends_at=at(12), exclusive=False)
     assert refuses(space=room, starts_at=at(11), ends_at=at(12), exclusive=False)
 
@@ -175,7 +175,7 @@ def test_changes_that_take_no_new_seat_pass_even_in_a_pool_over_full_after_losin
         BookingFactory(space=pool, starts_at=at(10), ends_at=at(12), status=status)
         for status in (Booking.Status.PENDING, Booking.Status.CONFIRMED, Booking.Status.CONFIRMED)
     ]
-    Space.objects.filter(pk=pool.pk).update(seats=2)
+    change_stored(pool, seats=2)
     Booking.objects.filter(pk=rows[0].pk).update(status=Booking.Status.CONFIRMED)
     rows[1].title = "Renamed"
     rows[1].save()
