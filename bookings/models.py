@@ -229,6 +229,14 @@ class Booking(models.Model):
                 fields=["space", "starts_at"], include=[*HELD, "booker"], name="booking_space_cover"
             ),
             models.Index(fields=["booker", "starts_at"], include=HELD, name="booking_booker_cover"),
+            # A space's holds around a time (availability.held_around, under every booking's
+            # lock): read from the holds that end after it, which the horizon bounds, rather
+            # than from every booking that starts before it, which grows with the history.
+            models.Index(
+                fields=["space", "blocked_until"],
+                include=["starts_at", "status"],
+                name="booking_space_holds",
+            ),
             models.Index(fields=["status", "starts_at"], name="booking_status_start"),
         ]
         constraints = [
