@@ -15,6 +15,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from members import audit
+from members.audit import AuditEntry
 from members.models import Member
 
 from .models import Booking, Series
@@ -107,6 +108,24 @@ def booking_changed(
     """Record `action` on `booking` by `by` (None: the system), with the fields that differ from
     `before` (None: a new booking, every field from nothing); `notes_before` instead: only the
     set-up notes and the public-title flag changed (bookings.notes)."""
+    audit.write(
+        booking_entry(
+            booking, action=action, by=by, before=before, now=now, notes_before=notes_before
+        )
+    )
+
+
+def booking_entry(
+    booking: Booking,
+    *,
+    action: str,
+    by: Member | None,
+    before: dict[str, Any] | None,
+    now: datetime | None = None,
+    notes_before: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The entry booking_changed writes, unsaved: a new booking's, written with it in one
+    statement (bookings.saving.save_new)."""
     if notes_before is not None:
         after = audit.snapshot(booking, notes_before)
         changes = audit.differences(audit.snapshot_of(notes_before), after)
@@ -114,7 +133,7 @@ def booking_changed(
         changes = audit.differences(before or {}, state(booking))
     if before is None and notes_before is None:
         changes = {name: pair for name, pair in changes.items() if pair[1] not in (None, "")}
-    audit.record(
+    return audit.entry(
         action=action,
         subject=booking,
         by=by,

@@ -35,9 +35,10 @@ def calendar_id_for(space: Space) -> int:
     return space.calendar_id if space.calendar_id is not None else calendar_for(space).pk
 
 
-def add_event(booking: Booking) -> None:
-    """A new event for a booking that has none yet (a new booking)."""
-    event = Event.objects.create(
+def new_event(booking: Booking) -> Event:
+    """The event of a booking that has none yet, unsaved: a new booking's is written with it
+    (bookings.saving.save_new)."""
+    return Event(
         calendar_id=calendar_id_for(booking.space),
         start=booking.starts_at,
         end=booking.ends_at,
@@ -45,6 +46,12 @@ def add_event(booking: Booking) -> None:
         description=booking.purpose,
         creator=booking.booker,
     )
+
+
+def add_event(booking: Booking) -> None:
+    """A new event, written now, for a saved booking that has none (update_event)."""
+    event = new_event(booking)
+    event.save()
     booking.event = event
 
 

@@ -32,7 +32,7 @@ from .rules import (
     check_rules,
     seats_refusal,
 )
-from .saving import check_booking_fields, check_fields, save_guarded
+from .saving import check_booking_fields, check_fields, save_guarded, save_new
 
 
 def _lock_space(space: Space) -> Space:
@@ -212,16 +212,19 @@ def request_booking(
     check_booking_fields(booking)
     if preview:
         return booking
-    mirror.add_event(booking)
-    save_guarded(booking, space)
+    save_new(
+        booking,
+        space,
+        event=mirror.new_event(booking),
+        entry=audit_trail.booking_entry(
+            booking, action="booking.created", by=made_by or booker, before=None, now=now
+        ),
+    )
     if batch is not None:
         batch.booked(booking)
     events.booking_created(booking, at=now)
     if series is None:
         notifications.booking_requested(booking)
-    audit_trail.booking_changed(
-        booking, action="booking.created", by=made_by or booker, before=None, now=now
-    )
     return booking
 
 

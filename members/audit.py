@@ -188,8 +188,33 @@ def record(
 ) -> AuditEntry:
     """Write one entry for a change of `subject` made by `by` (a member, or None for the system),
     in the caller's transaction. `summary` is a sentence without free text a booker typed."""
+    made = entry(
+        action=action,
+        subject=subject,
+        by=by,
+        summary=summary,
+        venue_id=venue_id,
+        changes=changes,
+        at=at,
+    )
+    write(made)
+    return made
+
+
+def entry(
+    *,
+    action: str,
+    subject: models.Model,
+    by: Any,
+    summary: str,
+    venue_id: int | None = None,
+    changes: dict[str, list[Any]] | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEntry:
+    """The entry `record` writes, unsaved. For a subject not written yet (a new booking, written
+    with its entry in one statement by bookings.saving.save_new) the caller sets `subject_id`."""
     actor = by if by is not None and getattr(by, "pk", None) is not None else None
-    entry = AuditEntry(
+    return AuditEntry(
         at=at or timezone.now(),
         actor=actor,
         source=current_source(),
@@ -200,12 +225,20 @@ def record(
         summary=summary[:300],
         changes=changes or {},
     )
+
+
+def gathering() -> bool:
+    """Inside `gathered()`: entries are kept for the block's one INSERT."""
+    return _buffer.get() is not None
+
+
+def write(made: AuditEntry) -> None:
+    """Write `made` (from `entry`) now, or keep it for the `gathered()` block's INSERT."""
     pending = _buffer.get()
     if pending is not None:
-        pending.append(entry)
+        pending.append(made)
     else:
-        entry.save()
-    return entry
+        made.save()
 
 
 # Bookkeeping columns that change with every save and say nothing about the change itself.

@@ -4,14 +4,15 @@ These run on PostgreSQL only (CI always does): SQLite in memory cannot show a ra
 """
 
 import threading
-from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from schedule.models import Event
 
 from bookings import services
 from bookings.models import Booking
 from bookings.services import BookingError, request_booking
+from members.audit import AuditEntry
 from tests.bookings.conftest import at
 from tests.conftest import NOW
 from tests.factories import (
@@ -168,8 +169,6 @@ def test_reactivating_a_cancelled_booking_into_a_taken_slot_is_refused_by_the_da
 def test_request_booking_turns_the_constraints_refusal_into_a_booking_error(
     book, room, other_member, monkeypatch
 ):
-    from schedule.models import Event
-
     book(room, at(10), at(12), booker=other_member)
     monkeypatch.setattr(services, "check_free", lambda **kwargs: None)
     before = (Booking.objects.count(), Event.objects.count())
@@ -182,12 +181,10 @@ def test_request_booking_turns_the_constraints_refusal_into_a_booking_error(
 @pytest.mark.django_db
 def test_request_booking_lets_other_integrity_errors_through(book, room, monkeypatch):
     """Only the overlap constraint means "already booked"; anything else is a real bug and must not hide."""
-
-    def broken_save(self, *args, **kwargs):
-        raise IntegrityError(
-            'duplicate key value violates unique constraint "bookings_booking_uid_key"'
-        )
-
-    monkeypatch.setattr(Booking, "save", broken_save)
-    with pytest.raises(IntegrityError):
-        book(room, at(10), at(11) + timedelta(0))
+    first = book(room, at(10), at(11))
+    before = (Booking.objects.count(), Event.objects.count(), AuditEntry.objects.count())
+    # A new booking given the first one's uid: the unique constraint refuses the row.
+    monkeypatch.setattr(Booking._meta.get_field("uid"), "_get_default", lambda: first.uid)
+    with pytest.raises(IntegrityError, match="uid"):
+        book(room, at(12), at(13))
+    assert (Booking.objects.count(), Event.objects.count(), AuditEntry.objects.count()) == before
