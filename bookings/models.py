@@ -84,9 +84,12 @@ class Booking(models.Model):
     CHARGED_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.NO_SHOW)
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    space = models.ForeignKey("spaces.Space", on_delete=models.PROTECT, related_name="bookings")
+    # Without an index of their own: booking_space_cover and booking_booker_cover lead with them.
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.PROTECT, related_name="bookings", db_index=False
+    )
     booker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings", db_index=False
     )
     organisation = models.ForeignKey(
         "members.Organisation",

@@ -66,6 +66,9 @@ class Case:
     within_floor: float | None = None
     # Shown as a rate (per second) rather than a time: booking creation.
     per_second: bool = False
+    # Rounds for each one of --repeat: a case whose run is one short request (booking
+    # creation, a few milliseconds) takes more, so that one slow request moves its median less.
+    rounds_per_repeat: int = 1
     extra: Callable[[], str] | None = None  # untimed facts after the runs (JIT fired, overlaps)
 
 
@@ -128,7 +131,7 @@ def measure(case: Case, *, repeat: int) -> Result:
         if runner.prepare is not None:
             runner.prepare()
         runner.run()
-    for round_ in range(repeat):
+    for round_ in range(repeat * case.rounds_per_repeat):
         shift = round_ % len(runners)
         for runner in runners[shift:] + runners[:shift]:
             _time_once(runner, timings[id(runner)])
