@@ -31,3 +31,34 @@ def test_the_booking_cases_notes_list_its_statements_even_without_savepoints():
     case = Case(key="create", title="Booking creation", contender=Runner("form", lambda: None))
     notes = _notes(Result(case=case, contender=timing, peer=None, floor=None))
     assert notes == "0 savepoints per run (statements: 7 SELECT, 3 INSERT, 1 BEGIN, 1 COMMIT)"
+
+
+@pytest.mark.django_db
+def test_queries_are_counted_in_an_untimed_run_and_every_round_is_timed():
+    """The debug cursor that counts queries costs time per query: the timed runs go without it,
+    and a case's rounds_per_repeat multiplies its rounds."""
+    from django.db import connection
+
+    from operations.bench.measure import measure
+
+    def two_queries() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.execute("SELECT 2")
+
+    def one_query() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    case = Case(
+        key="k",
+        title="t",
+        contender=Runner("two", two_queries),
+        floor=Runner("one", one_query),
+        rounds_per_repeat=3,
+    )
+    result = measure(case, repeat=2)
+    assert (result.contender.query_count, result.floor.query_count) == (2, 1)
+    assert result.contender.queries == [2]  # one counting run; the timed ones count nothing
+    assert len(result.contender.seconds) == len(result.floor.seconds) == 6
+    assert result.contender.statements == Counter({"SELECT": 2})
