@@ -1,7 +1,8 @@
 """Bookings and series in the audit trail (members.audit): what each service records.
 
 A service takes `state(booking)` after it locks the row and calls `booking_changed` once the
-row is saved, in the same transaction; the entry holds the fields that differ. The summary is a
+row is saved, in the same transaction; the entry holds the fields that differ. A new booking's
+entry (`booking_entry`) is written with the booking itself (bookings.saving.save_new). The summary is a
 sentence with the space and the local time, never the free text a booker typed (that is in the
 changes, where the retention command can clear it).
 """
