@@ -17,6 +17,7 @@ from spaces.intervals import Interval
 from spaces.models import Space
 
 from .availability import Known, prefetch
+from .locking import lock_space
 from .models import Booking
 
 # check_rules reads opening hours a day either side of a booking; buffers reach a little further.
@@ -39,6 +40,6 @@ class Batch:
 def start_batch(*, space: Space, span: Interval) -> Batch:
     """Lock `space` (its row only, as bookings.services does) and prefetch what the rules read
     for it over `span`. Call inside the transaction that books the dates."""
-    locked = Space.objects.select_for_update(of=("self",)).select_related("venue").get(pk=space.pk)
+    locked = lock_space(space)
     wide = Interval(span.start - MARGIN, span.end + MARGIN)
     return Batch(locked, prefetch([locked], wide))

@@ -8,7 +8,7 @@ with a sentence a member can read. On PostgreSQL an exclusion constraint backs t
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,11 +16,11 @@ from members import audit, permissions
 from members.models import Member, Organisation
 from memberships.models import CommunityFund, Membership
 from spaces.models import Space
-from spaces.timezones import db_instant
 
 from . import audit_trail, events, freed, mirror, notifications, pricing
 from .batch import Batch
 from .expiry import request_expires_at
+from .locking import lock_space, lock_space_as_read
 from .models import Booking, Series
 from .reminders import REMIND_AHEAD
 from .rules import (
@@ -33,43 +33,6 @@ from .rules import (
     seats_refusal,
 )
 from .saving import check_booking_fields, check_fields, save_guarded, save_new
-
-
-def _lock_space(space: Space) -> Space:
-    # Lock late, lock once: every booking of this space queues here, and only here: of=self
-    # leaves the venue's row alone, so bookings of different spaces never wait for each other
-    # (shared allowances and funds take their own row locks). On SQLite the IMMEDIATE
-    # transaction mode (settings) already holds the database write lock. The caller's venue is
-    # kept (it is not locked either way): only the space's row is read again.
-    locked = Space.objects.select_for_update(of=("self",))
-    if not Space.venue.is_cached(space):
-        return locked.select_related("venue").get(pk=space.pk)
-    row = locked.get(pk=space.pk)
-    if row.venue_id == space.venue_id:
-        row.venue = space.venue
-    return row
-
-
-def _lock_space_as_read(space: Space) -> Space:
-    """_lock_space for a caller's copy as it read it from the database (the booking page reads
-    the space just before): the row is locked, and read again only if it changed since (its
-    `updated_at`, which every save of a space moves). The ORM's locking read cost more than the
-    rest of the lock (docs/design.md, Speed); this is one short indexed statement."""
-    if space.updated_at is None or not Space.venue.is_cached(space):
-        return _lock_space(space)
-    table, ops = Space._meta.db_table, connection.ops
-    lock = ops.for_update_sql() if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT updated_at, calendar_id FROM {ops.quote_name(table)} WHERE id = %s {lock}",
-            [space.pk],
-        )
-        row = cursor.fetchone()
-    if row is None or db_instant(row[0]) != space.updated_at:
-        return _lock_space(space)
-    # The calendar is set without a save the first time a space's booking is mirrored.
-    space.calendar_id = row[1]
-    return space
 
 
 def check_who(
@@ -144,7 +107,7 @@ def request_booking(
     """
     now = now or timezone.now()
     batch = batch if batch is not None and batch.serves(space) else None
-    space = batch.space if batch else _lock_space_as_read(space)
+    space = batch.space if batch else lock_space_as_read(space)
     on_behalf = made_by is not None and made_by.pk != booker.pk
     manager_made = check_who(
         booker=booker,
@@ -298,7 +261,7 @@ def approve_booking(
     booking, now, before = _decide(booking=booking, by=by, now=now, reason=reason)
     # The booking row is locked first, then the space: the same order as an UPDATE of a booking
     # under migration 0003's trigger, so the two never wait on each other in a circle.
-    check_approvable(booking=booking, space=_lock_space(booking.space), now=now)
+    check_approvable(booking=booking, space=lock_space(booking.space), now=now)
     booking.status = Booking.Status.CONFIRMED
     booking.save()
     audit_trail.booking_changed(booking, action="booking.approved", by=by, before=before, now=now)
@@ -358,7 +321,7 @@ def move_booking(
             field="space",
         )
     # Booking row first, then the spaces in id order: the order every writer locks in.
-    locked = {pk: _lock_space(Space(pk=pk)) for pk in sorted({booking.space_id, target.pk})}
+    locked = {pk: lock_space(Space(pk=pk)) for pk in sorted({booking.space_id, target.pk})}
     target = locked[target.pk]
     membership = booking.membership
     check_rules(
@@ -464,7 +427,7 @@ def save_space(*, space: Space, by: Member | None = None, now: datetime | None =
     now = now or timezone.now()
     was_seats, before = None, None
     if space.pk is not None:
-        stored = _lock_space(space)
+        stored = lock_space(space)
         was_seats, before = stored.seats, audit.model_state(stored)
         if space.seats < stored.seats:
             refusal = seats_refusal(space=stored, seats=space.seats, now=now)

@@ -60,8 +60,8 @@ def database_alone(monkeypatch):
     def unlocked(space):
         return Space.objects.select_related("venue").get(pk=space.pk)
 
-    monkeypatch.setattr(services, "_lock_space", unlocked)
-    monkeypatch.setattr(services, "_lock_space_as_read", unlocked)
+    monkeypatch.setattr(services, "lock_space", unlocked)
+    monkeypatch.setattr(services, "lock_space_as_read", unlocked)
 
 
 def change_stored(space, **fields) -> None:

@@ -38,7 +38,7 @@ def test_two_bookings_drawing_the_last_hours_of_a_fund_at_once_give_exactly_one(
     barrier = threading.Barrier(2)
 
     # Widen the window between the fund's lock and its count. Measured: today the venue row,
-    # locked along with the space (select_related in services._lock_space), already queues the
+    # locked along with the space (select_related in bookings.locking.lock_space), already queues the
     # two; with the space locked alone (of=("self",)) and no fund lock, both bookings won.
     def slow_quote(**kwargs):
         time.sleep(0.3)

@@ -1,5 +1,5 @@
 """request_booking locks the space it is given and keeps the caller's copy only while the row is
-unchanged since it was read (services._lock_space_as_read): a copy read before a manager's
+unchanged since it was read (bookings.locking.lock_space_as_read): a copy read before a manager's
 change is read again, so the rules, the price and the mirror's calendar are always the row's."""
 
 from decimal import Decimal
