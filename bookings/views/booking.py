@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from members import permissions
 from members.http import AuthenticatedHttpRequest, configure_tables, next_url
 from members.models import Member
+from spaces.lookup import space_by_slugs
 from spaces.models import Space
 from spaces.timezones import NonexistentLocalTime, resolve_local
 
@@ -124,9 +125,7 @@ def book(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) ->
     """The booking form, then a check step with the price (computed here, with every rule
     checked and nothing written); "Book" there books it if the price is still the one shown,
     or shows the new price again."""
-    space = get_object_or_404(
-        Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
-    )
+    space = space_by_slugs(venue_slug, space_slug)
     if request.method != "POST":
         initial = _initial_from_link(request)
         form = BookingForm(initial=initial, space=space, member=request.user)

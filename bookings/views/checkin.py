@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from members import permissions
 from members.http import AuthenticatedHttpRequest, next_url
+from spaces.lookup import space_by_slugs
 from spaces.models import Space
 from spaces.views import managed_venue
 
@@ -48,9 +49,7 @@ def check_in_booking(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 def _space(venue_slug: str, space_slug: str) -> Space:
-    return get_object_or_404(
-        Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
-    )
+    return space_by_slugs(venue_slug, space_slug)
 
 
 @login_required

@@ -6,13 +6,14 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spaces.forms import SpaceFilterForm
 from spaces.intervals import Interval
+from spaces.lookup import space_by_slugs
 from spaces.models import Space, Venue
 from spaces.rules import space_rules
 from spaces.timezones import NonexistentLocalTime, resolve_local
@@ -103,9 +104,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 
 
 def space_detail(request: HttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
-    space = get_object_or_404(
-        Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
-    )
+    space = space_by_slugs(venue_slug, space_slug)
     now = timezone.now()
     today = local_today(space, now)
     wanted = parse_wanted(request.GET.get("start"), request.GET.get("end"))

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from members import permissions
 from members.http import AuthenticatedHttpRequest, configure_tables, next_url
 from memberships.models import Membership
-from spaces.models import Space, Venue
+from spaces.lookup import space_by_slugs
+from spaces.models import Venue
 
 from ..models import Booking, Series
 from ..rules import BookingError
@@ -48,9 +49,7 @@ def skipped_in_words(outcome: Outcome) -> str:
 def repeat(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
     """Book a space on every date of a rule: the form, then a preview of every date with its state,
     then "book the free dates" (the skipped ones listed) or "book none"."""
-    space = get_object_or_404(
-        Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
-    )
+    space = space_by_slugs(venue_slug, space_slug)
     if request.method == "POST" and request.POST.get("decision") == "none":
         messages.info(request, _("Nothing was booked."))
         return redirect(space)

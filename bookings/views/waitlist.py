@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from members import permissions
 from members.http import AuthenticatedHttpRequest
-from spaces.models import Space
+from spaces.lookup import space_by_slugs
 
 from ..forms import BookingForm
 from ..models import WaitlistEntry
@@ -28,9 +28,7 @@ from .booking import _form_page, _shown_price
 @login_required
 def join(request: AuthenticatedHttpRequest, venue_slug: str, space_slug: str) -> HttpResponse:
     """The booking form's "Join the waiting list for this time" button."""
-    space = get_object_or_404(
-        Space.objects.select_related("venue"), venue__slug=venue_slug, slug=space_slug
-    )
+    space = space_by_slugs(venue_slug, space_slug)
     form = BookingForm(request.POST, space=space, member=request.user)
     if not form.is_valid():
         return _form_page(request, form, space, taken=True, status=400)
