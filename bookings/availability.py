@@ -117,6 +117,12 @@ def prefetch_space(
     return Known(known_for(space, span), wide, {space.pk: holds}), own
 
 
+def holds_reach(window: Interval, buffer: timedelta) -> Interval:
+    """The holds `full_intervals` reads for `window`: those meeting it widened by `buffer` both
+    ways (a hold just before delays the start; the new booking's buffer reaches past its end)."""
+    return Interval(window.start - buffer, window.end + buffer)
+
+
 def full_intervals(
     space: Space,
     window: Interval,
@@ -135,7 +141,7 @@ def full_intervals(
     Widening after counting matters for desk pools: two holds that never run at once must not
     count as two seats just because the new booking's buffer would touch both.
     """
-    reach = Interval(window.start - buffer, window.end + buffer)
+    reach = holds_reach(window, buffer)
     holds: Iterable[tuple[datetime, datetime]]
     if (
         known is not None
@@ -163,6 +169,17 @@ def held_around(
     `Booking.objects.active().overlapping(space, ...)` finds (less `exclude_booking_id`), as SQL
     written once. Every booking checks this under its space's lock, and building the queryset
     cost the ORM several times the indexed query itself (docs/design.md, Speed)."""
+    sql, params = holds_statement(space, reach, exclude_booking_id=exclude_booking_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return holds_from(cursor.fetchall())
+
+
+def holds_statement(
+    space: Space, reach: Interval, *, exclude_booking_id: int | None = None
+) -> tuple[str, list]:
+    """held_around's statement and its parameters, for a caller that sends it with others in
+    one round trip (bookings.locking.lock_space_then); `holds_from` reads its rows."""
     statuses = list(Booking.ACTIVE_STATUSES)
     adapt = connection.ops.adapt_datetimefield_value  # as the ORM writes instants (SQLite: text)
     sql = (
@@ -174,9 +191,11 @@ def held_around(
     if exclude_booking_id is not None:
         sql += " AND id <> %s"
         params.append(exclude_booking_id)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(db_instant(starts), db_instant(ends)) for starts, ends in cursor.fetchall()]
+    return sql, params
+
+
+def holds_from(rows: Iterable[tuple]) -> list[tuple[datetime, datetime]]:
+    return [(db_instant(starts), db_instant(ends)) for starts, ends in rows]
 
 
 def bookable_window(space: Space, *, now: datetime) -> Interval:

@@ -12,12 +12,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from members.models import Member
+from members import permissions
+from members.models import Member, Organisation
 from spaces.intervals import Interval
 from spaces.models import Space
 from spaces.open_hours import KnownOpen, closed_times, known_for, venue_opening
 
-from .availability import Known, full_intervals, seats_taken
+from .availability import Known, full_intervals, holds_reach, seats_taken
 from .models import Booking
 
 
@@ -92,6 +93,50 @@ def check_attendees(*, space: Space, attendees: int) -> None:
         )
 
 
+def check_who(
+    *,
+    booker: Member,
+    space: Space,
+    organisation: Organisation | None,
+    made_by: Member | None,
+    waive_notice_and_horizon: bool,
+) -> bool:
+    """Refuse (BookingError) a booking `made_by` someone other than the booker who does not
+    manage the space's venue, a waiver by anyone else, or an organisation the booker may not
+    book for; otherwise say whether a manager of the venue made it."""
+    on_behalf = made_by is not None and made_by.pk != booker.pk
+    manager_made = made_by is not None and permissions.may_manage(made_by, space.venue)
+    if on_behalf and not manager_made:
+        raise BookingError(
+            _("Only a manager of %(venue)s can book on someone else's behalf.")
+            % {"venue": space.venue.name}
+        )
+    if waive_notice_and_horizon and not manager_made:
+        raise BookingError(_("Only a venue manager can waive the notice and how far ahead."))
+    if organisation is not None and not permissions.may_book_for(booker, organisation):
+        if on_behalf:
+            raise BookingError(
+                _("%(member)s does not belong to %(organisation)s.")
+                % {"member": booker, "organisation": organisation.name},
+                field="organisation",
+            )
+        raise BookingError(
+            _("You can only book for an organisation you belong to."), field="organisation"
+        )
+    return manager_made
+
+
+def hours_window(starts_at: datetime, ends_at: datetime) -> Interval:
+    """The opening hours and closures check_rules reads around a booking: a day either side."""
+    return Interval(starts_at - timedelta(days=1), ends_at + timedelta(days=1))
+
+
+def free_window(space: Space, starts_at: datetime, ends_at: datetime) -> Interval:
+    """The holds check_free reads for a booking of `space` (with the space's own buffer)."""
+    buffer = space.buffer_after
+    return holds_reach(Interval(starts_at, ends_at + buffer), buffer)
+
+
 def check_rules(
     *,
     space: Space,
@@ -163,7 +208,7 @@ def check_rules(
             field="starts_at",
         )
     wanted = Interval(starts_at, ends_at)
-    around = Interval(starts_at - timedelta(days=1), ends_at + timedelta(days=1))
+    around = hours_window(starts_at, ends_at)
     if known is None or not known.covers(around):
         known = known_for(space, around)  # the hours and closures both, in one query
     if not any(interval.contains(wanted) for interval in venue_opening(space.venue, around, known)):

@@ -69,6 +69,15 @@ def save_guarded(booking: Booking, space: Space) -> None:
         booking.save()
 
 
+def refuses_overlaps(space: Space) -> bool:
+    """Whether the database itself refuses a new booking of `space` whose hold meets another
+    active one's, with check_free's very words (`_guarded`): PostgreSQL's exclusion constraint
+    (migration 0002) on an exclusive space. A single booking of one (request_booking) need not
+    read the holds first: its INSERT, under the same lock, finds any clash. A desk pool's
+    seats trigger (migration 0003) is not relied on in its place, nor SQLite, which has neither."""
+    return connection.vendor == "postgresql" and not space.is_desk_pool
+
+
 def save_new(booking: Booking, space: Space, *, event: Event, entry: AuditEntry) -> None:
     """Write a new `booking` with its mirror `event` and its audit `entry` (all three unsaved),
     guarded as save_guarded is.

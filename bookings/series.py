@@ -30,12 +30,8 @@ from spaces.models import Space
 from . import audit_trail, events, freed, mirror, notifications, recurrence, series_mail
 from .batch import start_batch
 from .models import Booking, Series
-from .rules import BookingError, check_approvable
-from .services import (
-    cancel_booking,
-    check_who,
-    request_booking,
-)
+from .rules import BookingError, check_approvable, check_who
+from .services import cancel_booking, request_booking
 
 
 @dataclass(frozen=True)

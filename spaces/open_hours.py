@@ -184,6 +184,15 @@ def known_for(space: Space, window: Interval) -> KnownOpen:
     are checked against these), but without the ORM building four filtered querysets per call,
     which cost three times the query itself on one space's week (docs/design.md, Speed).
     """
+    sql, params = known_statement(space, window)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return known_from(space, window, cursor.fetchall())
+
+
+def known_statement(space: Space, window: Interval) -> tuple[str, list]:
+    """known_for's statement and its parameters, for a caller that sends it with others in one
+    round trip (bookings.locking.lock_space_then); `known_from` reads its rows."""
     dates = local_dates(window.start, window.end, space.venue.zone)
     tables = {
         model.__name__: connection.ops.quote_name(model._meta.db_table)
@@ -215,9 +224,11 @@ def known_for(space: Space, window: Interval) -> KnownOpen:
     venue_id = space.venue_id
     meeting: list[int | datetime] = [venue_id, space.pk, window.end, window.start]
     params: list[int | date | datetime] = [venue_id, venue_id, dates[0], dates[-1], *meeting * 2]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    return sql, params
+
+
+def known_from(space: Space, window: Interval, found: Iterable[tuple]) -> KnownOpen:
+    """The KnownOpen of `space` over `window` from the rows of its `known_statement`."""
     hours: list[_Weekly] = []
     exceptions: list[_Dated] = []
     blocks: list[tuple[int, Blocked]] = []

@@ -61,7 +61,9 @@ def database_alone(monkeypatch):
         return Space.objects.select_related("venue").get(pk=space.pk)
 
     monkeypatch.setattr(services, "lock_space", unlocked)
-    monkeypatch.setattr(services, "lock_space_as_read", unlocked)
+    monkeypatch.setattr(
+        services, "lock_for_checks", lambda space, *args, **kwargs: (unlocked(space), None, None)
+    )
 
 
 def change_stored(space, **fields) -> None:
