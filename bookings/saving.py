@@ -11,7 +11,7 @@ queries were 44 % of a booking's creation.
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -97,9 +97,13 @@ def save_new(booking: Booking, space: Space, *, event: Event, entry: AuditEntry)
         audit.write(entry)
         return
     rows: list[Model] = [event, booking] if gathered else [event, booking, entry]
-    params = [value for row in rows for value in _prepared(row)]
+    values = [_prepared(row) for row in rows]
+    # NULLs are written into the statement, not sent: a new booking has a dozen, and with them
+    # psycopg's limit for the statements it parses once (50 parameters) was passed.
+    nulls = tuple(tuple(value is None for value in row) for row in values)
+    params = [value for row in values for value in row if value is not None]
     with _guarded(space), connection.cursor() as cursor:
-        cursor.execute(_chained_insert(len(rows)), params)
+        cursor.execute(_chained_insert(nulls), params)
         ids = cursor.fetchone()
     for row, pk in zip(rows, ids, strict=True):
         row.pk = pk
@@ -140,18 +144,20 @@ def _prepared(row: Model) -> list[Any]:
     return [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
 
 
-@cache
-def _chained_insert(count: int) -> str:
+@lru_cache(maxsize=64)
+def _chained_insert(nulls: tuple[tuple[bool, ...], ...]) -> str:
     """WITH r0 AS (INSERT event ... RETURNING id), r1 AS (INSERT booking ... (SELECT id FROM r0)
     RETURNING id) INSERT audit entry ... (SELECT id FROM r1) RETURNING each row's id: the first
-    `count` rows of the chain."""
+    rows of the chain, one per entry of `nulls`, which says of each value `_prepared` gives for
+    the row whether it is NULL (written as such) or a parameter."""
     quote = connection.ops.quote_name
     inserts = []
-    for n, (model, linked) in enumerate(_CHAIN[:count]):
+    for n, ((model, linked), null) in enumerate(zip(_CHAIN, nulls, strict=False)):
         fields = _columns(model)
-        values = ["%s"] * len(fields)
+        values = ["NULL" if is_null else "%s" for is_null in null]
         if linked is not None:
-            values[-1] = f"(SELECT id FROM r{n - 1})"
+            values.append(f"(SELECT id FROM r{n - 1})")
+        assert len(values) == len(fields)
         columns = ", ".join(quote(cast(str, field.column)) for field in fields)
         inserts.append(
             f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(values)})"
