@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 from typing import NamedTuple
 
 from django.db import connection
@@ -180,18 +181,21 @@ def holds_statement(
 ) -> tuple[str, list]:
     """held_around's statement and its parameters, for a caller that sends it with others in
     one round trip (bookings.locking.lock_space_then); `holds_from` reads its rows."""
-    statuses = list(Booking.ACTIVE_STATUSES)
     adapt = connection.ops.adapt_datetimefield_value  # as the ORM writes instants (SQLite: text)
-    sql = (
-        f"SELECT starts_at, blocked_until FROM {connection.ops.quote_name(Booking._meta.db_table)}"
-        f" WHERE space_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})"
-        " AND starts_at < %s AND blocked_until > %s"
-    )
-    params: list = [space.pk, *statuses, adapt(reach.end), adapt(reach.start)]
+    params: list = [space.pk, *Booking.ACTIVE_STATUSES, adapt(reach.end), adapt(reach.start)]
     if exclude_booking_id is not None:
-        sql += " AND id <> %s"
         params.append(exclude_booking_id)
-    return sql, params
+    return _holds_sql(connection.vendor, excluding=exclude_booking_id is not None), params
+
+
+@cache
+def _holds_sql(vendor: str, *, excluding: bool) -> str:
+    statuses = ", ".join(["%s"] * len(Booking.ACTIVE_STATUSES))
+    return (
+        f"SELECT starts_at, blocked_until FROM {connection.ops.quote_name(Booking._meta.db_table)}"
+        f" WHERE space_id = %s AND status IN ({statuses}) AND starts_at < %s AND blocked_until > %s"
+        + (" AND id <> %s" if excluding else "")
+    )
 
 
 def holds_from(rows: Iterable[tuple]) -> list[tuple[datetime, datetime]]:

@@ -37,6 +37,11 @@ def _fields(model: type[Model]) -> list[Field]:
 
 
 @cache
+def _names(model: type[Model]) -> list[str]:
+    return [field.attname for field in _fields(model)]
+
+
+@cache
 def _statement(vendor: str) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(
@@ -81,9 +86,9 @@ def space_by_slugs(venue_slug: str, space_slug: str) -> Space:
     for index, (column, converters) in enumerate(_column_converters(wrapper)):
         for convert in converters:
             values[index] = convert(values[index], column, wrapper)
-    space_fields, venue_fields = _fields(Space), _fields(Venue)
-    split = len(space_fields)
-    space = Space.from_db(connection.alias, [f.attname for f in space_fields], values[:split])
-    venue = Venue.from_db(connection.alias, [f.attname for f in venue_fields], values[split:])
+    space_names, venue_names = _names(Space), _names(Venue)
+    split = len(space_names)
+    space = Space.from_db(connection.alias, space_names, values[:split])
+    venue = Venue.from_db(connection.alias, venue_names, values[split:])
     Space.venue.field.set_cached_value(space, venue)
     return space

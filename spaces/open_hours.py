@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import NamedTuple
 
 from django.db import connection
@@ -194,6 +195,15 @@ def known_statement(space: Space, window: Interval) -> tuple[str, list]:
     """known_for's statement and its parameters, for a caller that sends it with others in one
     round trip (bookings.locking.lock_space_then); `known_from` reads its rows."""
     dates = local_dates(window.start, window.end, space.venue.zone)
+    venue_id = space.venue_id
+    meeting: list[int | datetime] = [venue_id, space.pk, window.end, window.start]
+    params: list[int | date | datetime] = [venue_id, venue_id, dates[0], dates[-1], *meeting * 2]
+    return _known_sql(connection.vendor), params
+
+
+@cache
+def _known_sql(vendor: str) -> str:
+    """known_statement's text, written once (the names and types from the models' `_meta`)."""
     tables = {
         model.__name__: connection.ops.quote_name(model._meta.db_table)
         for model in (OpeningHours, OpeningException, Closure, Unavailability)
@@ -211,7 +221,7 @@ def known_statement(space: Space, window: Interval) -> tuple[str, list]:
             (Closure, "reason"),
         )
     )
-    sql = (
+    return (
         f"SELECT {_HOURS}, weekday, opens, closes, {typed}"
         f" FROM {tables['OpeningHours']} WHERE venue_id = %s"
         f" UNION ALL SELECT {_EXCEPTION}, NULL, opens, closes, date, NULL, NULL, NULL"
@@ -221,10 +231,6 @@ def known_statement(space: Space, window: Interval) -> tuple[str, list]:
         f" UNION ALL SELECT {_IMPORTED}, NULL, NULL, NULL, NULL, starts_at, ends_at, summary"
         f" FROM {tables['Unavailability']} WHERE {meets}"
     )
-    venue_id = space.venue_id
-    meeting: list[int | datetime] = [venue_id, space.pk, window.end, window.start]
-    params: list[int | date | datetime] = [venue_id, venue_id, dates[0], dates[-1], *meeting * 2]
-    return sql, params
 
 
 def known_from(space: Space, window: Interval, found: Iterable[tuple]) -> KnownOpen:
