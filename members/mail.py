@@ -16,9 +16,11 @@ import logging
 from datetime import timedelta
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, router, transaction
 from django.tasks import Task, task
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +41,28 @@ def one_line(subject: str) -> str:
 
 
 def after_commit(task_: Task, **kwargs) -> None:
-    """Enqueue `task_` with `kwargs` (JSON values only) once the current transaction commits: a
-    rolled-back change sends nothing, and no mail server is waited for inside a transaction.
-    robust: a queue that fails then (its database away) must not turn a saved booking into a 500;
-    the error is logged."""
+    """Enqueue `task_` with `kwargs` (JSON values only) so that it runs only if the current
+    transaction commits: a rolled-back change sends nothing, and no mail server is waited for
+    inside a transaction.
+
+    Where the queue is a table of this database (TASKS_BACKEND=database, django-tasks-db), the
+    task's row is written in the transaction itself: it commits with the change or not at all,
+    and no worker can see it before (a transactional outbox), so it needs no commit of its own
+    after the change's (docs/design.md, Speed). Other queues are told once it commits, robustly:
+    a queue that fails then (its server away) must not turn a saved booking into a 500; the
+    error is logged."""
+    if connection.in_atomic_block and _queued_in(task_, connection.alias):
+        task_.enqueue(**kwargs)
+        return
     transaction.on_commit(lambda: task_.enqueue(**kwargs), robust=True)
+
+
+def _queued_in(task_: Task, alias: str) -> bool:
+    """Whether `task_`'s queue is django-tasks-db's table in the database `alias`."""
+    backend = task_.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return router.db_for_write(DBTaskResult) == alias
 
 
 def send_or_retry(message: EmailMessage, *, retry: Task, kwargs: dict, attempt: int) -> None:

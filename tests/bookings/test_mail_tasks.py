@@ -192,3 +192,32 @@ def test_a_failed_send_in_the_database_queue_is_retried_later(
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert len(mail.outbox) == 1
     assert Booking.objects.get().status == Booking.Status.CONFIRMED
+
+
+def test_the_database_queue_takes_the_email_in_the_bookings_own_transaction(
+    member, room, django_capture_on_commit_callbacks
+):
+    """A transactional outbox: the task's row is written with the booking, so it commits with
+    it or not at all, and needs no write after the commit."""
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS=DATABASE_TASKS):
+        with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+            booking = book(member, room)
+            queued = DBTaskResult.objects.get()  # already there, before the commit
+        assert queued.task_path == send_booking_email.module_path
+        assert queued.args_kwargs["kwargs"]["booking_id"] == booking.pk
+        # The one callback left for the commit is the webhook question, not the email.
+        assert len(callbacks) == 1
+
+
+def test_a_rolled_back_booking_leaves_nothing_in_the_database_queue(member, room):
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS=DATABASE_TASKS):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            book(member, room)
+            assert DBTaskResult.objects.count() == 1
+            raise RuntimeError("the request failed after the booking")
+        assert DBTaskResult.objects.count() == 0
+    assert not Booking.objects.exists()
