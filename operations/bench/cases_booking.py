@@ -10,9 +10,11 @@ from urllib.parse import urlencode
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from schedule.models import Event
 
 from bookings.availability import free_intervals
+from bookings.mail_tasks import send_booking_email
 from bookings.models import Booking
 from spaces.intervals import Interval
 
@@ -63,12 +65,16 @@ def overlaps(city: City) -> int:
 
 
 def clean_up(city: City) -> int:
-    """Delete the bookings the bench made (and their mirror events)."""
+    """Delete the bookings the bench made (and their mirror events and queued emails)."""
     with transaction.atomic():
         made = Booking.objects.filter(space=city.space, title__in=[CONTENDER_TITLE, FLOOR_TITLE])
         events = list(made.exclude(event=None).values_list("event_id", flat=True))
+        ids = list(made.values_list("pk", flat=True))
         count, _by_model = made.delete()
         Event.objects.filter(pk__in=events).delete()
+        DBTaskResult.objects.filter(
+            task_path=send_booking_email.module_path, args_kwargs__kwargs__booking_id__in=ids
+        ).delete()
     return count
 
 

@@ -62,3 +62,23 @@ def test_queries_are_counted_in_an_untimed_run_and_every_round_is_timed():
     assert result.contender.queries == [2]  # one counting run; the timed ones count nothing
     assert len(result.contender.seconds) == len(result.floor.seconds) == 6
     assert result.contender.statements == Counter({"SELECT": 2})
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_query_of_several_statements_counts_as_one_query_and_each_statement():
+    """The Book step sends the space's lock and its reads as one query on PostgreSQL: one round
+    trip, every statement still listed (a semicolon inside a literal is not a statement's end)."""
+    from django.db import connection
+
+    from operations.bench.measure import measure
+
+    def together() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1; SELECT 'a; b'; SELECT 3")
+            while cursor.nextset():
+                pass
+
+    result = measure(Case(key="k", title="t", contender=Runner("one", together)), repeat=1)
+    assert result.contender.query_count == 1
+    assert result.contender.statements == Counter({"SELECT": 3})

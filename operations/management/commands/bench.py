@@ -26,8 +26,9 @@ CASES = ("week", "page", "feed_cold", "feed_changed", "feed_304", "stats", "crea
 
 
 def _bench_settings():
-    """The site as served: templates without debug information, mail queued and not sent (a
-    worker's job), plus the bare views' URLs and the test client's host name."""
+    """The site as served: templates without debug information, mail queued in production's
+    queue (django-tasks-db's table, TASKS_BACKEND=database) and not sent (the worker's job),
+    plus the bare views' URLs and the test client's host name."""
     templates = [
         {**engine, "OPTIONS": {**engine.get("OPTIONS", {}), "debug": False}}
         for engine in settings.TEMPLATES
@@ -38,7 +39,7 @@ def _bench_settings():
         ROOT_URLCONF="operations.bench.urls",
         BENCH_SITE_URLCONF=settings.ROOT_URLCONF,
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-        TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}},
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
         MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}},
     )
 
