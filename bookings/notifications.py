@@ -1,6 +1,7 @@
-"""Emails about bookings, queued: each is a task (bookings.mail_tasks) enqueued once the
-transaction commits (members.mail.after_commit), so a rolled-back booking sends nothing and no
-mail server is waited for inside a booking's transaction. The task builds the email from the
+"""Emails about bookings, queued: each is a task (bookings.mail_tasks) that runs only once the
+transaction commits (members.mail.after_commit: the database queue's row is written in it, other
+queues are told on commit), so a rolled-back booking sends nothing and no mail server is waited
+for inside a booking's transaction. The task builds the email from the
 rows when it runs (bookings.emails), and a failed send is retried without touching the booking.
 
 The services call these inside their transaction, with the booking as they saved it.

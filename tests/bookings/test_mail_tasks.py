@@ -1,4 +1,5 @@
-"""Every email goes through a django.tasks task, enqueued after the booking's transaction commits:
+"""Every email goes through a django.tasks task that runs only once the booking's transaction
+commits (the database queue's row written in that transaction, other queues told on commit):
 what it says (built from the row when the task runs), that a rolled-back booking sends nothing,
 that a failing mail server leaves the booking as it was and the send is retried later, and that
 the database queue of production (django-tasks-db) holds the email until its worker runs it."""
