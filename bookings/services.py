@@ -2,7 +2,9 @@
 
 Each service runs in one transaction, locks the space row before checking other bookings (so two
 requests for the same slot queue rather than both passing the check), and raises BookingError
-with a sentence a member can read. On PostgreSQL an exclusion constraint backs the rule up.
+with a sentence a member can read. On PostgreSQL an exclusion constraint backs the rule up, and
+for a single new booking of a room it is the check: its refusal is turned into the same words
+(bookings.saving.refuses_overlaps).
 """
 
 from datetime import datetime
@@ -111,7 +113,7 @@ def request_booking(
     )
     if ends_at <= now:
         raise BookingError(_("That time has already passed."), field="starts_at")
-    if known is not None or not refuses_overlaps(space):
+    if preview or known is not None or not refuses_overlaps(space):
         # A single booking of a room on PostgreSQL leaves the holds to its INSERT's constraint
         # (the same words, under the same lock): one read fewer (bookings.saving).
         check_free(space=space, starts_at=starts_at, ends_at=ends_at, known=known)

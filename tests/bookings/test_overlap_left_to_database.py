@@ -117,3 +117,22 @@ def test_a_desk_pool_still_reads_the_holds(venue):
         _book(pool, at(10), at(11))
     assert len(_holds_reads(queries)) == 1
     assert Booking.objects.filter(space=pool).count() == 2
+
+
+def test_the_check_step_refuses_a_clash_even_for_a_copy_read_before_the_space_moved(
+    buffered_room, venue
+):
+    """The reads made with the lock were for the copy's venue: they are dropped, and the check
+    step still reads the holds itself."""
+    from spaces.models import Space
+    from tests.factories import VenueFactory
+
+    stale = Space.objects.select_related("venue").get(pk=buffered_room.pk)
+    elsewhere = VenueFactory(name="Neighbourhood Lab")
+    moved = Space.objects.get(pk=buffered_room.pk)
+    moved.venue = elsewhere
+    moved.save()
+    BookingFactory(space=moved, starts_at=at(10), ends_at=at(11), blocked_until=at(11, 15))
+    with pytest.raises(BookingError, match="already booked"):
+        _book(stale, at(10), at(11), preview=True)
+    assert Booking.objects.filter(space=moved).count() == 1
