@@ -108,3 +108,24 @@ def test_a_read_sent_with_the_lock_sees_the_booking_committed_while_it_waited(ro
     assert len(queries) == 1  # the lock and the read: one query
     assert rows is not None
     assert rows[0] == [(TUESDAY + timedelta(hours=10), TUESDAY + timedelta(hours=11))]
+
+
+@pytest.mark.django_db
+def test_one_after_another_where_one_query_cannot_carry_them(monkeypatch, venue, room):
+    """A server-side binding cursor (prepared statements) takes one statement a query: the lock
+    and the reads then go one after another, with the same rows."""
+    from bookings import locking
+
+    BookingFactory(space=room, starts_at=TUESDAY + timedelta(hours=10))
+    fresh = read(room)
+    with transaction.atomic():
+        _space, together = lock_space_then(
+            fresh, known_statement(fresh, REACH), holds_statement(fresh, REACH)
+        )
+    monkeypatch.setattr(locking, "_several_at_once", lambda cursor: False)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        _space, apart = lock_space_then(
+            fresh, known_statement(fresh, REACH), holds_statement(fresh, REACH)
+        )
+    assert len(queries) == 3
+    assert apart == together and apart is not None and len(apart[1]) == 1
