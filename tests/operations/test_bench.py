@@ -57,11 +57,17 @@ def test_the_seeder_makes_exactly_the_bookings_asked_for(city):
 
 
 def test_every_space_gets_bookings_of_several_statuses(city):
+    """No space's bookings all share one status (the old seeder's `n % 10` made 30 of 300
+    spaces all cancelled), and every space has confirmed ones (a desk pool's seat-hours are
+    measured). Statuses come from a hash of the space's id and the slot, so which rarer status
+    a space of this tiny city lacks changes with the ids the database gives (with ~80 bookings
+    a space, one now and then has no cancelled booking: a CI run on 4 December met it); at
+    least two statuses each, and every status somewhere, hold whatever the ids."""
     statuses = defaultdict(set)
     for space_id, status in Booking.objects.values_list("space_id", "status"):
         statuses[space_id].add(status)
     assert len(statuses) == TINY.spaces
-    assert all({"confirmed", "cancelled"} <= found for found in statuses.values()), statuses
+    assert all("confirmed" in found and len(found) >= 2 for found in statuses.values()), statuses
     assert set().union(*statuses.values()) == {
         "confirmed",
         "cancelled",
