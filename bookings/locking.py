@@ -53,7 +53,8 @@ def lock_space_then(space: Space, *reads: Statement) -> tuple[Space, list[list[t
     another."""
     if space.updated_at is None or not Space.venue.is_cached(space):
         locked = lock_space(space)
-        return locked, _run(list(reads)) if reads else []
+        rows = _run(list(reads)) if reads else []
+        return locked, rows if locked.venue_id == space.venue_id else None
     table, ops = Space._meta.db_table, connection.ops
     lock = ops.for_update_sql() if connection.features.has_select_for_update else ""
     statement = f"SELECT updated_at, calendar_id FROM {ops.quote_name(table)} WHERE id = %s {lock}"

@@ -48,7 +48,7 @@ def after_commit(task_: Task, **kwargs) -> None:
     Where the queue is a table of this database (TASKS_BACKEND=database, django-tasks-db), the
     task's row is written in the transaction itself: it commits with the change or not at all,
     and no worker can see it before (a transactional outbox), so it needs no commit of its own
-    after the change's (docs/design.md, Speed). Other queues are told once it commits, robustly:
+    after the change's (docs/design.md, "Mail and periodic work"). Other queues are told once it commits, robustly:
     a queue that fails then (its server away) must not turn a saved booking into a 500; the
     error is logged."""
     if connection.in_atomic_block and _queued_in(task_, connection.alias):
