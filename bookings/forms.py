@@ -74,8 +74,8 @@ def public_title_field() -> forms.BooleanField:
 class _PickerFirst:
     """A temporal field's input formats: what the browser's picker sends (ISO) first, then the
     active language's (a date or time typed by hand, or sent by a script). The language's own
-    list puts ISO last (en-GB: 05/01/2027 first), so every picked value failed to parse twice
-    before it was read."""
+    lists put the pickers' formats after others (en-GB: 05/01/2027 and 05/01/27 before ISO,
+    seconds before HH:MM), so every picked value failed to parse twice before it was read."""
 
     def __init__(self, picker: str, setting: str) -> None:
         self.picker, self.setting = picker, setting
