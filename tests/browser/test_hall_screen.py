@@ -1,10 +1,16 @@
 """The today page on a tablet in the hall, landscape (1280×800) and portrait (800×1280), and the
-caretaker's day sheet printed on A4. Screenshots go to /tmp/shots/today/ when SHOTS=1."""
+caretaker's day sheet printed on A4. Screenshots go to /tmp/shots/today/ when SHOTS=1.
+
+The scene needs the rest of today to hold a booking three hours on, so the site's clock (the live
+server runs in this process) is moved to mid-morning of today in London: run at 22:00, the scene
+would otherwise fall into tomorrow (a CI run at 21:30 UTC failed on exactly that)."""
 
 import os
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import (
@@ -28,13 +34,22 @@ def shot(page, name: str, **options) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), animations="disabled", **options)
 
 
+@pytest.fixture(autouse=True)
+def mid_morning(monkeypatch):
+    """Django's clock, still ticking, moved to 10:xx of today's date in London."""
+    real_now = timezone.now
+    here = real_now().astimezone(LONDON)
+    shift = timedelta(seconds=here.replace(hour=10).timestamp() - here.timestamp())
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + shift)
+
+
 def a_day_in_use(scene: Scene) -> tuple[str, datetime]:
     """St Luke's open around the clock today, its rooms in use, free and booked later, and a
     desk pool with two desks taken: bookings by named members around the real now."""
     scene.venue.opening_hours.all().delete()
     for day in range(7):
         OpeningHoursFactory(venue=scene.venue, weekday=day, opens=time(0), closes=time(23, 59))
-    now = datetime.now(LONDON).replace(second=0, microsecond=0)
+    now = timezone.now().astimezone(LONDON).replace(second=0, microsecond=0)
     start = now.replace(minute=0)
     fay = MemberFactory(display_name="Fay Freelancer", email="fay@example.org")
     BookingFactory(
