@@ -76,6 +76,12 @@ class Scale:
         return max(1, self.members // 12)
 
 
+def space_key(space) -> str:
+    """What the seeders hash a space by: its venue's slug and its own ("bench-venue-3/room-2"),
+    fixed by the layout, where its id is whatever the database handed out."""
+    return f"{space.venue.slug}/{space.slug}"
+
+
 def unit(*parts: object) -> float:
     """A number in (0, 1) fixed by `parts`: the seeders' only source of chance."""
     digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest()

@@ -47,7 +47,7 @@ def _candidates(spaces: list[Space], first_day: date, last_day: date):
                     if not any(o <= starts and ends <= c for o, c in hours.get(day.weekday(), [])):
                         continue
                     for lane in range(space.seats):
-                        u = layout.unit(space.pk, lane, day, n)
+                        u = layout.unit(layout.space_key(space), lane, day, n)
                         yield layout.sample_key(u, weight * weight_of_day), space, lane, day, n
             day += timedelta(days=1)
 
@@ -84,11 +84,12 @@ def seed_bookings(
         zone = space.venue.zone
         starts = wall_time_to_utc(day, starts_t, zone)
         ends = wall_time_to_utc(day, ends_t, zone)
-        if layout.unit(space.pk, "~", n) < 0.25 and ends - starts > timedelta(minutes=90):
+        key = layout.space_key(space)
+        if layout.unit(key, "~", n) < 0.25 and ends - starts > timedelta(minutes=90):
             ends -= timedelta(minutes=30)
-        u = int(layout.unit(space.pk, "/", n) * 1000)
-        booker = members[int(layout.unit(space.pk, "@", n) * len(members))]
-        u_org = int(layout.unit(space.pk, "#", n) * 1000)
+        u = int(layout.unit(key, "/", n) * 1000)
+        booker = members[int(layout.unit(key, "@", n) * len(members))]
+        u_org = int(layout.unit(key, "#", n) * 1000)
         organisation_id = organisations.get(booker.pk) if u_org < 650 else None
         full = _full_price(space, starts, ends)
         kind = kinds.get(organisation_id) if organisation_id else None

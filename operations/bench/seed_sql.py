@@ -52,13 +52,14 @@ slots AS (
         AS t(pool, n, starts, ends, weight)
 ),
 lanes AS (
-    SELECT s.id AS space_id, s.venue_id, s.seats, lane
-    FROM spaces_space s CROSS JOIN LATERAL generate_series(0, s.seats - 1) AS lane
+    SELECT s.id AS space_id, v.slug || '/' || s.slug AS space_key, s.venue_id, s.seats, lane
+    FROM spaces_space s JOIN spaces_venue v ON v.id = s.venue_id
+    CROSS JOIN LATERAL generate_series(0, s.seats - 1) AS lane
     WHERE s.venue_id = ANY(%(venues)s)
 ),
 candidates AS (
-    SELECT l.space_id, l.lane, d.day, sl.n AS slot, sl.starts, sl.ends,
-        -ln(((hashtextextended(l.space_id || ':' || l.lane || ':' || d.day || ':' || sl.n, 17)
+    SELECT l.space_id, l.space_key, l.lane, d.day, sl.n AS slot, sl.starts, sl.ends,
+        -ln(((hashtextextended(l.space_key || ':' || l.lane || ':' || d.day || ':' || sl.n, 17)
               & %(mask)s)::float8 + 0.5) / (%(mask)s + 1)::float8)
         / (sl.weight * (%(weekday_weights)s::float8[])[extract(isodow FROM d.day)::int]
            * (%(growth)s + (1 - %(growth)s) * d.day_index / %(span)s::float8)) AS key
@@ -75,7 +76,9 @@ FROM (SELECT * FROM candidates ORDER BY key LIMIT %(count)s) AS chosen
 """
 
 # Times in the venue's zone; a quarter of the long slots booked 30 minutes short; statuses,
-# bookers and organisations from a hash of (space, n).
+# bookers and organisations from a hash of (space, n). A space is hashed by its slugs
+# (layout.space_key), never its id: the ids a database hands out differ from one to the next,
+# and with them the city would.
 SHAPE = f"""
 CREATE TEMPORARY TABLE bench_rows ON COMMIT DROP AS
 SELECT r.*,
@@ -85,12 +88,12 @@ FROM (
     SELECT c.n, c.space_id, s.calendar_id, s.seats, s.rate, s.buffer_after,
         (c.day + c.starts) AT TIME ZONE v.time_zone AS starts_at,
         (c.day + c.ends) AT TIME ZONE v.time_zone
-          - CASE WHEN mod(abs(hashtextextended(c.space_id || '~' || c.n, 3)), 4) = 0
+          - CASE WHEN mod(abs(hashtextextended(c.space_key || '~' || c.n, 3)), 4) = 0
                       AND c.ends - c.starts > interval '90 minutes'
                  THEN interval '30 minutes' ELSE interval '0' END AS ends_at,
-        mod(abs(hashtextextended(c.space_id || '/' || c.n, 5)), 1000) AS u,
-        (%(members)s::bigint[])[1 + mod(abs(hashtextextended(c.space_id || '@' || c.n, 7)), %(member_count)s)] AS booker_id,
-        mod(abs(hashtextextended(c.space_id || '#' || c.n, 11)), 1000) AS u_org,
+        mod(abs(hashtextextended(c.space_key || '/' || c.n, 5)), 1000) AS u,
+        (%(members)s::bigint[])[1 + mod(abs(hashtextextended(c.space_key || '@' || c.n, 7)), %(member_count)s)] AS booker_id,
+        mod(abs(hashtextextended(c.space_key || '#' || c.n, 11)), 1000) AS u_org,
         mod(c.space_id, {CHUNKS}) AS chunk
     FROM bench_chosen c JOIN spaces_space s ON s.id = c.space_id JOIN spaces_venue v ON v.id = s.venue_id
 ) AS r
