@@ -23,9 +23,12 @@ from the covering index (`booking_space_cover`), so it grows with that history, 
 
 import hashlib
 import pickle
+import weakref
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -99,12 +102,41 @@ def _validator_sql() -> str:
     )
 
 
+# The database sessions (psycopg connections) that have the validator prepared. Planning its
+# eight subqueries took about 1 ms of a warm answer's 6–9 on the 1 M city (docs/benchmarks.md,
+# the sixth session), each time: prepared once a session, it is planned once. As with the feed
+# poll's statement (feeds/poll.py), a pooler in front must pool sessions (docs/deployment.md).
+_PREPARED = "stats_validator_1"
+_sessions: "weakref.WeakSet[object]" = weakref.WeakSet()
+
+
+@lru_cache(maxsize=1)
+def _prepare_sql() -> str:
+    """PostgreSQL: PREPARE the validator, its venue $1 and its end $2."""
+    body = _validator_sql().replace("%(venue)s", "$1").replace("%(end)s", "$2")
+    return f"PREPARE {_PREPARED} (bigint, timestamptz) AS {body}"
+
+
+def _validate(cursor, venue: Venue, end: datetime) -> tuple:
+    """The validator's row: on PostgreSQL from the statement prepared in this session."""
+    if connection.vendor != "postgresql":
+        cursor.execute(_validator_sql(), {"venue": venue.pk, "end": end})
+        return cursor.fetchone()
+    session = connection.connection
+    if session not in _sessions:
+        # Setting the session up (not transactional: a rollback keeps it), not a query of the
+        # request's own.
+        session.execute(_prepare_sql())
+        _sessions.add(session)
+    cursor.execute(f"EXECUTE {_PREPARED} (%s, %s)", [venue.pk, end])
+    return cursor.fetchone()
+
+
 def stats_key(venue: Venue, period: Period, *, space: Space | None, with_before: bool) -> str:
     """The cache key of these figures as the database holds them now: one query."""
     window = period.window(venue.zone)
     with connection.cursor() as cursor:
-        cursor.execute(_validator_sql(), {"venue": venue.pk, "end": window.end})
-        found = [str(value) for value in cursor.fetchone()]
+        found = [str(value) for value in _validate(cursor, venue, window.end)]
     what = (
         VERSION,
         venue.pk,
