@@ -14,7 +14,6 @@ stand-in values and run with the request's: compiling it was half the cost of a 
 
 import re
 import threading
-import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -25,6 +24,7 @@ from django.db.models import DateTimeField
 from bookings.models import Booking
 from members import permissions
 from members.models import Member, Organisation
+from members.prepared import execute_prepared
 from spaces.intervals import Interval
 from spaces.models import Space, Venue
 from spaces.timezones import db_instant
@@ -114,10 +114,6 @@ class _Statement:
             typed[slot] = datetime.min
         return typed
 
-    @cached_property
-    def execute(self) -> str:
-        return f"EXECUTE {_PREPARED} ({', '.join(['%s'] * len(self.params))})"
-
 
 def _sql_type(value: object) -> str:
     for kind, name in (
@@ -165,12 +161,9 @@ def _compile() -> _Statement:
 
 _compiled: _Statement | None = None
 _lock = threading.Lock()
-# The database sessions (psycopg connections) that have the statement prepared: once planned
-# generically, a poll skips PostgreSQL's planner (about 1 ms of a 304's 2.5 ms). A prepared
-# statement lives in its session, so a pooler in front of PostgreSQL must pool sessions, not
-# transactions (docs/deployment.md).
+# Prepared once a database session (members.prepared): once planned generically, a poll skips
+# PostgreSQL's planner (about 1 ms of a 304's 2.5 ms).
 _PREPARED = "feeds_poll_1"
-_sessions: "weakref.WeakSet[object]" = weakref.WeakSet()
 
 
 def _statement() -> _Statement:
@@ -198,12 +191,7 @@ def poll(token: str, window: Interval) -> Poll | None:
         params[slot] = prepared[name]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            session = connection.connection
-            if session not in _sessions:
-                # Setting the session up, like Django's own time zone: not the request's query.
-                session.execute(statement.prepare)
-                _sessions.add(session)
-            cursor.execute(statement.execute, params)
+            execute_prepared(cursor, name=_PREPARED, prepare=statement.prepare, params=params)
         else:
             cursor.execute(statement.sql, params)
         row = cursor.fetchone()

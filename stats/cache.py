@@ -23,7 +23,6 @@ from the covering index (`booking_space_cover`), so it grows with that history, 
 
 import hashlib
 import pickle
-import weakref
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from django.utils.translation import get_language
 
 from bookings.models import Booking
 from members.models import Organisation
+from members.prepared import execute_prepared
 from memberships.models import CommunityFund
 from spaces.models import Closure, OpeningException, OpeningHours, Space, Unavailability, Venue
 
@@ -102,12 +102,10 @@ def _validator_sql() -> str:
     )
 
 
-# The database sessions (psycopg connections) that have the validator prepared. Planning its
-# eight subqueries took about 1 ms of a warm answer's 6–9 on the 1 M city (docs/benchmarks.md,
-# the sixth session), each time: prepared once a session, it is planned once. As with the feed
-# poll's statement (feeds/poll.py), a pooler in front must pool sessions (docs/deployment.md).
+# Planning the validator's eight subqueries took about 1 ms of a warm answer's 6–9 on the 1 M city
+# (docs/benchmarks.md, the sixth session), every time: on PostgreSQL it is prepared once a
+# database session (members.prepared).
 _PREPARED = "stats_validator_1"
-_sessions: "weakref.WeakSet[object]" = weakref.WeakSet()
 
 
 @lru_cache(maxsize=1)
@@ -118,17 +116,11 @@ def _prepare_sql() -> str:
 
 
 def _validate(cursor, venue: Venue, end: datetime) -> tuple:
-    """The validator's row: on PostgreSQL from the statement prepared in this session."""
-    if connection.vendor != "postgresql":
+    """The validator's row."""
+    if connection.vendor == "postgresql":
+        execute_prepared(cursor, name=_PREPARED, prepare=_prepare_sql(), params=[venue.pk, end])
+    else:
         cursor.execute(_validator_sql(), {"venue": venue.pk, "end": end})
-        return cursor.fetchone()
-    session = connection.connection
-    if session not in _sessions:
-        # Setting the session up (not transactional: a rollback keeps it), not a query of the
-        # request's own.
-        session.execute(_prepare_sql())
-        _sessions.add(session)
-    cursor.execute(f"EXECUTE {_PREPARED} (%s, %s)", [venue.pk, end])
     return cursor.fetchone()
 
 
