@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 from psycopg import ClientCursor
 
+from members.prepared import prepared_text
 from spaces.models import Space
 from spaces.open_hours import KnownOpen, known_from, known_statement
 from spaces.timezones import db_instant
@@ -94,8 +95,10 @@ def _run(statements: list[Statement]) -> list[list[tuple]]:
     """Each statement's rows, the statements sent as one query where the cursor allows it."""
     with connection.cursor() as cursor:
         if len(statements) > 1 and _several_at_once(cursor):
+            # Each prepared once a session (members.prepared): planning the hours and closures'
+            # read took longer than answering it.
             cursor.execute(
-                "; ".join(sql for sql, _params in statements),
+                "; ".join(prepared_text(cursor, sql) for sql, _params in statements),
                 [value for _sql, params in statements for value in params],
             )
             found = [cursor.fetchall()]
@@ -104,7 +107,7 @@ def _run(statements: list[Statement]) -> list[list[tuple]]:
             return found
         found = []
         for sql, params in statements:
-            cursor.execute(sql, params)
+            cursor.execute(prepared_text(cursor, sql), params)
             found.append(cursor.fetchall())
         return found
 

@@ -10,11 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from schedule.models import Event
 
+from bookings.availability import _holds_sql
 from bookings.models import Booking
 from bookings.rules import BookingError
 from bookings.saving import refuses_overlaps
 from bookings.services import request_booking
 from members.audit import AuditEntry
+from members.prepared import prepared_text
 from tests.factories import BookingFactory, DeskPoolFactory, MemberFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,15 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 
 def _holds_reads(queries: CaptureQueriesContext) -> list[str]:
-    return [q["sql"] for q in queries.captured_queries if "blocked_until >" in q["sql"]]
+    """The queries that read the holds: by their text, or on PostgreSQL the name of the
+    statement prepared from it (members.prepared)."""
+    with connection.cursor() as cursor:
+        names = {
+            prepared_text(cursor, _holds_sql(connection.vendor, excluding=excluding)).split(" (")[0]
+            for excluding in (False, True)
+        }
+    marks = {"blocked_until >", *(name + " " for name in names)}
+    return [q["sql"] for q in queries.captured_queries if any(m in q["sql"] for m in marks)]
 
 
 def _book(space, starts_at, ends_at, **kwargs) -> Booking:

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from schedule.models import Calendar
 
 from bookings.models import Booking
+from members.prepared import as_written
 from spaces.models import Space
 from tests.bookings.conftest import at
 from tests.bookings.test_lock_scope import locked_elsewhere
@@ -65,7 +66,8 @@ def test_an_unchanged_copy_is_locked_without_reading_the_space_again(book, room)
         booking = book(fresh, at(10), at(11))
 
     # On PostgreSQL the rules' reads follow the lock in the same query: its first statement.
-    statements = [sql for query in queries for sql in query["sql"].split("; ")]
+    # (As written: on PostgreSQL they are sent as prepared statements, members.prepared.)
+    statements = [sql for query in queries for sql in as_written(query["sql"]).split("; ")]
     of_spaces = [sql for sql in statements if f'FROM "{table}"' in sql]
     assert len(of_spaces) == 1, of_spaces
     assert of_spaces[0].startswith("SELECT updated_at, calendar_id")
