@@ -12,6 +12,7 @@ A pooler in front of PostgreSQL must therefore pool sessions, not transactions
 import hashlib
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -40,13 +41,21 @@ def prepared_text(cursor, sql: str) -> str:
     parameters). Several such texts may go in one query (bookings.locking)."""
     if cursor.db.vendor != "postgresql" or not isinstance(cursor.cursor, ClientCursor):
         return sql
+    name, prepare, execute = _texts(sql)
+    _ensure(cursor, name, prepare)
+    return execute
+
+
+@cache
+def _texts(sql: str) -> tuple[str, str, str]:
+    """`sql`'s name, its PREPARE and its EXECUTE, worked out once a process."""
     name = "p_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
     count = sql.count("%s")
     numbered = iter(range(1, count + 1))
     body = re.sub(r"%s", lambda _: f"${next(numbered)}", sql).replace("%%", "%")
-    _ensure(cursor, name, f"PREPARE {name} AS {body}")
     _written[name] = sql
-    return f"EXECUTE {name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+    execute = f"EXECUTE {name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+    return name, f"PREPARE {name} AS {body}", execute
 
 
 def _ensure(cursor, name: str, prepare: str) -> None:
